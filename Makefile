@@ -1,0 +1,48 @@
+# Terang: `make demo` serves the demo at http://127.0.0.1:8000, `make test` runs the suite.
+# Both create .venv and install what is missing first.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: setup system-deps messages demo serve test lint format makemessages clean
+
+setup: system-deps $(STAMP) messages
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+messages: $(STAMP)
+	@$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+
+makemessages: $(STAMP)
+	$(PY) manage.py makemessages --locale=en --ignore=.venv --ignore=staticfiles --no-obsolete
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_catalogue
+	$(PY) manage.py install_schedules
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

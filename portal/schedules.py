@@ -1,0 +1,68 @@
+"""Every periodic task Terang runs, in one place.
+
+``manage.py install_schedules`` writes these into django-celery-beat's tables; beat
+(with the database scheduler) then runs them. Times are Asia/Jakarta.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    crontab: dict  # minute, hour, day_of_week, day_of_month, month_of_year
+    description: str = ""
+
+
+SCHEDULES = [
+    Schedule(
+        name="portal.heartbeat",
+        task="portal.tasks.heartbeat",
+        crontab={"minute": "*"},
+        description="Proves beat and a worker are alive; /healthz shows the last beat.",
+    ),
+]
+
+
+# Our own periodic tasks carry one of these prefixes; others (added by hand in the
+# admin) are left alone.
+OWN_PREFIXES = r"^(portal|accounts|worktime|permits|integrity|public)\."
+
+
+def schedules_install() -> dict[str, str]:
+    """Make django-celery-beat's tables hold exactly ``SCHEDULES``; idempotent."""
+    from django.db import transaction
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    outcome = {}
+    with transaction.atomic():
+        for schedule in SCHEDULES:
+            fields = {
+                "minute": "*",
+                "hour": "*",
+                "day_of_week": "*",
+                "day_of_month": "*",
+                "month_of_year": "*",
+                **schedule.crontab,
+            }
+            crontab, _ = CrontabSchedule.objects.get_or_create(timezone="Asia/Jakarta", **fields)
+            wanted = {
+                "task": schedule.task,
+                "crontab": crontab,
+                "interval": None,
+                "description": schedule.description,
+                "enabled": True,
+            }
+            task, created = PeriodicTask.objects.get_or_create(name=schedule.name, defaults=wanted)
+            stale = [k for k, v in wanted.items() if getattr(task, k) != v]
+            if not created and stale:
+                for key in stale:
+                    setattr(task, key, wanted[key])
+                task.save()
+            outcome[schedule.name] = "installed" if created else "updated" if stale else "unchanged"
+        names = [schedule.name for schedule in SCHEDULES]
+        for task in PeriodicTask.objects.filter(name__regex=OWN_PREFIXES).exclude(name__in=names):
+            task.delete()
+            outcome[task.name] = "removed"
+    return outcome

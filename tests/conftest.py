@@ -1,0 +1,58 @@
+import os
+
+import pytest
+from django.conf import settings
+
+from portal.celery import app as celery_app
+from worktime.calendar import invalidate_calendar
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip, cleanly, what needs a service this run does not have."""
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL")
+    for item in items:
+        if "postgres" in item.keywords and not settings.USES_POSTGRES:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """A test's calendar rows vanish with its transaction; so must the cached calendar."""
+    invalidate_calendar()
+    yield
+    invalidate_calendar()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in process (Celery's eager mode, the embedded default) unless a test
+    starts a real worker with the ``celery_worker`` fixture."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker():
+    """A real Celery worker, in a thread, consuming from the Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis: set REDIS_URL")
+    celery_app.conf.task_always_eager = False
+    with start_worker(
+        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+    ) as worker:
+        yield worker
+
+
+@pytest.fixture
+def project_env():
+    """The environment for a subprocess running this project (no inherited overrides)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    env["PYTHONPATH"] = str(settings.BASE_DIR)
+    return env

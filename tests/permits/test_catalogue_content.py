@@ -1,0 +1,60 @@
+"""The shipped catalogue itself: 81 plausible permit types over realistic OPDs."""
+
+from collections import Counter
+
+import pytest
+from django.conf import settings
+
+from permits.catalogue.loader import read_catalogue
+from permits.models import PermitFamily, SopUnit
+
+CATALOGUE = read_catalogue(settings.CATALOGUE_FILE)
+TYPES = CATALOGUE["permit_types"]
+
+
+def test_it_has_81_types_with_unique_codes():
+    assert len(TYPES) == 81
+    assert len({t["code"] for t in TYPES}) == 81
+
+
+def test_types_are_spread_over_realistic_opds():
+    per_opd = Counter(t["opd"] for t in TYPES)
+    assert len(per_opd) >= 12
+    assert {"DPMPTSP", "DINKES", "DPUPR", "DISHUB", "DLH", "DISDIK"} <= set(per_opd)
+    assert max(per_opd.values()) <= 25
+
+
+@pytest.mark.parametrize("permit_type", TYPES, ids=lambda t: t["code"])
+def test_each_type_is_complete_and_plausible(permit_type):
+    assert permit_type["name_id"] and permit_type["name_en"] and permit_type["legal_basis"]
+    assert permit_type["family"] in PermitFamily.values
+    assert permit_type["sop_unit"] in SopUnit.values
+    limit = 14 if permit_type["sop_unit"] == SopUnit.DAYS else 7
+    assert 1 <= permit_type["sop_duration"] <= limit
+    assert permit_type["fee"] >= 0
+    assert 2 <= len(permit_type["requirements"]) <= 8
+    assert any(r["mandatory"] for r in permit_type["requirements"])
+    for requirement in permit_type["requirements"]:
+        assert set(requirement["formats"]) <= {"pdf", "jpg", "png"}
+        assert 1024 <= requirement["max_size_kb"] <= 10240
+    number = permit_type["number_pattern"].format(seq=7, opd="OPD", year=2026)
+    assert "2026" in number and "7" in number
+
+
+def test_health_practice_licences_and_building_approvals_are_present():
+    names = " ".join(t["name_id"] for t in TYPES)
+    for expected in (
+        "Praktik Dokter",
+        "Praktik Bidan",
+        "Apotek",
+        "Persetujuan Bangunan Gedung",
+        "Reklame",
+        "Penelitian",
+    ):
+        assert expected in names
+
+
+def test_most_types_are_free_and_a_few_same_day_services_count_hours():
+    fees = [t["fee"] for t in TYPES]
+    assert sum(1 for f in fees if f == 0) > len(TYPES) / 2
+    assert 1 <= sum(1 for t in TYPES if t["sop_unit"] == SopUnit.HOURS) <= 10

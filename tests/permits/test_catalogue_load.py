@@ -1,0 +1,107 @@
+import copy
+import json
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from permits.catalogue.loader import catalogue_load, read_catalogue
+from permits.models import OPD, PermitType, Requirement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    return read_catalogue(settings.CATALOGUE_FILE)
+
+
+def history_rows():
+    return sum(model.history.count() for model in (OPD, PermitType, Requirement))
+
+
+def test_it_loads_all_81_permit_types(catalogue):
+    report = catalogue_load(data=catalogue)
+    assert PermitType.objects.filter(active=True).count() == 81
+    assert report.counts["type.created"] == 81
+    assert OPD.objects.count() == len(catalogue["opds"])
+    assert Requirement.objects.count() == sum(
+        len(t["requirements"]) for t in catalogue["permit_types"]
+    )
+
+
+def test_loading_twice_changes_nothing_and_writes_no_history(catalogue):
+    catalogue_load(data=catalogue)
+    rows_before = history_rows()
+    report = catalogue_load(data=catalogue)
+    assert not report.changed
+    assert history_rows() == rows_before
+
+
+def test_an_edited_row_is_updated_in_place(catalogue):
+    catalogue_load(data=catalogue)
+    edited = copy.deepcopy(catalogue)
+    first = edited["permit_types"][0]
+    first["sop_duration"] += 1
+    first["requirements"][0]["max_size_kb"] = 4096
+    report = catalogue_load(data=edited)
+    assert report.counts["type.updated"] == 1
+    assert report.counts["requirement.updated"] == 1
+    permit_type = PermitType.objects.get(code=first["code"])
+    assert permit_type.sop_duration == first["sop_duration"]
+    assert permit_type.history.first().history_type == "~"
+
+
+def test_a_removed_row_is_deactivated_never_deleted(catalogue):
+    catalogue_load(data=catalogue)
+    trimmed = copy.deepcopy(catalogue)
+    gone_type = trimmed["permit_types"].pop()
+    gone_requirement = trimmed["permit_types"][0]["requirements"].pop()
+    report = catalogue_load(data=trimmed)
+    assert report.counts["type.deactivated"] == 1
+    assert report.counts["requirement.deactivated"] == 1
+    assert PermitType.objects.get(code=gone_type["code"]).active is False
+    assert (
+        Requirement.objects.get(
+            permit_type__code=trimmed["permit_types"][0]["code"], code=gone_requirement["code"]
+        ).active
+        is False
+    )
+    assert PermitType.objects.count() == 81
+
+
+def test_a_returning_row_is_reactivated(catalogue):
+    catalogue_load(data=catalogue)
+    trimmed = copy.deepcopy(catalogue)
+    gone = trimmed["permit_types"].pop()
+    catalogue_load(data=trimmed)
+    catalogue_load(data=catalogue)
+    assert PermitType.objects.get(code=gone["code"]).active is True
+
+
+def test_an_invalid_number_pattern_is_refused_and_nothing_is_loaded(catalogue):
+    from django.core.exceptions import ValidationError
+
+    broken = copy.deepcopy(catalogue)
+    broken["permit_types"][5]["number_pattern"] = "503/{nomor}/{year}"
+    with pytest.raises(ValidationError):
+        catalogue_load(data=broken)
+    assert not PermitType.objects.exists()
+
+
+def test_an_unknown_opd_is_refused(catalogue):
+    from django.core.exceptions import ValidationError
+
+    broken = copy.deepcopy(catalogue)
+    broken["permit_types"][0]["opd"] = "NOPE"
+    with pytest.raises(ValidationError):
+        catalogue_load(data=broken)
+
+
+def test_the_command_reports_what_it_did(tmp_path, capsys, catalogue):
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalogue))
+    call_command("load_catalogue", file=path)
+    assert "Catalogue changed" in capsys.readouterr().out
+    call_command("load_catalogue", file=path)
+    assert "Catalogue unchanged" in capsys.readouterr().out

@@ -1,0 +1,93 @@
+import subprocess
+import sys
+
+from django.conf import settings
+
+STRONG_KEY = "k7#Qx9!vR2$mW5&zL8*pT3^nB6@hJ4%cF1(dG0)sY-eU+iO=aZ_wX[qE]rN{tM}"
+
+
+def run_manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_runs_in_jakarta_time_in_indonesian_with_english_available():
+    assert settings.TIME_ZONE == "Asia/Jakarta"
+    assert settings.LANGUAGE_CODE == "id"
+    assert "en" in dict(settings.LANGUAGES)
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(project_env):
+    result = run_manage(project_env | {"DEBUG": "0", "ALLOWED_HOSTS": "x"}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_a_weak_secret_key_when_debug_is_off(project_env):
+    env = project_env | {"DEBUG": "0", "SECRET_KEY": "secret", "ALLOWED_HOSTS": "x"}
+    result = run_manage(env, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_the_deploy_check_is_clean_with_a_real_secret_key(project_env):
+    env = project_env | {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "terang.test"}
+    result = run_manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_with_nothing_set_it_uses_sqlite_and_runs_tasks_in_process(project_env):
+    env = {k: v for k, v in project_env.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings');"
+        "django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker(project_env):
+    env = project_env | {
+        "DATABASE_URL": "postgres://terang:pw@db.example:5432/terang",
+        "REDIS_URL": "redis://cache.example:6379/0",
+    }
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings');"
+        "django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'],"
+        " s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "db.example",
+        "False",
+        "redis://cache.example:6379/0",
+        "django.core.cache.backends.redis.RedisCache",
+    ]

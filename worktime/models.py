@@ -1,0 +1,68 @@
+"""The office's working-day calendar: service hours per weekday and local days off.
+
+National holidays and cuti bersama (collective leave) come from the ``holidays`` package;
+the admin adds local days off (a regency anniversary) or removes a national day the office
+works anyway. ``worktime.calendar`` turns these rows into working-time arithmetic.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Senin")
+    TUESDAY = 1, _("Selasa")
+    WEDNESDAY = 2, _("Rabu")
+    THURSDAY = 3, _("Kamis")
+    FRIDAY = 4, _("Jumat")
+    SATURDAY = 5, _("Sabtu")
+    SUNDAY = 6, _("Minggu")
+
+
+class ServiceHours(models.Model):
+    weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices, unique=True)
+    is_open = models.BooleanField(_("buka"), default=True)
+    opens = models.TimeField(_("jam buka"), default=datetime.time(8))
+    closes = models.TimeField(_("jam tutup"), default=datetime.time(15, 30))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name = _("jam layanan")
+        verbose_name_plural = _("jam layanan")
+
+    def __str__(self) -> str:
+        if not self.is_open:
+            return f"{self.get_weekday_display()}: {_('tutup')}"
+        return f"{self.get_weekday_display()}: {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.is_open and self.opens >= self.closes:
+            raise ValidationError({"closes": _("Jam tutup harus setelah jam buka.")})
+
+
+class DayOverride(models.Model):
+    """A local change to the national calendar for one date."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "off", _("Libur lokal (tambahan)")
+        WORKING_DAY = "working", _("Tetap masuk kerja (hapus libur nasional)")
+
+    date = models.DateField(_("tanggal"), unique=True)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("keterangan"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("perubahan hari kerja")
+        verbose_name_plural = _("perubahan hari kerja")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}: {self.name}"
