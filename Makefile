@@ -24,7 +24,7 @@ messages: $(STAMP)
 	@$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
 
 makemessages: $(STAMP)
-	$(PY) manage.py makemessages --locale=en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages --locale=en --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
 
 demo: setup
 	$(PY) manage.py migrate --noinput

@@ -230,3 +230,7 @@ OFFICE_NAME = os.environ.get(
 )
 OFFICE_SHORT_NAME = os.environ.get("OFFICE_SHORT_NAME", "MPP Kabupaten Sukamaju")
 CATALOGUE_FILE = BASE_DIR / "permits" / "catalogue" / "catalogue.json"
+
+if TESTING:
+    # Hashing strength is not under test; a fast hasher keeps the suite quick.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -56,3 +56,30 @@ def project_env():
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
     env["PYTHONPATH"] = str(settings.BASE_DIR)
     return env
+
+
+@pytest.fixture
+def catalogue(db):
+    """The real 81-type catalogue, loaded."""
+    from permits.catalogue.loader import catalogue_load, read_catalogue
+
+    catalogue_load(data=read_catalogue(settings.CATALOGUE_FILE))
+
+
+@pytest.fixture
+def make_user(db):
+    """A signed-up user with the given role; staff get the DPMPTSP as their unit."""
+    from tests.factories import OPDFactory, UserFactory
+
+    def make(role="applicant", **fields):
+        from accounts.models import Role, User
+
+        if role != Role.APPLICANT and role != Role.AUDITOR and "unit" not in fields:
+            fields["unit"] = OPDFactory(code="DPMPTSP", name_id="DPMPTSP")
+        if role == Role.ADMIN:
+            fields.setdefault("is_staff", True)
+            fields.setdefault("is_superuser", True)
+        user = UserFactory(role=role, **fields)
+        return User.objects.get(pk=user.pk)
+
+    return make

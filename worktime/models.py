@@ -38,7 +38,8 @@ class ServiceHours(models.Model):
 
     def __str__(self) -> str:
         if not self.is_open:
-            return f"{self.get_weekday_display()}: {_('tutup')}"
+            closed = _("tutup")
+            return f"{self.get_weekday_display()}: {closed}"
         return f"{self.get_weekday_display()}: {self.opens:%H:%M}–{self.closes:%H:%M}"
 
     def clean(self) -> None:

@@ -1,0 +1,59 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Role, User
+from demo.services import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_a_user_for_every_role_and_prints_them(catalogue, settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    technical_units = set(
+        User.objects.filter(role=Role.TECHNICAL).values_list("unit__code", flat=True)
+    )
+    assert len(technical_units) >= 2
+    assert DEMO_PASSWORD in out
+    for user in User.objects.all():
+        assert user.username in out
+        assert user.check_password(DEMO_PASSWORD)
+
+
+def test_staff_have_a_direct_supervisor_up_to_the_head(catalogue, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for user in User.objects.filter(role__in=[Role.COUNTER, Role.TECHNICAL, Role.CASHIER]):
+        assert user.supervisor is not None
+        assert user.supervisor.role == Role.SUPERVISOR
+    assert User.objects.get(username="atasan").supervisor.role == Role.HEAD
+
+
+def test_running_it_again_changes_nothing(catalogue, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    history = User.history.count()
+    call_command("seed_demo")
+    assert User.history.count() == history
+
+
+def test_only_the_administrator_can_open_the_admin(catalogue, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert list(User.objects.filter(is_staff=True).values_list("role", flat=True)) == [Role.ADMIN]
+
+
+def test_it_refuses_to_run_with_debug_off(catalogue, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_it_asks_for_the_catalogue_first(db, settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="load_catalogue"):
+        call_command("seed_demo")

@@ -1,0 +1,82 @@
+import pytest
+
+from permits.models import PermitType
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anyone_sees_the_81_types_grouped_by_opd(client, catalogue):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "81 jenis izin" in body
+    for permit_type in PermitType.objects.select_related("opd"):
+        assert permit_type.name_id in body
+    assert "Dinas Kesehatan" in body and "Surat Izin Praktik Bidan" in body
+
+
+def test_it_shows_each_types_sop_and_fee(client, catalogue):
+    body = client.get("/").content.decode()
+    assert "Gratis" in body
+    assert "hari kerja" in body and "jam kerja" in body
+    paid = PermitType.objects.filter(fee__gt=0).first()
+    assert "Rp" + f"{paid.fee:,}".replace(",", ".") in body
+
+
+def test_the_search_narrows_the_list(client, catalogue):
+    body = client.get("/", {"q": "bidan"}).content.decode()
+    assert "Surat Izin Praktik Bidan" in body
+    assert "Surat Izin Praktik Dokter" not in body
+    assert "cocok dengan" in body
+
+
+def test_the_search_matches_opd_names_and_every_word(client, catalogue):
+    body = client.get("/", {"q": "perhubungan parkir"}).content.decode()
+    assert "Parkir" in body
+    assert "Apotek" not in body
+
+
+def test_a_search_without_matches_says_so_plainly(client, catalogue):
+    body = client.get("/", {"q": "zzzz"}).content.decode()
+    assert "Tidak ada jenis izin yang cocok" in body
+
+
+def test_htmx_gets_only_the_catalogue_fragment(client, catalogue):
+    response = client.get("/", {"q": "apotek"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="catalogue"')
+    assert "<html" not in body
+
+
+def test_inactive_types_are_hidden(client, catalogue):
+    hidden = PermitType.objects.get(code="KES-SIP-DOKTER")
+    hidden.active = False
+    hidden.save()
+    assert f">{hidden.name_id}<" not in client.get("/").content.decode()
+
+
+def test_the_english_switch_shows_english_names(client, catalogue):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    body = client.get("/").content.decode()
+    assert "Medical Doctor Practice Licence" in body
+    assert "Health Office" in body
+    assert 'lang="en"' in body
+
+
+def test_indonesian_is_the_default_whatever_the_browser_prefers(client, catalogue):
+    body = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="id"' in body
+    assert "Surat Izin Praktik Dokter" in body
+
+
+@pytest.mark.parametrize("query", ["", "izin", "dinas kesehatan"])
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, catalogue, query, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        client.get("/", {"q": query})
+
+
+def test_it_only_allows_get(client):
+    assert client.post("/").status_code == 405
