@@ -229,6 +229,10 @@ OFFICE_NAME = os.environ.get(
     "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Sukamaju",
 )
 OFFICE_SHORT_NAME = os.environ.get("OFFICE_SHORT_NAME", "MPP Kabupaten Sukamaju")
+# The unit (OPD code) of the one-stop office: counter, approval, signing and payment.
+OFFICE_UNIT_CODE = os.environ.get("OFFICE_UNIT_CODE", "DPMPTSP")
+# A returned file expires when the applicant does not complete it within this many working days.
+RETURNED_EXPIRY_WORKING_DAYS = int(os.environ.get("RETURNED_EXPIRY_WORKING_DAYS", "14"))
 CATALOGUE_FILE = BASE_DIR / "permits" / "catalogue" / "catalogue.json"
 
 if TESTING:

@@ -152,9 +152,20 @@ class WorkCalendar:
         """
         if duration < datetime.timedelta(0):
             raise ValueError("duration must not be negative")
-        if not duration:
+        return self.shift_working_time(moment, duration)
+
+    def shift_working_time(
+        self, moment: datetime.datetime, delta: datetime.timedelta
+    ) -> datetime.datetime:
+        """Like ``add_working_time``, but ``delta`` may be negative (a deadline that passed)."""
+        if not delta:
             return moment
-        target = self.position(moment) + _micro(duration)
+        local = self._local(moment)
+        if delta < datetime.timedelta(0):
+            # Widen the window backwards before taking positions: widening later would
+            # move the window's first day and shift every position.
+            self._ensure(local.date() - datetime.timedelta(days=-delta.days * 3 + 30))
+        target = self.position(moment) + _micro(delta)
         table = self._table
         assert table is not None
         while target > table.cum_end[-1]:

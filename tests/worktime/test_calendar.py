@@ -207,3 +207,16 @@ def test_working_time_agrees_with_service_hours(moment):
     hours = CALENDAR.service_hours(moment.date())
     expected = hours is not None and hours[0] <= moment < hours[1]
     assert CALENDAR.is_working_time(moment) is expected
+
+
+@settings(max_examples=200)
+@given(start=moments, duration=positive_durations)
+def test_shifting_back_undoes_shifting_forward(start, duration):
+    end = CALENDAR.shift_working_time(start, duration)
+    back = CALENDAR.shift_working_time(end, -duration)
+    assert CALENDAR.working_time_between(back, start) == datetime.timedelta(0)
+    assert CALENDAR.working_time_between(back, end) == duration
+
+
+def test_shifting_back_over_a_weekend_lands_on_friday():
+    assert CALENDAR.shift_working_time(at(2026, 11, 30, 9), -2 * H) == at(2026, 11, 27, 14)

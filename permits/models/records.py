@@ -1,0 +1,144 @@
+"""What a file holds: requirement checks, document versions, its event log, number sequences."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from permits.models.application import Application
+from permits.models.catalogue import Requirement
+
+
+class CheckStatus(models.TextChoices):
+    PENDING = "pending", _("Belum diperiksa")
+    OK = "ok", _("Sesuai")
+    MISSING = "missing", _("Belum ada")
+    INVALID = "invalid", _("Tidak sah")
+
+
+class RequirementCheck(models.Model):
+    """The verdict on one requirement of one file (one row per requirement of its type)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="checks")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requirement__position"]
+        verbose_name = _("pemeriksaan persyaratan")
+        verbose_name_plural = _("pemeriksaan persyaratan")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "requirement"], name="one_check_per_req")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement.code}: {self.get_status_display()}"
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # A random name: the stored path tells nothing and cannot be guessed.
+    return f"documents/{instance.application.public_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """One uploaded version of one requirement's document. Versions are never replaced."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("nama berkas asli"), max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requirement__position", "-version"]
+        verbose_name = _("dokumen")
+        verbose_name_plural = _("dokumen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "requirement", "version"], name="one_document_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement.code} v{self.version}"
+
+
+class ApplicationEvent(models.Model):
+    """An append-only record of one act on a file: who, when, from, to, why, from where.
+
+    Actions are dotted names (``application.returned``, ``check.updated``,
+    ``document.uploaded``). Rows are never updated or deleted.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=60)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["application", "created_at"], name="event_timeline")]
+        verbose_name = _("peristiwa berkas")
+        verbose_name_plural = _("peristiwa berkas")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("ApplicationEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("ApplicationEvent is append-only")
+
+
+class NumberSequence(models.Model):
+    """A gapless counter (registration numbers per year; permit numbers per type and year).
+
+    ``permits.numbering.next_value`` takes the row lock inside the caller's transaction:
+    a rolled-back transaction gives its number back, two concurrent ones wait in turn.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

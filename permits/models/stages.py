@@ -1,0 +1,112 @@
+"""The stages of a file (berkas) and who may move it from one to the next.
+
+The rules are data so that the model layer enforces them, the back office shows only the
+actions a user may take, and the tests walk every transition for every role.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+
+class Stage(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    SUBMITTED = "submitted", _("Diajukan")
+    VERIFICATION = "verification", _("Verifikasi berkas")
+    RETURNED = "returned", _("Dikembalikan ke pemohon")
+    TECHNICAL_REVIEW = "technical_review", _("Kajian teknis")
+    INSPECTION = "inspection", _("Peninjauan lapangan")
+    AWAITING_PAYMENT = "awaiting_payment", _("Menunggu pembayaran retribusi")
+    APPROVAL = "approval", _("Persetujuan")
+    SIGNING = "signing", _("Penandatanganan")
+    ISSUED = "issued", _("Izin terbit")
+    REJECTED = "rejected", _("Ditolak")
+    WITHDRAWN = "withdrawn", _("Dicabut pemohon")
+    EXPIRED = "expired", _("Kedaluwarsa")
+
+
+FINAL_STAGES = frozenset({Stage.ISSUED, Stage.REJECTED, Stage.WITHDRAWN, Stage.EXPIRED})
+OPEN_STAGES = frozenset(set(Stage) - FINAL_STAGES - {Stage.DRAFT})
+# The file waits on the applicant: the SOP clock stands still.
+APPLICANT_STAGES = frozenset({Stage.RETURNED, Stage.AWAITING_PAYMENT})
+# The optional stages after verification, in order; the permit type switches each on or off.
+PROCESSING_ORDER = (
+    Stage.TECHNICAL_REVIEW,
+    Stage.INSPECTION,
+    Stage.AWAITING_PAYMENT,
+    Stage.APPROVAL,
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may fire a transition.
+
+    ``roles``: staff roles allowed; ``assignee``: only the officer holding the file;
+    ``applicant``: the applicant who owns the file; ``on_behalf``: counter staff may act
+    for an applicant whose file was registered at the counter; ``system``: only the system
+    (a periodic task), never a person.
+    """
+
+    roles: frozenset = field(default_factory=frozenset)
+    assignee: bool = False
+    applicant: bool = False
+    on_behalf: bool = False
+    system: bool = False
+
+
+STAFF = frozenset({Role.COUNTER, Role.TECHNICAL, Role.SUPERVISOR, Role.HEAD})
+
+RULES: dict[str, Rule] = {
+    "submit": Rule(applicant=True, on_behalf=True),
+    "begin_verification": Rule(roles=frozenset({Role.COUNTER}), assignee=True),
+    "return_to_applicant": Rule(roles=frozenset({Role.COUNTER, Role.TECHNICAL}), assignee=True),
+    "resubmit": Rule(applicant=True, on_behalf=True),
+    "declare_complete": Rule(roles=frozenset({Role.COUNTER}), assignee=True),
+    "finish_review": Rule(roles=frozenset({Role.TECHNICAL}), assignee=True),
+    "finish_inspection": Rule(roles=frozenset({Role.TECHNICAL}), assignee=True),
+    "confirm_payment": Rule(roles=frozenset({Role.CASHIER})),
+    "approve": Rule(roles=frozenset({Role.SUPERVISOR}), assignee=True),
+    "sign": Rule(roles=frozenset({Role.HEAD}), assignee=True),
+    "reject": Rule(roles=STAFF, assignee=True),
+    "withdraw": Rule(applicant=True, on_behalf=True),
+    "expire": Rule(system=True),
+}
+
+# The role that works a file in each stage (None: nobody is assigned).
+STAGE_ROLE = {
+    Stage.SUBMITTED: Role.COUNTER,
+    Stage.VERIFICATION: Role.COUNTER,
+    Stage.TECHNICAL_REVIEW: Role.TECHNICAL,
+    Stage.INSPECTION: Role.TECHNICAL,
+    Stage.AWAITING_PAYMENT: Role.CASHIER,
+    Stage.APPROVAL: Role.SUPERVISOR,
+    Stage.SIGNING: Role.HEAD,
+}
+
+# The event each transition writes (one audit vocabulary: dotted names).
+EVENT_ACTIONS = {
+    "submit": "application.submitted",
+    "begin_verification": "application.verification_started",
+    "return_to_applicant": "application.returned",
+    "resubmit": "application.resubmitted",
+    "declare_complete": "application.completed",
+    "finish_review": "application.reviewed",
+    "finish_inspection": "application.inspected",
+    "confirm_payment": "application.paid",
+    "approve": "application.approved",
+    "sign": "application.signed",
+    "reject": "application.rejected",
+    "withdraw": "application.withdrawn",
+    "expire": "application.expired",
+}
+
+# Who may update requirement checks in each stage (the assigned officer of that role).
+CHECK_STAGES = {
+    Stage.VERIFICATION: Role.COUNTER,
+    Stage.TECHNICAL_REVIEW: Role.TECHNICAL,
+    Stage.INSPECTION: Role.TECHNICAL,
+}

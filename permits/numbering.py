@@ -1,0 +1,28 @@
+"""Gapless, concurrency-safe numbers: registration numbers now, permit numbers later."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from permits.models import NumberSequence
+
+
+def next_value(key: str) -> int:
+    """The next value of sequence ``key``; must run inside the caller's transaction.
+
+    The row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write lock) is held until
+    the caller commits, so a concurrent caller waits and a rolled-back caller gives its
+    number back: no duplicates, no gaps.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_value() must run inside transaction.atomic()")
+    NumberSequence.objects.get_or_create(key=key)
+    sequence = NumberSequence.objects.select_for_update().get(key=key)
+    sequence.value += 1
+    sequence.save(update_fields=["value"])
+    return sequence.value
+
+
+def registration_number_next(at=None) -> str:
+    """``MPP-2026-000123``: the human number of a submitted file, gapless per year."""
+    year = timezone.localtime(at or timezone.now()).year
+    return f"MPP-{year}-{next_value(f'registration:{year}'):06d}"

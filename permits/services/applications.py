@@ -1,0 +1,276 @@
+"""Creating files and moving them through their stages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import Role
+from permits.assignment import least_loaded_officer, officer_may_take, supervisor_roles
+from permits.models import (
+    Application,
+    Channel,
+    CheckStatus,
+    PermitType,
+    RequirementCheck,
+    Stage,
+)
+from permits.models.stages import EVENT_ACTIONS, STAGE_ROLE
+from permits.numbering import registration_number_next
+from permits.services.context import STALE_MESSAGE, ActionRefused, Actor
+from permits.services.events import event_record
+from worktime.calendar import get_calendar
+
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "applicant_nik",
+    "applicant_nib",
+    "business_name",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "representative_name",
+    "representative_nik",
+)
+
+
+@transaction.atomic
+def application_create(
+    *, permit_type: PermitType, actor: Actor, applicant=None, **applicant_fields
+) -> Application:
+    """A new draft file, online by its applicant or at the counter on their behalf.
+
+    The file gets one requirement check per active requirement of its type. Counter staff
+    create walk-in files (channel "counter"); anyone else creates their own online file.
+    """
+    user = actor.user
+    if user is None:
+        raise PermissionDenied
+    if not permit_type.active:
+        raise ActionRefused(_("Jenis izin ini sedang tidak dilayani."))
+    unknown = set(applicant_fields) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown applicant fields: {sorted(unknown)}")
+    if user.role == Role.COUNTER:
+        channel = Channel.COUNTER
+    elif user.role == Role.APPLICANT:
+        channel, applicant = Channel.ONLINE, user
+    else:
+        raise PermissionDenied(_("Hanya pemohon atau petugas loket yang dapat membuat berkas."))
+    application = Application(
+        permit_type=permit_type,
+        channel=channel,
+        applicant=applicant,
+        created_by=user,
+        **applicant_fields,
+    )
+    application._history_user = user
+    application.full_clean(exclude=["registration_number", "state"])
+    application.save()
+    bulk_create_with_history(
+        [
+            RequirementCheck(application=application, requirement=requirement)
+            for requirement in permit_type.requirements.filter(active=True)
+        ],
+        RequirementCheck,
+        default_user=user,
+    )
+    event_record(
+        application=application,
+        action="application.created",
+        actor=actor,
+        to_state=Stage.DRAFT,
+        data={"channel": channel},
+    )
+    return application
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("permit_type__opd")
+        .get(pk=application.pk)
+    )
+
+
+@transaction.atomic
+def transition_fire(
+    *,
+    application: Application,
+    name: str,
+    actor: Actor,
+    expected_state: str | None = None,
+    note: str = "",
+    data: dict | None = None,
+    **kwargs,
+) -> Application:
+    """Fire transition ``name`` on the file, record it and route the file onwards.
+
+    The row is locked and compared with the state the user saw (``expected_state``): a
+    double click or two officers at once fire once; the other gets ``ActionRefused``.
+    """
+    app = _locked(application)
+    if expected_state is not None and app.state != expected_state:
+        raise ActionRefused(STALE_MESSAGE)
+    from_state, at = app.state, timezone.now()
+    try:
+        getattr(app, name)(by=actor.user, at=at, **kwargs)
+    except TransitionNotAllowed as exc:
+        raise ActionRefused(_("Tindakan ini tidak tersedia pada tahap berkas sekarang.")) from exc
+    except ValidationError as exc:
+        raise ActionRefused(" ".join(exc.messages)) from exc
+    app._history_user = actor.user
+    try:
+        app.save()
+    except ConcurrentTransition as exc:
+        raise ActionRefused(STALE_MESSAGE) from exc
+    event_record(
+        application=app,
+        action=EVENT_ACTIONS[name],
+        actor=actor,
+        from_state=from_state,
+        to_state=app.state,
+        note=note,
+        data=data,
+        at=at,
+    )
+    _route(app, actor, at)
+    return app
+
+
+def _route(app: Application, actor: Actor, at) -> None:
+    """Give the file to an officer of the stage it entered (keep the holder if eligible)."""
+    role = STAGE_ROLE.get(app.state)
+    if role is None:
+        return
+    holder = app.assigned_to
+    if holder is not None and officer_may_take(holder, app):
+        return
+    officer = least_loaded_officer(app, app.state)
+    _assign(app, officer, actor, at, reason="auto")
+
+
+def _assign(app: Application, officer, actor: Actor, at, *, reason: str, note: str = "") -> None:
+    previous = app.assigned_to
+    app.assigned_to, app.assigned_at = officer, at
+    app._history_user = actor.user
+    app.save(update_fields=["assigned_to", "assigned_at"])
+    event_record(
+        application=app,
+        action="application.assigned" if reason == "auto" else "application.reassigned",
+        actor=actor,
+        from_state=app.state,
+        to_state=app.state,
+        note=note,
+        data={
+            "from": previous.pk if previous else None,
+            "to": officer.pk if officer else None,
+            "reason": reason,
+        },
+        at=at,
+    )
+
+
+@transaction.atomic
+def application_submit(*, application: Application, actor: Actor, expected_state=None):
+    """Submit a draft: it gets its registration number and goes to the counter's queue.
+
+    An online file needs a document for every mandatory requirement first.
+    """
+    app = _locked(application)
+    if app.state != Stage.DRAFT:
+        raise ActionRefused(STALE_MESSAGE)
+    if app.channel == Channel.ONLINE:
+        missing = [
+            check.requirement.name
+            for check in app.checks.select_related("requirement").filter(
+                requirement__mandatory=True
+            )
+            if not app.documents.filter(requirement=check.requirement).exists()
+        ]
+        if missing:
+            raise ActionRefused(
+                _("Unggah dulu dokumen wajib: %(docs)s.") % {"docs": ", ".join(missing)}
+            )
+    app.registration_number = registration_number_next()
+    app._history_user = actor.user
+    app.save(update_fields=["registration_number"])
+    return transition_fire(
+        application=app,
+        name="submit",
+        actor=actor,
+        expected_state=expected_state,
+        data={"number": app.registration_number},
+    )
+
+
+@transaction.atomic
+def application_return(
+    *,
+    application: Application,
+    actor: Actor,
+    findings: dict[int, tuple[str, str]],
+    note: str = "",
+    expected_state=None,
+) -> Application:
+    """Return the file to the applicant: ``findings`` maps check ids to (status, note).
+
+    Each finding must be "missing" or "invalid" and carry a note telling the applicant
+    what to fix; the applicant then has N working days (setting) to complete the file.
+    """
+    app = _locked(application)
+    if expected_state is not None and app.state != expected_state:
+        raise ActionRefused(STALE_MESSAGE)
+    app.authorize("return_to_applicant", actor.user)
+    if not findings:
+        raise ActionRefused(_("Sebutkan persyaratan yang kurang atau tidak sah."))
+    from permits.services.checks import check_update
+
+    for check_id, (status, check_note) in findings.items():
+        if status not in {CheckStatus.MISSING, CheckStatus.INVALID} or not check_note.strip():
+            raise ActionRefused(
+                _(
+                    "Setiap persyaratan yang dikembalikan harus berstatus kurang atau tidak sah, "
+                    "dengan catatan untuk pemohon."
+                )
+            )
+        check = app.checks.get(pk=check_id)
+        check_update(check=check, status=status, note=check_note, actor=actor, application=app)
+    deadline = get_calendar().add_working_days(
+        timezone.now(), settings.RETURNED_EXPIRY_WORKING_DAYS
+    )
+    return transition_fire(
+        application=app,
+        name="return_to_applicant",
+        actor=actor,
+        note=note,
+        applicant_deadline=deadline,
+        data={"returned_checks": sorted(findings)},
+    )
+
+
+@transaction.atomic
+def application_reassign(
+    *, application: Application, officer, actor: Actor, reason: str
+) -> Application:
+    """A supervisor (or the head of office) hands the file to another eligible officer."""
+    app = _locked(application)
+    if actor.user is None or actor.user.role not in supervisor_roles():
+        raise PermissionDenied(_("Hanya atasan yang dapat memindahkan berkas."))
+    if app.is_applicant(actor.user):
+        raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini pada berkas ini."))
+    if not reason.strip():
+        raise ActionRefused(_("Tuliskan alasan pemindahan berkas."))
+    if STAGE_ROLE.get(app.state) is None:
+        raise ActionRefused(_("Berkas pada tahap ini tidak ditangani petugas."))
+    if not officer_may_take(officer, app):
+        raise ActionRefused(_("Petugas ini tidak dapat menangani berkas ini."))
+    if officer.pk == app.assigned_to_id:
+        raise ActionRefused(_("Berkas sudah ditangani petugas ini."))
+    _assign(app, officer, actor, timezone.now(), reason="supervisor", note=reason.strip())
+    return app

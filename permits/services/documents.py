@@ -1,0 +1,76 @@
+"""Uploading documents: every version kept, checked by content, recorded."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from permits.models import Application, Channel, Document, Requirement, Stage
+from permits.services.context import ActionRefused, Actor
+from permits.services.events import event_record
+from permits.uploads import CONTENT_TYPES, UploadRejected, upload_inspect
+
+APPLICANT_UPLOAD_STAGES = {Stage.DRAFT, Stage.RETURNED}
+COUNTER_UPLOAD_STAGES = {Stage.DRAFT, Stage.SUBMITTED, Stage.VERIFICATION, Stage.RETURNED}
+
+
+def may_upload(application: Application, user) -> bool:
+    """The applicant while the file is theirs to complete; counter staff for walk-in files
+    and the counter officer holding the file (scans of paper documents)."""
+    if user is None:
+        return False
+    if application.is_applicant(user):
+        return application.state in APPLICANT_UPLOAD_STAGES
+    if user.role != Role.COUNTER or application.state not in COUNTER_UPLOAD_STAGES:
+        return False
+    return application.channel == Channel.COUNTER or application.assigned_to_id == user.pk
+
+
+@transaction.atomic
+def document_upload(
+    *, application: Application, requirement: Requirement, uploaded, actor: Actor
+) -> Document:
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if not may_upload(app, actor.user):
+        raise PermissionDenied(_("Anda tidak dapat mengunggah dokumen untuk berkas ini sekarang."))
+    if requirement.permit_type_id != app.permit_type_id or not requirement.active:
+        raise PermissionDenied
+    try:
+        kind, sha256 = upload_inspect(
+            uploaded, formats=requirement.formats, max_size_kb=requirement.max_size_kb
+        )
+    except UploadRejected as exc:
+        raise ActionRefused(f"{requirement.name}: {exc.message}") from exc
+    latest = app.documents.filter(requirement=requirement).aggregate(v=Max("version"))["v"]
+    document = Document(
+        application=app,
+        requirement=requirement,
+        version=(latest or 0) + 1,
+        original_name=(uploaded.name or "dokumen")[-255:],
+        content_type=CONTENT_TYPES[kind],
+        size=uploaded.size,
+        sha256=sha256,
+        uploaded_by=actor.user,
+        uploaded_at=timezone.now(),
+    )
+    document.file.save(f"{document.version}", uploaded, save=False)
+    document._history_user = actor.user
+    document.save()
+    event_record(
+        application=app,
+        action="document.uploaded",
+        actor=actor,
+        from_state=app.state,
+        to_state=app.state,
+        data={
+            "requirement": requirement.code,
+            "version": document.version,
+            "sha256": sha256,
+            "size": document.size,
+        },
+    )
+    return document
