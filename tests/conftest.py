@@ -27,6 +27,12 @@ def _fresh_calendar():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process():
     """Tasks run in process (Celery's eager mode, the embedded default) unless a test
     starts a real worker with the ``celery_worker`` fixture."""

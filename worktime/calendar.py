@@ -281,13 +281,16 @@ _cached: dict[str, object] = {}
 
 def build_calendar() -> WorkCalendar:
     """Read service hours and local overrides from the database (two queries)."""
-    from worktime.models import DayOverride, ServiceHours
+    from worktime.models import DEFAULT_SERVICE_HOURS, DayOverride, ServiceHours
 
+    rows = list(ServiceHours.objects.all())
     hours = {
         row.weekday: (row.opens, row.closes)
-        for row in ServiceHours.objects.filter(is_open=True)
-        if row.opens < row.closes
+        for row in rows
+        if row.is_open and row.opens < row.closes
     }
+    if not rows:
+        hours = dict(DEFAULT_SERVICE_HOURS)
     overrides = list(DayOverride.objects.values_list("date", "kind"))
     return WorkCalendar(
         hours=hours,

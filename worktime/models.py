@@ -23,6 +23,17 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Minggu")
 
 
+# Mon–Thu 08:00–15:30, Fri 08:00–15:00: a regional government office's usual hours. Used
+# while the ServiceHours table is empty (its migration installs the same rows).
+DEFAULT_SERVICE_HOURS = {
+    Weekday.MONDAY: (datetime.time(8), datetime.time(15, 30)),
+    Weekday.TUESDAY: (datetime.time(8), datetime.time(15, 30)),
+    Weekday.WEDNESDAY: (datetime.time(8), datetime.time(15, 30)),
+    Weekday.THURSDAY: (datetime.time(8), datetime.time(15, 30)),
+    Weekday.FRIDAY: (datetime.time(8), datetime.time(15)),
+}
+
+
 class ServiceHours(models.Model):
     weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices, unique=True)
     is_open = models.BooleanField(_("buka"), default=True)

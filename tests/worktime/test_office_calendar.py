@@ -67,3 +67,9 @@ def test_closing_before_opening_is_refused_by_validation():
     monday.closes = datetime.time(7)
     with pytest.raises(ValidationError):
         monday.full_clean()
+
+
+def test_an_empty_service_hours_table_falls_back_to_the_usual_hours():
+    ServiceHours.objects.all().delete()
+    assert get_calendar().is_working_time(datetime.datetime(2026, 11, 23, 9, tzinfo=WIB))
+    assert not get_calendar().is_working_time(datetime.datetime(2026, 11, 27, 15, 10, tzinfo=WIB))
