@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Role
-from permits.assignment import officer_may_take, register_eligibility_rule
 from permits.assignment import _rules as eligibility_rules
+from permits.assignment import officer_may_take, register_eligibility_rule
 from permits.models import Stage
 from permits.services.applications import application_reassign
 from permits.services.context import ActionRefused

@@ -31,7 +31,8 @@ def test_an_upload_is_stored_outside_static_with_its_sha256(office, settings):
     path = document.file.path
     assert path.startswith(str(settings.MEDIA_ROOT))
     assert "static" not in path and "ktp" not in path  # a random name
-    assert open(path, "rb").read() == PDF
+    with open(path, "rb") as stored:
+        assert stored.read() == PDF
     assert app.events.filter(action="document.uploaded").count() == 1
 
 
@@ -42,7 +43,8 @@ def test_every_version_is_kept(office):
     assert (first.version, second.version) == (1, 2)
     assert Document.objects.filter(application=app).count() == 2
     assert first.file.name != second.file.name
-    assert open(first.file.path, "rb").read() == PDF
+    with open(first.file.path, "rb") as stored:
+        assert stored.read() == PDF
 
 
 @pytest.mark.parametrize(
