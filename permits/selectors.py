@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from permits.models import OPD, PermitType
+from accounts.models import Role, User
+from permits.models import OPD, OPEN_STAGES, Application, Channel, PermitType, Stage
+from permits.sla import due_soon_cutoff
+from worktime.calendar import get_calendar
 
 
 @dataclass
@@ -45,3 +51,124 @@ def catalogue_search(*, query: str = "") -> list[CatalogueGroup]:
 
 def catalogue_size() -> int:
     return PermitType.objects.filter(active=True, opd__active=True).count()
+
+
+# --- back office ------------------------------------------------------------------------
+
+BACKOFFICE_ROLES = frozenset(
+    {
+        Role.COUNTER,
+        Role.TECHNICAL,
+        Role.SUPERVISOR,
+        Role.HEAD,
+        Role.CASHIER,
+        Role.ADMIN,
+        Role.AUDITOR,
+    }
+)
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """The files a staff member may open: the one-stop office and auditors see every file,
+    an OPD's staff the files of their OPD's permit types; applicants none (back office)."""
+    files = Application.objects.exclude(state=Stage.DRAFT, channel=Channel.ONLINE)
+    if user.role not in BACKOFFICE_ROLES:
+        return files.none()
+    if user.role == Role.AUDITOR or (user.unit and user.unit.code == settings.OFFICE_UNIT_CODE):
+        return files
+    if user.unit_id is None:
+        return files.none()
+    return files.filter(permit_type__opd_id=user.unit_id)
+
+
+@dataclass
+class WorklistFilters:
+    stage: str = ""
+    permit_type: int | None = None
+    opd: int | None = None
+    sla: str = ""  # "late" or "due_soon"
+    q: str = ""
+    scope: str = "mine"  # "mine" or "all" (every file the user may see)
+
+
+def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Application]:
+    """A staff member's files, earliest SOP deadline first, filtered in the database."""
+    now = now or timezone.now()
+    files = applications_visible_to(user).select_related("permit_type__opd", "assigned_to")
+    if filters.scope != "all":
+        files = files.filter(assigned_to=user)
+    if filters.stage:
+        files = files.filter(state=filters.stage)
+    else:
+        files = files.filter(state__in=OPEN_STAGES)
+    if filters.permit_type:
+        files = files.filter(permit_type_id=filters.permit_type)
+    if filters.opd:
+        files = files.filter(permit_type__opd_id=filters.opd)
+    if filters.sla == "late":
+        files = files.filter(clock_running_since__isnull=False, sop_deadline__lt=now)
+    elif filters.sla == "due_soon":
+        cutoff = due_soon_cutoff(now, get_calendar())
+        files = files.filter(
+            clock_running_since__isnull=False, sop_deadline__gte=now, sop_deadline__lte=cutoff
+        )
+    query = filters.q.strip()
+    if query:
+        files = files.filter(
+            Q(registration_number__iexact=query)
+            | Q(applicant_name__icontains=query)
+            | Q(business_name__icontains=query)
+        )
+    return files.order_by(F("sop_deadline").asc(nulls_last=True), "submitted_at", "pk")
+
+
+def application_for_page(*, user, public_id) -> Application:
+    """One file for its back-office page, or 404 if the user may not see it."""
+    return get_object_or_404(
+        applications_visible_to(user).select_related(
+            "permit_type__opd", "assigned_to__unit", "applicant", "verified_by"
+        ),
+        public_id=public_id,
+    )
+
+
+def application_page_parts(application: Application) -> dict:
+    """Checklist with every document version, and the timeline: a fixed number of queries."""
+    checks = list(application.checks.select_related("requirement", "checked_by"))
+    documents = list(
+        application.documents.select_related("uploaded_by").order_by("requirement_id", "-version")
+    )
+    by_requirement: dict[int, list] = {}
+    for document in documents:
+        by_requirement.setdefault(document.requirement_id, []).append(document)
+    for check in checks:
+        check.versions = by_requirement.get(check.requirement_id, [])
+    events = list(application.events.select_related("actor").order_by("-created_at", "-id"))
+    return {"checks": checks, "events": events}
+
+
+@dataclass
+class OfficerLoad:
+    officer: object
+    open_files: int
+    late_files: int
+
+
+def team_load(*, supervisor, now=None) -> list[OfficerLoad]:
+    """Open and late files per officer of the supervisor's unit (one query)."""
+    now = now or timezone.now()
+    open_filter = Q(assigned_applications__state__in=OPEN_STAGES)
+    late_filter = open_filter & Q(
+        assigned_applications__clock_running_since__isnull=False,
+        assigned_applications__sop_deadline__lt=now,
+    )
+    officers = (
+        User.objects.filter(unit_id=supervisor.unit_id, is_active=True)
+        .exclude(role__in=[Role.APPLICANT, Role.AUDITOR])
+        .annotate(
+            open_files=Count("assigned_applications", filter=open_filter),
+            late_files=Count("assigned_applications", filter=late_filter),
+        )
+        .order_by("-late_files", "-open_files", "full_name")
+    )
+    return [OfficerLoad(o, o.open_files, o.late_files) for o in officers]

@@ -22,6 +22,12 @@ SCHEDULES = [
         crontab={"minute": "*"},
         description="Proves beat and a worker are alive; /healthz shows the last beat.",
     ),
+    Schedule(
+        name="permits.expire_returned_files",
+        task="permits.tasks.expire_returned_files",
+        crontab={"minute": "5", "hour": "*"},
+        description="Expires returned files not completed within the working days allowed.",
+    ),
 ]
 
 

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from permits.models.application import Application
 from permits.models.catalogue import Requirement
+from permits.models.stages import Stage
 
 
 class CheckStatus(models.TextChoices):
@@ -105,8 +106,8 @@ class ApplicationEvent(models.Model):
     )
     actor_role = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
+    from_state = models.CharField(max_length=20, blank=True, choices=Stage.choices)
+    to_state = models.CharField(max_length=20, blank=True, choices=Stage.choices)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

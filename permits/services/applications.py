@@ -274,3 +274,29 @@ def application_reassign(
         raise ActionRefused(_("Berkas sudah ditangani petugas ini."))
     _assign(app, officer, actor, timezone.now(), reason="supervisor", note=reason.strip())
     return app
+
+
+def applications_expire_overdue(*, now=None) -> int:
+    """Expire returned files whose applicant did not complete them in time (periodic task).
+
+    Each file in its own transaction, through the same transition as any other act, so
+    the event log shows the system expired it; a file resubmitted meanwhile is skipped.
+    """
+    now = now or timezone.now()
+    overdue = Application.objects.filter(
+        state=Stage.RETURNED, applicant_deadline__lt=now
+    ).values_list("pk", flat=True)
+    expired = 0
+    for pk in list(overdue):
+        try:
+            transition_fire(
+                application=Application(pk=pk),
+                name="expire",
+                actor=Actor.system(),
+                expected_state=Stage.RETURNED,
+                note=_("Berkas tidak dilengkapi pemohon dalam batas waktu."),
+            )
+        except ActionRefused:
+            continue
+        expired += 1
+    return expired

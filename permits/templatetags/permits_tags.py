@@ -10,3 +10,17 @@ def rupiah(amount: int | None) -> str:
     if not amount:
         return _("Gratis")
     return "Rp" + f"{int(amount):,}".replace(",", ".")
+
+
+@register.filter
+def working_duration(value) -> str:
+    """A working-time duration in words, sign dropped: "2 jam 30 menit kerja"."""
+    if value is None:
+        return ""
+    minutes = abs(int(value.total_seconds())) // 60
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return _("%(h)d jam %(m)d menit kerja") % {"h": hours, "m": minutes}
+    if hours:
+        return _("%(h)d jam kerja") % {"h": hours}
+    return _("%(m)d menit kerja") % {"m": minutes}

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_creates_a_user_for_every_role_and_prints_them(catalogue, settings, capsys):
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", files=0)
     out = capsys.readouterr().out
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
@@ -25,7 +25,7 @@ def test_it_creates_a_user_for_every_role_and_prints_them(catalogue, settings, c
 
 def test_staff_have_a_direct_supervisor_up_to_the_head(catalogue, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", files=0)
     for user in User.objects.filter(role__in=[Role.COUNTER, Role.TECHNICAL, Role.CASHIER]):
         assert user.supervisor is not None
         assert user.supervisor.role == Role.SUPERVISOR
@@ -34,26 +34,44 @@ def test_staff_have_a_direct_supervisor_up_to_the_head(catalogue, settings):
 
 def test_running_it_again_changes_nothing(catalogue, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", files=0)
     history = User.history.count()
-    call_command("seed_demo")
+    call_command("seed_demo", files=0)
     assert User.history.count() == history
 
 
 def test_only_the_administrator_can_open_the_admin(catalogue, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", files=0)
     assert list(User.objects.filter(is_staff=True).values_list("role", flat=True)) == [Role.ADMIN]
 
 
 def test_it_refuses_to_run_with_debug_off(catalogue, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG off"):
-        call_command("seed_demo")
+        call_command("seed_demo", files=0)
     assert not User.objects.exists()
 
 
 def test_it_asks_for_the_catalogue_first(db, settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="load_catalogue"):
-        call_command("seed_demo")
+        call_command("seed_demo", files=0)
+
+
+def test_it_replays_files_in_every_stage_through_the_real_services(catalogue, settings):
+    from collections import Counter
+
+    from permits.models import Application, Stage
+    from permits.sla import ClockState
+
+    settings.DEBUG = True
+    call_command("seed_demo", files=14)
+    states = Counter(Application.objects.values_list("state", flat=True))
+    for stage in [Stage.SUBMITTED, Stage.VERIFICATION, Stage.RETURNED, Stage.TECHNICAL_REVIEW,
+                  Stage.APPROVAL, Stage.ISSUED, Stage.REJECTED]:
+        assert states[stage] >= 1, stage
+    clocks = {a.clock.state for a in Application.objects.select_related("permit_type")}
+    assert ClockState.NOT_STARTED in clocks
+    assert clocks & {ClockState.LATE, ClockState.ON_TIME, ClockState.DUE_SOON}
+    assert all(a.events.exists() for a in Application.objects.all())

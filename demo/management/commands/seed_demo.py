@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.files import demo_files_seed
 from demo.services import DEMO_PASSWORD, demo_users_seed
 from permits.models import OPD
 
@@ -8,16 +9,23 @@ from permits.models import OPD
 class Command(BaseCommand):
     help = "Create demo accounts for every role (DEBUG only) and print them."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--files", type=int, default=40, help="demo files to replay")
+
+    def handle(self, *args, files: int, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo refuses to run with DEBUG off: it prints passwords.")
         if not OPD.objects.exists():
             raise CommandError("The catalogue is empty: run `manage.py load_catalogue` first.")
         users = demo_users_seed()
+        files = demo_files_seed(count=files)
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})\n")
         self.stdout.write(f"  {'username':<13} {'role':<22} {'unit':<10} name")
         for user in users:
             unit = user.unit.code if user.unit else "-"
             role = str(user.get_role_display())
             self.stdout.write(f"  {user.username:<13} {role:<22} {unit:<10} {user.full_name}")
+        self.stdout.write(
+            f"\n{files} demo files in every stage (sign in as loket, teknis.kes, ...)."
+        )
         self.stdout.write("\nSign in at http://127.0.0.1:8000/akun/masuk/ (admin: /admin/)\n")

@@ -1,0 +1,178 @@
+"""Demo files: a few dozen applications replayed over the past weeks through the real
+services, so that every stage, a few late files, paused ones and returns are on show.
+
+The clock is moved with time-machine (a development dependency; the demo runs only with
+DEBUG on), so every event carries a believable time and the SOP clock is computed, not faked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.models import Role, User
+from permits.models import Application, CheckStatus, PermitType, Stage
+from permits.services.applications import (
+    application_create,
+    application_return,
+    application_submit,
+    transition_fire,
+)
+from permits.services.checks import check_update
+from permits.services.context import Actor
+from permits.services.documents import document_upload
+from worktime.calendar import get_calendar
+
+DEMO_PDF = b"%PDF-1.4\n% Terang demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PEOPLE = [
+    ("Budi Santoso", "3204011203850001", "Jl. Merdeka No. 12, Sukamaju"),
+    ("Sri Wahyuni", "3204015506900002", "Jl. Pahlawan No. 3, Cibeunying"),
+    ("Ahmad Fauzi", "3204012001880003", "Perum Griya Asri Blok C-7"),
+    ("Dewi Anggraini", "3204016712920004", "Jl. Kenanga No. 45, Sukamaju"),
+    ("Rudi Hartono", "3204010507800005", "Kp. Sindangsari RT 02/05"),
+    ("Nur Aisyah", "3204014403950006", "Jl. Ahmad Yani No. 88"),
+    ("Hendra Gunawan", "3204011111870007", "Jl. Cempaka No. 9"),
+    ("Lestari Putri", "3204015209930008", "Jl. Raya Timur Km 4"),
+]
+# Where the demo has technical officers (DINKES, DPUPR), or types with no technical stage.
+DEMO_OPDS = ("DINKES", "DPUPR")
+TARGETS = [
+    Stage.SUBMITTED,
+    Stage.VERIFICATION,
+    Stage.VERIFICATION,
+    Stage.RETURNED,
+    Stage.TECHNICAL_REVIEW,
+    Stage.TECHNICAL_REVIEW,
+    Stage.INSPECTION,
+    Stage.AWAITING_PAYMENT,
+    Stage.APPROVAL,
+    Stage.APPROVAL,
+    Stage.SIGNING,
+    Stage.ISSUED,
+    Stage.ISSUED,
+    Stage.REJECTED,
+]
+
+
+def _sample(requirement) -> ContentFile:
+    if "pdf" in requirement.formats:
+        return ContentFile(DEMO_PDF, name=f"{requirement.code}.pdf")
+    return ContentFile(DEMO_PNG, name=f"{requirement.code}.png")
+
+
+def _types() -> list[PermitType]:
+    return list(
+        PermitType.objects.filter(active=True, opd__code__in=DEMO_OPDS).select_related("opd")
+    )
+
+
+def demo_files_seed(*, count: int = 40, seed: int = 7) -> int:
+    """Replay ``count`` files; returns how many exist afterwards. Skips if files exist."""
+    import time_machine
+
+    if Application.objects.exists():
+        return Application.objects.count()
+    rng = random.Random(seed)
+    calendar = get_calendar()
+    types = _types()
+    applicant = User.objects.get(username="pemohon")
+    counter = User.objects.filter(role=Role.COUNTER).first()
+    cashier = User.objects.filter(role=Role.CASHIER).first()
+    now = timezone.now()
+    for i in range(count):
+        target = TARGETS[i % len(TARGETS)]
+        permit_type = rng.choice(types)
+        # Start between 1 and 15 working days ago, during service hours.
+        start = calendar.shift_working_time(now, -datetime.timedelta(hours=rng.uniform(3, 110)))
+        moment = start
+        with time_machine.travel(moment, tick=False) as traveller:
+
+            def later(hours: float, _traveller=traveller):
+                nonlocal moment
+                moment = calendar.add_working_time(moment, datetime.timedelta(hours=hours))
+                _traveller.move_to(min(moment, now))
+
+            online = i % 3 != 0
+            name, nik, address = PEOPLE[i % len(PEOPLE)]
+            creator = applicant if online else counter
+            app = application_create(
+                permit_type=permit_type,
+                actor=Actor(creator, "10.0.0.5", "demo"),
+                applicant_name=name if not online else applicant.full_name,
+                applicant_nik=nik,
+                applicant_address=address,
+                applicant_phone=f"+62812000{i:05d}",
+            )
+            for check in app.checks.select_related("requirement"):
+                if check.requirement.mandatory or rng.random() < 0.5:
+                    document_upload(
+                        application=app,
+                        requirement=check.requirement,
+                        uploaded=_sample(check.requirement),
+                        actor=Actor(creator, "10.0.0.5", "demo"),
+                    )
+            app = application_submit(application=app, actor=Actor(creator, "10.0.0.5", "demo"))
+            app = _advance(app, target, rng, later, cashier)
+    return Application.objects.count()
+
+
+def _advance(app, target, rng, later, cashier):
+    def fire(name, user, **kwargs):
+        return transition_fire(
+            application=app, name=name, actor=Actor(user, "10.0.0.9", "demo"), **kwargs
+        )
+
+    while app.state != target and moment_ok(app):
+        later(rng.uniform(0.5, 9))
+        officer = app.assigned_to
+        if app.state == Stage.SUBMITTED:
+            app = fire("begin_verification", officer)
+        elif app.state == Stage.VERIFICATION:
+            checks = list(app.checks.select_related("requirement"))
+            if target == Stage.RETURNED:
+                bad = next(c for c in checks if c.requirement.mandatory)
+                app = application_return(
+                    application=app,
+                    actor=Actor(officer),
+                    findings={
+                        bad.pk: (
+                            CheckStatus.INVALID,
+                            "Dokumen tidak terbaca; unggah pindaian yang jelas.",
+                        )
+                    },
+                )
+                break
+            for check in checks:
+                check_update(check=check, status=CheckStatus.OK, note="", actor=Actor(officer))
+            app = fire("declare_complete", officer)
+        elif app.state == Stage.TECHNICAL_REVIEW:
+            app = fire("finish_review", officer, note="Memenuhi ketentuan teknis.")
+        elif app.state == Stage.INSPECTION:
+            app = fire("finish_inspection", officer, note="Lokasi sesuai dokumen.")
+        elif app.state == Stage.AWAITING_PAYMENT:
+            app = fire("confirm_payment", cashier)
+        elif app.state == Stage.APPROVAL:
+            if target == Stage.REJECTED:
+                app = fire(
+                    "reject",
+                    officer,
+                    reason="Lokasi usaha tidak sesuai rencana tata ruang.",
+                    legal_basis="Peraturan Daerah Kabupaten Sukamaju tentang RTRW",
+                )
+            else:
+                app = fire("approve", officer)
+        elif app.state == Stage.SIGNING:
+            app = fire("sign", officer)
+        else:
+            break
+        if target == Stage.REJECTED and app.state == Stage.SIGNING:
+            break
+    return app
+
+
+def moment_ok(app) -> bool:
+    return app.assigned_to is not None or app.state in {Stage.AWAITING_PAYMENT}

@@ -1,0 +1,171 @@
+"""Back-office forms: they parse and validate input; services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from permits.models import OPD, CheckStatus, PermitType, Stage
+from permits.selectors import WorklistFilters
+
+nik_validator = RegexValidator(r"^\d{16}$", _("NIK terdiri dari 16 angka."))
+nib_validator = RegexValidator(r"^\d{13}$", _("NIB terdiri dari 13 angka."))
+
+
+class WorklistFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Cari nomor registrasi atau nama pemohon"), required=False, max_length=100
+    )
+    stage = forms.ChoiceField(label=_("Tahap"), required=False)
+    permit_type = forms.ModelChoiceField(
+        label=_("Jenis izin"),
+        required=False,
+        queryset=PermitType.objects.filter(active=True),
+        empty_label=_("Semua jenis izin"),
+    )
+    opd = forms.ModelChoiceField(
+        label=_("OPD"),
+        required=False,
+        queryset=OPD.objects.filter(active=True),
+        empty_label=_("Semua OPD"),
+    )
+    sla = forms.ChoiceField(
+        label=_("Waktu SOP"),
+        required=False,
+        choices=[("", _("Semua")), ("due_soon", _("Segera jatuh tempo")), ("late", _("Terlambat"))],
+    )
+    scope = forms.ChoiceField(
+        label=_("Berkas"),
+        required=False,
+        choices=[("mine", _("Yang saya tangani")), ("all", _("Semua yang dapat saya lihat"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("Semua tahap yang berjalan")), *Stage.choices]
+
+    def filters(self) -> WorklistFilters:
+        if not self.is_valid():
+            return WorklistFilters()
+        data = self.cleaned_data
+        return WorklistFilters(
+            stage=data["stage"],
+            q=data["q"],
+            sla=data["sla"],
+            scope=data["scope"] or "mine",
+            permit_type=data["permit_type"].pk if data["permit_type"] else None,
+            opd=data["opd"].pk if data["opd"] else None,
+        )
+
+
+class TransitionForm(forms.Form):
+    """Every action posts the stage the user saw, so a stale or double post does nothing."""
+
+    expected_state = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RejectForm(TransitionForm):
+    reason = forms.CharField(
+        label=_("Alasan penolakan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    legal_basis = forms.CharField(label=_("Dasar hukum"), max_length=1000)
+
+
+class ReturnForm(TransitionForm):
+    """One status and note per requirement; at least one must be missing or invalid."""
+
+    def __init__(self, *args, checks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checks = list(checks)
+        for check in self.checks:
+            self.fields[f"status_{check.pk}"] = forms.ChoiceField(
+                label=check.requirement.name,
+                required=False,
+                choices=[
+                    ("", _("Sesuai / tidak dipersoalkan")),
+                    (CheckStatus.MISSING, _("Belum ada")),
+                    (CheckStatus.INVALID, _("Tidak sah")),
+                ],
+            )
+            self.fields[f"note_{check.pk}"] = forms.CharField(
+                label=_("Catatan untuk pemohon"), required=False, max_length=1000
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        findings = {}
+        for check in self.checks:
+            status = cleaned.get(f"status_{check.pk}")
+            note = (cleaned.get(f"note_{check.pk}") or "").strip()
+            if status and not note:
+                self.add_error(
+                    f"note_{check.pk}", _("Jelaskan kepada pemohon apa yang harus diperbaiki.")
+                )
+            if status:
+                findings[check.pk] = (status, note)
+        if not findings:
+            raise forms.ValidationError(
+                _("Tandai setidaknya satu persyaratan yang belum ada atau tidak sah.")
+            )
+        cleaned["findings"] = findings
+        return cleaned
+
+
+class CheckForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(s, label) for s, label in CheckStatus.choices if s != CheckStatus.PENDING]
+    )
+    note = forms.CharField(required=False, max_length=1000)
+
+
+class ReassignForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Petugas baru"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Alasan"), max_length=1000)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["officer"].queryset = candidates
+
+
+class UploadForm(forms.Form):
+    requirement = forms.IntegerField(widget=forms.HiddenInput)
+    file = forms.FileField(label=_("Berkas (PDF, JPEG atau PNG)"))
+
+
+class WalkInForm(forms.Form):
+    """A walk-in applicant registered at the counter (the same file as online)."""
+
+    permit_type = forms.ModelChoiceField(
+        label=_("Jenis izin"),
+        queryset=PermitType.objects.filter(active=True).select_related("opd").order_by("name_id"),
+    )
+    applicant_name = forms.CharField(label=_("Nama pemohon"), max_length=150)
+    applicant_nik = forms.CharField(label=_("NIK"), max_length=16, validators=[nik_validator])
+    applicant_nib = forms.CharField(
+        label=_("NIB (untuk badan usaha)"),
+        max_length=13,
+        required=False,
+        validators=[nib_validator],
+    )
+    business_name = forms.CharField(label=_("Nama usaha"), max_length=200, required=False)
+    applicant_phone = forms.CharField(label=_("Nomor ponsel"), max_length=20, required=False)
+    applicant_email = forms.EmailField(label=_("Email"), required=False)
+    applicant_address = forms.CharField(label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 2}))
+    representative_name = forms.CharField(
+        label=_("Nama kuasa (bila diwakilkan)"), max_length=150, required=False
+    )
+    representative_nik = forms.CharField(
+        label=_("NIK kuasa"), max_length=16, required=False, validators=[nik_validator]
+    )
+
+    def clean_applicant_nik(self):
+        return self.cleaned_data["applicant_nik"].strip()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from permits.views import backoffice as views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("tim/", views.team, name="team"),
+    path("loket/baru/", views.walk_in, name="walk_in"),
+    path("berkas/<uuid:public_id>/", views.file_page, name="file"),
+    path("berkas/<uuid:public_id>/aksi/<slug:name>/", views.file_action, name="action"),
+    path("berkas/<uuid:public_id>/periksa/<int:check_id>/", views.file_check, name="check"),
+    path("berkas/<uuid:public_id>/unggah/", views.file_upload, name="upload"),
+    path("berkas/<uuid:public_id>/pindah/", views.file_reassign, name="reassign"),
+    path("dokumen/<uuid:public_id>/", views.document_download, name="document"),
+]

@@ -1,0 +1,364 @@
+"""The back office: worklists, the file page and its actions, the team page, the counter.
+
+Views parse input, call one service or selector and render. Who may do what is decided in
+the services and the model (a hidden button is a courtesy, not the check).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
+from permits.assignment import candidates_for, officer_may_take
+from permits.forms import (
+    CheckForm,
+    RejectForm,
+    ReturnForm,
+    TransitionForm,
+    UploadForm,
+    WalkInForm,
+    WorklistFilterForm,
+)
+from permits.models import Document, Stage
+from permits.models.stages import STAGE_ROLE
+from permits.selectors import (
+    BACKOFFICE_ROLES,
+    application_for_page,
+    application_page_parts,
+    applications_visible_to,
+    team_load,
+    worklist_for,
+)
+from permits.services.applications import (
+    application_create,
+    application_reassign,
+    application_return,
+    application_submit,
+    transition_fire,
+)
+from permits.services.checks import check_update, may_check
+from permits.services.context import ActionRefused, Actor
+from permits.services.documents import document_upload, may_upload
+from permits.sla import clock_status
+from worktime.calendar import get_calendar
+
+PAGE_SIZE = 25
+# Transitions a person fires from the file page (expire is the system's).
+PAGE_ACTIONS = [
+    "begin_verification",
+    "declare_complete",
+    "finish_review",
+    "finish_inspection",
+    "confirm_payment",
+    "approve",
+    "sign",
+    "resubmit",
+    "withdraw",
+]
+
+
+def backoffice(view=None, *, roles=BACKOFFICE_ROLES):
+    """Signed-in staff with one of ``roles``; others get 403, anonymous visitors the login."""
+
+    def decorate(func):
+        @wraps(func)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view else decorate
+
+
+@require_GET
+@backoffice
+def worklist(request):
+    form = WorklistFilterForm(request.GET or None)
+    files = worklist_for(user=request.user, filters=form.filters())
+    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
+    now, calendar = timezone.now(), get_calendar()
+    for app in page:
+        app.status = clock_status(app, now, calendar)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = (
+        "permits/backoffice/_worklist_table.html"
+        if request.htmx
+        else "permits/backoffice/worklist.html"
+    )
+    return render(request, template, context)
+
+
+def _file_page(request, app, *, forms=None, status=200):
+    user = request.user
+    parts = application_page_parts(app)
+    available = {t.name for t in app.get_available_user_state_transitions(user)}
+    checkable = may_check(app, user)
+    context = {
+        "app": app,
+        "status": clock_status(app, timezone.now(), get_calendar()),
+        "actions": [name for name in PAGE_ACTIONS if name in available],
+        "can_return": "return_to_applicant" in available,
+        "can_reject": "reject" in available,
+        "can_submit": app.state == Stage.DRAFT and app.may_fire("submit", user),
+        "can_check": checkable,
+        "can_upload": may_upload(app, user),
+        "can_reassign": user.role in {Role.SUPERVISOR, Role.HEAD}
+        and STAGE_ROLE.get(app.state) is not None
+        and not app.is_applicant(user),
+        "transition_form": TransitionForm(initial={"expected_state": app.state}),
+        "reject_form": RejectForm(initial={"expected_state": app.state}),
+        "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
+        "upload_form": UploadForm(),
+        "stages": Stage,
+        **parts,
+        **(forms or {}),
+    }
+    if context["can_reassign"]:
+        context["candidates"] = [
+            o
+            for o in candidates_for(app, app.state)
+            if o.pk != app.assigned_to_id and officer_may_take(o, app)
+        ]
+    return render(request, "permits/backoffice/file.html", context, status=status)
+
+
+@require_GET
+@backoffice
+def file_page(request, public_id):
+    app = application_for_page(user=request.user, public_id=public_id)
+    return _file_page(request, app)
+
+
+@require_POST
+@backoffice
+def file_action(request, public_id, name):
+    app = application_for_page(user=request.user, public_id=public_id)
+    actor = Actor.from_request(request)
+    try:
+        if name == "return_to_applicant":
+            form = ReturnForm(request.POST, checks=app.checks.select_related("requirement"))
+            if not form.is_valid():
+                return _file_page(
+                    request, app, forms={"return_form": form, "open_form": name}, status=400
+                )
+            application_return(
+                application=app,
+                actor=actor,
+                findings=form.cleaned_data["findings"],
+                note=form.cleaned_data["note"],
+                expected_state=form.cleaned_data["expected_state"],
+            )
+        elif name == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                return _file_page(
+                    request, app, forms={"reject_form": form, "open_form": name}, status=400
+                )
+            data = form.cleaned_data
+            transition_fire(
+                application=app,
+                name="reject",
+                actor=actor,
+                note=data["note"],
+                expected_state=data["expected_state"],
+                reason=data["reason"],
+                legal_basis=data["legal_basis"],
+            )
+        elif name == "submit":
+            form = TransitionForm(request.POST)
+            if not form.is_valid():
+                raise ActionRefused(_("Permintaan tidak lengkap; muat ulang halaman."))
+            application_submit(
+                application=app, actor=actor, expected_state=form.cleaned_data["expected_state"]
+            )
+        elif name in PAGE_ACTIONS:
+            form = TransitionForm(request.POST)
+            if not form.is_valid():
+                raise ActionRefused(_("Permintaan tidak lengkap; muat ulang halaman."))
+            transition_fire(
+                application=app,
+                name=name,
+                actor=actor,
+                note=form.cleaned_data["note"],
+                expected_state=form.cleaned_data["expected_state"],
+            )
+        else:
+            raise Http404
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Tersimpan. Tahap berkas diperbarui."))
+    return redirect("backoffice:file", public_id=app.public_id)
+
+
+@require_POST
+@backoffice
+def file_check(request, public_id, check_id):
+    app = application_for_page(user=request.user, public_id=public_id)
+    check = get_object_or_404(app.checks.select_related("requirement"), pk=check_id)
+    form = CheckForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            check_update(
+                check=check,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                actor=Actor.from_request(request),
+            )
+        except ActionRefused as refused:
+            error = refused.message
+    else:
+        error = _("Pilih hasil pemeriksaan.")
+    if request.htmx:
+        check.versions = list(
+            app.documents.filter(requirement=check.requirement)
+            .select_related("uploaded_by")
+            .order_by("-version")
+        )
+        return render(
+            request,
+            "permits/backoffice/_check_row.html",
+            {
+                "app": app,
+                "check": check,
+                "can_check": True,
+                "error": error,
+                "can_upload": may_upload(app, request.user),
+            },
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("backoffice:file", public_id=app.public_id)
+
+
+@require_POST
+@backoffice
+def file_upload(request, public_id):
+    app = application_for_page(user=request.user, public_id=public_id)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Pilih berkas yang akan diunggah."))
+        return redirect("backoffice:file", public_id=app.public_id)
+    requirement = get_object_or_404(
+        app.permit_type.requirements, pk=form.cleaned_data["requirement"]
+    )
+    try:
+        document_upload(
+            application=app,
+            requirement=requirement,
+            uploaded=form.cleaned_data["file"],
+            actor=Actor.from_request(request),
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Dokumen diunggah."))
+    return redirect("backoffice:file", public_id=app.public_id)
+
+
+@require_POST
+@backoffice(roles={Role.SUPERVISOR, Role.HEAD})
+def file_reassign(request, public_id):
+    app = application_for_page(user=request.user, public_id=public_id)
+    officer = get_object_or_404(candidates_for(app, app.state), pk=request.POST.get("officer"))
+    try:
+        application_reassign(
+            application=app,
+            officer=officer,
+            actor=Actor.from_request(request),
+            reason=request.POST.get("reason", ""),
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Berkas dipindahkan ke %(name)s.") % {"name": officer})
+    return redirect("backoffice:file", public_id=app.public_id)
+
+
+@require_GET
+@backoffice
+def document_download(request, public_id):
+    """A document version, only for staff who may see its file (no guessable path)."""
+    document = get_object_or_404(
+        Document.objects.select_related("application"), public_id=public_id
+    )
+    if not applications_visible_to(request.user).filter(pk=document.application_id).exists():
+        raise Http404
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
+        document.content_type
+    ]
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=False,
+        filename=f"{document.application.registration_number or 'draf'}-"
+        f"{document.requirement.code}-v{document.version}.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@backoffice(roles={Role.SUPERVISOR, Role.HEAD})
+def team(request):
+    now = timezone.now()
+    late = (
+        applications_visible_to(request.user)
+        .filter(
+            assigned_to__unit_id=request.user.unit_id,
+            clock_running_since__isnull=False,
+            sop_deadline__lt=now,
+        )
+        .select_related("permit_type", "assigned_to")
+        .order_by("sop_deadline")[:50]
+    )
+    calendar = get_calendar()
+    late = list(late)
+    for app in late:
+        app.status = clock_status(app, now, calendar)
+    return render(
+        request,
+        "permits/backoffice/team.html",
+        {"loads": team_load(supervisor=request.user, now=now), "late": late},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@backoffice(roles={Role.COUNTER})
+def walk_in(request):
+    form = WalkInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        permit_type = data.pop("permit_type")
+        try:
+            app = application_create(
+                permit_type=permit_type, actor=Actor.from_request(request), **data
+            )
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Berkas dibuat. Unggah pindaian dokumen, lalu ajukan."))
+            return redirect("backoffice:file", public_id=app.public_id)
+    return render(
+        request,
+        "permits/backoffice/walk_in.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

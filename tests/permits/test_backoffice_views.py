@@ -1,0 +1,310 @@
+"""Every back-office view for every role: allowed, refused, anonymous."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from permits.models import Stage
+from tests.permits.conftest import new_file, pdf, walk
+
+pytestmark = pytest.mark.django_db
+STAFF = ["counter", "technical", "supervisor", "head", "cashier", "admin", "auditor"]
+
+
+def user_for(office, role):
+    return {
+        "counter": office.counter,
+        "technical": office.technical,
+        "supervisor": office.supervisor,
+        "head": office.head,
+        "cashier": office.cashier,
+        "admin": office.admin,
+        "auditor": office.auditor,
+        "applicant": office.applicant,
+    }[role]
+
+
+@pytest.mark.parametrize("role", STAFF)
+def test_staff_and_auditors_open_the_worklist(client, office, role):
+    client.force_login(user_for(office, role))
+    assert client.get(reverse("backoffice:worklist")).status_code == 200
+
+
+def test_applicants_are_refused_the_back_office(client, office):
+    client.force_login(office.applicant)
+    assert client.get(reverse("backoffice:worklist")).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, office):
+    response = client.get(reverse("backoffice:worklist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_worklist_shows_my_files_earliest_deadline_first(client, office):
+    files = [walk(office, new_file(office, office.simple_type), Stage.APPROVAL) for _ in range(3)]
+    officer = files[0].assigned_to
+    client.force_login(officer)
+    body = client.get(reverse("backoffice:worklist")).content.decode()
+    mine = [f for f in files if f.assigned_to == officer]
+    for app in mine:
+        assert app.registration_number in body
+    positions = [
+        body.index(a.registration_number) for a in sorted(mine, key=lambda a: a.sop_deadline)
+    ]
+    assert positions == sorted(positions)
+
+
+def test_the_worklist_filters_and_searches(client, office):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    client.force_login(app.assigned_to)
+    url = reverse("backoffice:worklist")
+    assert (
+        app.registration_number in client.get(url, {"q": app.registration_number}).content.decode()
+    )
+    assert app.registration_number in client.get(url, {"q": "siti"}).content.decode()
+    assert app.registration_number not in client.get(url, {"q": "zzz"}).content.decode()
+    assert app.registration_number not in client.get(url, {"stage": "approval"}).content.decode()
+    assert app.registration_number not in client.get(url, {"sla": "late"}).content.decode()
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_the_worklist_runs_a_fixed_number_of_queries(
+    client, office, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        walk(office, new_file(office, office.simple_type), Stage.SUBMITTED)
+    client.force_login(office.supervisor)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("backoffice:worklist"), {"scope": "all"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["counter", "supervisor", "head", "cashier", "admin", "auditor"])
+def test_office_staff_and_auditors_open_any_file(client, office, role):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    client.force_login(user_for(office, role))
+    assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 200
+
+
+def test_opd_staff_open_only_their_opds_files(client, office, make_user):
+    from tests.factories import OPDFactory
+
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    client.force_login(office.technical)
+    assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 200
+    outsider = make_user(Role.TECHNICAL, username="pupr", unit=OPDFactory(code="DPUPR"))
+    client.force_login(outsider)
+    assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 404
+
+
+def test_an_online_draft_stays_private_to_its_applicant(client, office):
+    app = new_file(office)
+    client.force_login(office.counter)
+    assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 404
+
+
+def test_the_file_page_shows_only_the_actions_the_user_may_take(client, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    client.force_login(app.assigned_to)
+    body = client.get(reverse("backoffice:file", args=[app.public_id])).content.decode()
+    assert "Mulai verifikasi" in body
+    assert "Setujui" not in body
+    client.force_login(office.auditor)
+    body = client.get(reverse("backoffice:file", args=[app.public_id])).content.decode()
+    assert "Mulai verifikasi" not in body
+    assert "Tidak ada tindakan" in body
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_file_page_runs_a_fixed_number_of_queries(
+    client, office, count, django_assert_max_num_queries
+):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    client.force_login(app.assigned_to)
+    from permits.services.documents import document_upload
+    from tests.permits.conftest import act
+
+    for _ in range(count):
+        document_upload(
+            application=app,
+            requirement=app.checks.first().requirement,
+            uploaded=pdf(),
+            actor=act(app.assigned_to),
+        )
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 200
+
+
+def test_an_action_moves_the_file_and_a_double_post_does_not(client, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    client.force_login(app.assigned_to)
+    url = reverse("backoffice:action", args=[app.public_id, "begin_verification"])
+    data = {"expected_state": Stage.SUBMITTED, "note": "mulai"}
+    first = client.post(url, data, follow=True)
+    assert "Tersimpan" in first.content.decode()
+    second = client.post(url, data, follow=True)
+    assert "sudah berubah" in second.content.decode()
+    assert app.events.filter(action="application.verification_started").count() == 1
+
+
+@pytest.mark.parametrize("role", ["technical", "supervisor", "auditor", "cashier"])
+def test_an_action_posted_by_someone_not_allowed_changes_nothing(client, office, role):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    client.force_login(user_for(office, role))
+    response = client.post(
+        reverse("backoffice:action", args=[app.public_id, "begin_verification"]),
+        {"expected_state": Stage.SUBMITTED},
+        follow=True,
+    )
+    assert response.status_code in {200, 403, 404}
+    app.refresh_from_db()
+    assert app.state == Stage.SUBMITTED
+
+
+def test_a_return_without_notes_keeps_the_form_and_explains(client, office):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    check = app.checks.first()
+    client.force_login(app.assigned_to)
+    response = client.post(
+        reverse("backoffice:action", args=[app.public_id, "return_to_applicant"]),
+        {
+            "expected_state": Stage.VERIFICATION,
+            f"status_{check.pk}": "missing",
+            f"note_{check.pk}": "",
+            "note": "catatan umum tetap ada",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Jelaskan kepada pemohon" in body
+    assert "catatan umum tetap ada" in body
+    app.refresh_from_db()
+    assert app.state == Stage.VERIFICATION
+
+
+def test_a_return_with_findings_goes_back_to_the_applicant(client, office):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    check = app.checks.first()
+    client.force_login(app.assigned_to)
+    client.post(
+        reverse("backoffice:action", args=[app.public_id, "return_to_applicant"]),
+        {
+            "expected_state": Stage.VERIFICATION,
+            f"status_{check.pk}": "invalid",
+            f"note_{check.pk}": "KTP buram, unggah ulang hasil pindaian yang jelas.",
+        },
+    )
+    app.refresh_from_db()
+    assert app.state == Stage.RETURNED
+
+
+def test_checks_update_through_htmx(client, office):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    check = app.checks.first()
+    client.force_login(app.assigned_to)
+    response = client.post(
+        reverse("backoffice:check", args=[app.public_id, check.pk]),
+        {"status": "ok", "note": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert f'id="check-{check.pk}"' in response.content.decode()
+    check.refresh_from_db()
+    assert check.status == "ok"
+
+
+def test_documents_are_served_only_to_those_who_may_see_the_file(client, office, make_user):
+    from tests.factories import OPDFactory
+
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    document = app.documents.first()
+    url = reverse("backoffice:document", args=[document.public_id])
+    assert client.get(url).status_code == 302
+    client.force_login(office.other_applicant)
+    assert client.get(url).status_code == 403
+    client.force_login(make_user(Role.TECHNICAL, username="pupr", unit=OPDFactory(code="DPUPR")))
+    assert client.get(url).status_code == 404
+    client.force_login(office.counter)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_failed_upload_explains_and_keeps_the_file(client, office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    app = new_file(office, online=False)
+    client.force_login(office.counter)
+    requirement = app.checks.first().requirement
+    response = client.post(
+        reverse("backoffice:upload", args=[app.public_id]),
+        {
+            "requirement": requirement.pk,
+            "file": SimpleUploadedFile("setup.pdf", b"MZ\x90\x00" + b"\x00" * 50),
+        },
+        follow=True,
+    )
+    assert "bukan PDF, JPEG atau PNG" in response.content.decode()
+    assert not app.documents.exists()
+
+
+@pytest.mark.parametrize("role", ["supervisor", "head"])
+def test_supervisors_see_team_load_and_late_files(client, office, role):
+    client.force_login(user_for(office, role))
+    assert client.get(reverse("backoffice:team")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["counter", "technical", "cashier", "auditor", "applicant"])
+def test_others_are_refused_the_team_page(client, office, role):
+    client.force_login(user_for(office, role))
+    assert client.get(reverse("backoffice:team")).status_code == 403
+
+
+def test_a_supervisor_reassigns_from_the_file_page(client, office):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    other = office.counter2 if app.assigned_to == office.counter else office.counter
+    client.force_login(office.supervisor)
+    client.post(
+        reverse("backoffice:reassign", args=[app.public_id]),
+        {"officer": other.pk, "reason": "Cuti"},
+    )
+    app.refresh_from_db()
+    assert app.assigned_to == other
+
+
+def test_the_counter_registers_a_walk_in_file(client, office):
+    client.force_login(office.counter)
+    url = reverse("backoffice:walk_in")
+    assert client.get(url).status_code == 200
+    bad = client.post(
+        url,
+        {
+            "permit_type": office.simple_type.pk,
+            "applicant_name": "Joko",
+            "applicant_nik": "123",
+            "applicant_address": "Jl. Melati 2",
+        },
+    )
+    assert bad.status_code == 400
+    assert "16 angka" in bad.content.decode()
+    assert "Jl. Melati 2" in bad.content.decode()  # nothing typed is lost
+    response = client.post(
+        url,
+        {
+            "permit_type": office.simple_type.pk,
+            "applicant_name": "Joko",
+            "applicant_nik": "3201010101900003",
+            "applicant_address": "Jl. Melati 2",
+        },
+    )
+    assert response.status_code == 302
+    app = office.simple_type.applications.get()
+    assert app.channel == "counter" and app.created_by == office.counter
+
+
+@pytest.mark.parametrize("role", ["technical", "supervisor", "auditor", "applicant"])
+def test_only_counter_staff_register_walk_in_files(client, office, role):
+    client.force_login(user_for(office, role))
+    assert client.get(reverse("backoffice:walk_in")).status_code == 403
