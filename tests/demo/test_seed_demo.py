@@ -68,8 +68,15 @@ def test_it_replays_files_in_every_stage_through_the_real_services(catalogue, se
     settings.DEBUG = True
     call_command("seed_demo", files=14)
     states = Counter(Application.objects.values_list("state", flat=True))
-    for stage in [Stage.SUBMITTED, Stage.VERIFICATION, Stage.RETURNED, Stage.TECHNICAL_REVIEW,
-                  Stage.APPROVAL, Stage.ISSUED, Stage.REJECTED]:
+    for stage in [
+        Stage.SUBMITTED,
+        Stage.VERIFICATION,
+        Stage.RETURNED,
+        Stage.TECHNICAL_REVIEW,
+        Stage.APPROVAL,
+        Stage.ISSUED,
+        Stage.REJECTED,
+    ]:
         assert states[stage] >= 1, stage
     clocks = {a.clock.state for a in Application.objects.select_related("permit_type")}
     assert ClockState.NOT_STARTED in clocks
