@@ -22,6 +22,7 @@ from accounts.models import Role
 from permits.assignment import candidates_for, officer_may_take
 from permits.forms import (
     CheckForm,
+    ReassignForm,
     RejectForm,
     ReturnForm,
     TransitionForm,
@@ -277,13 +278,17 @@ def file_upload(request, public_id):
 @backoffice(roles={Role.SUPERVISOR, Role.HEAD})
 def file_reassign(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
-    officer = get_object_or_404(candidates_for(app, app.state), pk=request.POST.get("officer"))
+    form = ReassignForm(request.POST, candidates=candidates_for(app, app.state))
+    if not form.is_valid():
+        messages.error(request, _("Pilih petugas dan tuliskan alasan pemindahan."))
+        return redirect("backoffice:file", public_id=app.public_id)
+    officer = form.cleaned_data["officer"]
     try:
         application_reassign(
             application=app,
             officer=officer,
             actor=Actor.from_request(request),
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
         )
     except ActionRefused as refused:
         messages.error(request, refused.message)

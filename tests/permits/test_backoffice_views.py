@@ -308,3 +308,19 @@ def test_the_counter_registers_a_walk_in_file(client, office):
 def test_only_counter_staff_register_walk_in_files(client, office, role):
     client.force_login(user_for(office, role))
     assert client.get(reverse("backoffice:walk_in")).status_code == 403
+
+
+@pytest.mark.parametrize("officer", ["abc", "", "999999"])
+def test_a_reassignment_to_nobody_is_refused_with_a_message(client, office, officer):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    holder = app.assigned_to
+    client.force_login(office.supervisor)
+    response = client.post(
+        reverse("backoffice:reassign", args=[app.public_id]),
+        {"officer": officer, "reason": "Cuti"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Pilih petugas" in response.content.decode()
+    app.refresh_from_db()
+    assert app.assigned_to == holder
