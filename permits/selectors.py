@@ -172,3 +172,18 @@ def team_load(*, supervisor, now=None) -> list[OfficerLoad]:
         .order_by("-late_files", "-open_files", "full_name")
     )
     return [OfficerLoad(o, o.open_files, o.late_files) for o in officers]
+
+
+def late_files_of_team(*, supervisor, now=None, limit: int = 50) -> list[Application]:
+    """Running files past their SOP deadline held by the supervisor's unit, most overdue first."""
+    now = now or timezone.now()
+    return list(
+        applications_visible_to(supervisor)
+        .filter(
+            assigned_to__unit_id=supervisor.unit_id,
+            clock_running_since__isnull=False,
+            sop_deadline__lt=now,
+        )
+        .select_related("permit_type", "assigned_to")
+        .order_by("sop_deadline")[:limit]
+    )

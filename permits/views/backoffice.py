@@ -37,6 +37,7 @@ from permits.selectors import (
     application_for_page,
     application_page_parts,
     applications_visible_to,
+    late_files_of_team,
     team_load,
     worklist_for,
 )
@@ -324,18 +325,8 @@ def document_download(request, public_id):
 @backoffice(roles={Role.SUPERVISOR, Role.HEAD})
 def team(request):
     now = timezone.now()
-    late = (
-        applications_visible_to(request.user)
-        .filter(
-            assigned_to__unit_id=request.user.unit_id,
-            clock_running_since__isnull=False,
-            sop_deadline__lt=now,
-        )
-        .select_related("permit_type", "assigned_to")
-        .order_by("sop_deadline")[:50]
-    )
+    late = late_files_of_team(supervisor=request.user, now=now)
     calendar = get_calendar()
-    late = list(late)
     for app in late:
         app.status = clock_status(app, now, calendar)
     return render(
