@@ -69,5 +69,10 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES
 
     @property
+    def needs_second_factor(self) -> bool:
+        """Everyone but applicants signs in with a TOTP code as well."""
+        return self.role != Role.APPLICANT or self.is_staff or self.is_superuser
+
+    @property
     def is_auditor(self) -> bool:
         return self.role == Role.AUDITOR

@@ -6,8 +6,10 @@ Only ever run with DEBUG on; the passwords are printed for anyone to read.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
+from accounts.twofactor import DEMO_DEVICE_NAME
 from permits.models import OPD
 
 DEMO_PASSWORD = "terang-demo"  # noqa: S105 (printed on purpose, demo only)
@@ -101,5 +103,13 @@ def demo_users_seed() -> list[User]:
             changed.append("password")
         if changed or user.pk is None:
             user.save()
+        if user.needs_second_factor:
+            demo_device_ensure(user)
         users[spec.username] = user
     return list(users.values())
+
+
+def demo_device_ensure(user: User) -> TOTPDevice:
+    """A confirmed TOTP device named "demo": with DEBUG on, the code page shows its code."""
+    device = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME).first()
+    return device or TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)

@@ -28,12 +28,26 @@ SCHEDULES = [
         crontab={"minute": "5", "hour": "*"},
         description="Expires returned files not completed within the working days allowed.",
     ),
+    Schedule(
+        name="outbox.deliver_messages",
+        task="outbox.tasks.deliver_messages",
+        crontab={"minute": "*"},
+        description="Delivers pending messages the after-commit kick could not (broker or "
+        "gateway down).",
+    ),
+    Schedule(
+        name="permits.send_sla_reminders",
+        task="permits.tasks.send_sla_reminders",
+        crontab={"minute": "*/30"},
+        description="Tells officers of files due within a working day; escalates late files "
+        "to their supervisor (working time only; once per file and deadline).",
+    ),
 ]
 
 
 # Our own periodic tasks carry one of these prefixes; others (added by hand in the
 # admin) are left alone.
-OWN_PREFIXES = r"^(portal|accounts|worktime|permits|integrity|public)\."
+OWN_PREFIXES = r"^(portal|accounts|worktime|permits|integrity|outbox|public)\."
 
 
 def schedules_install() -> dict[str, str]:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from permits.views import public as public_views
 from portal.health import healthz
@@ -7,8 +8,14 @@ from portal.health import healthz
 urlpatterns = [
     path("", public_views.home, name="home"),
     path("akun/", include("accounts.urls")),
+    path("akun/pesan/", include("outbox.urls")),
     path("kantor/", include("permits.urls_backoffice")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # The admin signs in through Terang's own two-step sign-in, never its password-only form.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from portal.celery import app as celery_app
 from worktime.calendar import invalidate_calendar
@@ -19,11 +20,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar():
-    """A test's calendar rows vanish with its transaction; so must the cached calendar."""
+def _fresh_caches():
+    """A test's rows vanish with its transaction; so must what was cached from them."""
+    from permits.selectors import catalogue_choices_invalidate
+
     invalidate_calendar()
+    catalogue_choices_invalidate()
     yield
     invalidate_calendar()
+    catalogue_choices_invalidate()
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +59,38 @@ def celery_worker():
         celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
     ) as worker:
         yield worker
+
+
+class SignedInClient(Client):
+    """A test client whose ``force_login`` also completes the staff second factor.
+
+    It does what a finished two-step sign-in does (a confirmed TOTP device whose id is in
+    the session); tests of the sign-in itself use ``plain_client`` and go through the steps.
+    """
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if user.needs_second_factor:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="test", defaults={"confirmed": True}
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return SignedInClient()
+
+
+@pytest.fixture
+def plain_client():
+    """Django's own test client: force_login without a second factor."""
+    return Client()
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ from permits.models.records import (
     CheckStatus,
     Document,
     NumberSequence,
+    ReminderKind,
     RequirementCheck,
+    SlaReminder,
 )
 from permits.models.stages import FINAL_STAGES, OPEN_STAGES, RULES, Stage
 
@@ -36,8 +38,10 @@ __all__ = [
     "NumberSequence",
     "PermitFamily",
     "PermitType",
+    "ReminderKind",
     "Requirement",
     "RequirementCheck",
+    "SlaReminder",
     "SopUnit",
     "Stage",
     "new_tracking_code",

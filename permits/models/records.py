@@ -143,3 +143,36 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Segera jatuh tempo")
+    LATE = "late", _("Terlambat, dieskalasi")
+
+
+class SlaReminder(models.Model):
+    """One reminder sent about one file for one deadline (so it is sent once).
+
+    A deadline moves when the clock pauses and resumes; a new deadline may earn a new
+    reminder.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    deadline = models.DateTimeField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind", "deadline"], name="one_reminder_per_deadline"
+            )
+        ]
+        verbose_name = _("pengingat SOP")
+        verbose_name_plural = _("pengingat SOP")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.application_id} {self.deadline:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
+from outbox.services import message_queue
 from permits.assignment import least_loaded_officer, officer_may_take, supervisor_roles
 from permits.models import (
     Application,
@@ -289,13 +290,23 @@ def applications_expire_overdue(*, now=None) -> int:
     expired = 0
     for pk in list(overdue):
         try:
-            transition_fire(
-                application=Application(pk=pk),
-                name="expire",
-                actor=Actor.system(),
-                expected_state=Stage.RETURNED,
-                note=_("Berkas tidak dilengkapi pemohon dalam batas waktu."),
-            )
+            with transaction.atomic():
+                app = transition_fire(
+                    application=Application(pk=pk),
+                    name="expire",
+                    actor=Actor.system(),
+                    expected_state=Stage.RETURNED,
+                    note=_("Berkas tidak dilengkapi pemohon dalam batas waktu."),
+                )
+                message_queue(
+                    recipient=app.applicant,
+                    kind="file.expired",
+                    context={
+                        "application": app,
+                        "days": settings.RETURNED_EXPIRY_WORKING_DAYS,
+                    },
+                    application=app,
+                )
         except ActionRefused:
             continue
         expired += 1

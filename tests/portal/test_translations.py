@@ -9,13 +9,15 @@ import pytest
 from django.conf import settings
 
 PO_FILE = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+# Every installed app of the project (not third-party ones), plus the shared templates.
 SOURCES = [
-    "portal",
-    "accounts",
-    "worktime",
-    "permits",
-    "integrity",
-    "demo",
+    *sorted(
+        {
+            app.split(".")[0]
+            for app in settings.INSTALLED_APPS
+            if (settings.BASE_DIR / app.split(".")[0]).is_dir()
+        }
+    ),
     "templates",
     "locale",
     "manage.py",
@@ -76,3 +78,11 @@ def test_the_catalogue_is_up_to_date_with_the_source(tmp_path):
     kept = msgids(polib.pofile(str(PO_FILE)))
     assert not fresh - kept, f"run `make makemessages`; new strings: {sorted(fresh - kept)}"
     assert not kept - fresh, f"run `make makemessages`; stale strings: {sorted(kept - fresh)}"
+
+
+def test_a_visitors_language_does_not_outlive_the_request(client, db):
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get("/")
+    assert translation.get_language() == settings.LANGUAGE_CODE

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.twofactor import secret_for_display
 from demo.files import demo_files_seed
-from demo.services import DEMO_PASSWORD, demo_users_seed
+from demo.services import DEMO_PASSWORD, demo_device_ensure, demo_users_seed
 from permits.models import OPD
 
 
@@ -20,11 +21,19 @@ class Command(BaseCommand):
         users = demo_users_seed()
         files = demo_files_seed(count=files)
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})\n")
-        self.stdout.write(f"  {'username':<13} {'role':<22} {'unit':<10} name")
+        self.stdout.write(
+            "Staff also enter a 6-digit code: with DEBUG on the code page shows it; or add\n"
+            "the TOTP secret below to an authenticator app.\n"
+        )
+        self.stdout.write(f"  {'username':<13} {'role':<22} {'unit':<10} {'TOTP secret':<34} name")
         for user in users:
             unit = user.unit.code if user.unit else "-"
             role = str(user.get_role_display())
-            self.stdout.write(f"  {user.username:<13} {role:<22} {unit:<10} {user.full_name}")
+            device = user.needs_second_factor and demo_device_ensure(user)
+            secret = secret_for_display(device) if device else "-"
+            self.stdout.write(
+                f"  {user.username:<13} {role:<22} {unit:<10} {secret:<34} {user.full_name}"
+            )
         self.stdout.write(
             f"\n{files} demo files in every stage (sign in as loket, teknis.kes, ...)."
         )

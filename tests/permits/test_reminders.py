@@ -1,0 +1,162 @@
+"""SOP reminders: due within a working day → the holder; late → the holder's supervisor."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core import mail
+
+from outbox.backends import LocmemSmsBackend
+from outbox.models import Message
+from permits.models import SlaReminder, Stage
+from permits.services.reminders import escalation_recipient
+from permits.tasks import expire_returned_files, send_sla_reminders
+from tests.permits.conftest import new_file, return_file, walk
+
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+pytestmark = pytest.mark.django_db
+
+
+def at(day, hour, minute=0):
+    return time_machine.travel(
+        datetime.datetime(2026, 11, day, hour, minute, tzinfo=WIB), tick=False
+    )
+
+
+@pytest.fixture
+def mailed_office(office):
+    for person in vars(office).values():
+        if hasattr(person, "username"):
+            person.email = f"{person.username}@contoh.go.id"
+            person.save()
+    return office
+
+
+@pytest.fixture
+def approval_file(mailed_office):
+    """A 3-working-day file, complete on Monday 2 November at 10.00: due Thursday 10.00."""
+    office = mailed_office
+    with at(2, 10):
+        app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+    assert app.sop_deadline == datetime.datetime(2026, 11, 5, 10, tzinfo=WIB)
+    return app
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run a task; its after-commit callbacks (outbox delivery) run on return, as they
+    would after a real commit."""
+
+    def run_task(task):
+        with django_capture_on_commit_callbacks(execute=True):
+            return task.delay().get()
+
+    return run_task
+
+
+def inbox(user):
+    return [m for m in mail.outbox if m.to == [user.email]]
+
+
+def test_nothing_is_sent_while_the_deadline_is_more_than_a_working_day_away(run, approval_file):
+    with at(3, 11):
+        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+    assert not SlaReminder.objects.exists()
+
+
+def test_the_holder_is_told_once_when_the_file_is_due_within_a_working_day(run, approval_file):
+    holder = approval_file.assigned_to
+    with at(4, 11):
+        assert run(send_sla_reminders) == {"due_soon": 1, "late": 0}
+        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+    (message,) = inbox(holder)
+    assert message.subject == "1 berkas Anda jatuh tempo dalam satu hari kerja"
+    assert approval_file.registration_number in message.body
+    event = approval_file.events.get(action="sla.reminded")
+    assert event.actor is None and event.data["recipient"] == holder.pk
+
+
+def test_a_late_file_is_escalated_to_the_holders_supervisor(run, approval_file, mailed_office):
+    holder = approval_file.assigned_to
+    with at(5, 11):
+        assert run(send_sla_reminders) == {"due_soon": 0, "late": 1}
+        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+    (message,) = inbox(holder.supervisor)
+    assert holder.supervisor == mailed_office.head
+    assert message.subject == "1 berkas tim Anda melewati batas waktu SOP"
+    assert holder.display_name in message.body
+    assert approval_file.events.filter(action="sla.escalated").count() == 1
+
+
+def test_one_message_lists_all_of_an_officers_files(run, mailed_office):
+    office = mailed_office
+    office.supervisor2.is_active = False  # every approval goes to one supervisor
+    office.supervisor2.save()
+    with at(2, 10):
+        first = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+        second = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+    with at(4, 11):
+        run(send_sla_reminders)
+    (message,) = inbox(office.supervisor)
+    assert message.subject.startswith("2 berkas")
+    assert first.registration_number in message.body
+    assert second.registration_number in message.body
+
+
+def test_no_reminder_outside_working_time(run, approval_file):
+    with at(7, 11):  # Saturday
+        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+    with at(5, 20):  # Thursday evening
+        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+    assert mail.outbox == []
+
+
+def test_a_paused_file_waits_on_the_applicant_and_gets_no_reminder(run, mailed_office):
+    office = mailed_office
+    with at(2, 10):
+        app = walk(office, new_file(office), Stage.VERIFICATION)
+        app = return_file(office, app)
+    with at(20, 11):
+        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+
+
+def test_escalation_without_a_direct_supervisor_goes_to_the_units_supervisor(office):
+    office.counter.supervisor = None
+    office.counter.save()
+    assert escalation_recipient(office.counter) in {office.supervisor, office.supervisor2}
+
+
+def test_escalation_from_a_supervisor_goes_to_their_head(office):
+    assert escalation_recipient(office.supervisor) == office.head
+
+
+def test_escalation_from_the_head_goes_to_another_head_or_stays(office):
+    assert escalation_recipient(office.head) == office.head2
+    office.head2.is_active = False
+    office.head2.save()
+    assert escalation_recipient(office.head) == office.head
+
+
+def test_the_applicant_is_told_when_a_returned_file_expires(run, mailed_office):
+    office = mailed_office
+    with at(2, 10):
+        app = return_file(office, walk(office, new_file(office), Stage.VERIFICATION))
+    with at(30, 11):
+        assert run(expire_returned_files) == 1
+    (message,) = inbox(office.applicant)
+    assert message.subject == f"Berkas {app.registration_number} kedaluwarsa"
+    assert "14 hari kerja" in message.body
+    assert Message.objects.get(kind="file.expired").application == app
+
+
+def test_an_applicant_without_email_is_told_by_sms(run, office, settings):
+    settings.OUTBOX_SMS_BACKEND = "outbox.backends.LocmemSmsBackend"
+    LocmemSmsBackend.sent.clear()
+    office.applicant.phone = "+6281234567890"
+    office.applicant.save()
+    with at(2, 10):
+        return_file(office, walk(office, new_file(office), Stage.VERIFICATION))
+    with at(30, 11):
+        run(expire_returned_files)
+    assert [number for number, _ in LocmemSmsBackend.sent] == ["+6281234567890"]
