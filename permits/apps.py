@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PermitsConfig(AppConfig):
     name = "permits"
     verbose_name = _("Perizinan")
+
+    def ready(self) -> None:
+        from permits import signals  # noqa: F401 (connects the receivers)

@@ -7,8 +7,8 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from permits.models import OPD, CheckStatus, PermitType, Stage
-from permits.selectors import WorklistFilters
+from permits.models import CheckStatus, PermitType, Stage
+from permits.selectors import WorklistFilters, catalogue_choices
 
 nik_validator = RegexValidator(r"^\d{16}$", _("NIK terdiri dari 16 angka."))
 nib_validator = RegexValidator(r"^\d{13}$", _("NIB terdiri dari 13 angka."))
@@ -19,18 +19,10 @@ class WorklistFilterForm(forms.Form):
         label=_("Cari nomor registrasi atau nama pemohon"), required=False, max_length=100
     )
     stage = forms.ChoiceField(label=_("Tahap"), required=False)
-    permit_type = forms.ModelChoiceField(
-        label=_("Jenis izin"),
-        required=False,
-        queryset=PermitType.objects.filter(active=True),
-        empty_label=_("Semua jenis izin"),
+    permit_type = forms.TypedChoiceField(
+        label=_("Jenis izin"), required=False, coerce=int, empty_value=None
     )
-    opd = forms.ModelChoiceField(
-        label=_("OPD"),
-        required=False,
-        queryset=OPD.objects.filter(active=True),
-        empty_label=_("Semua OPD"),
-    )
+    opd = forms.TypedChoiceField(label=_("OPD"), required=False, coerce=int, empty_value=None)
     sla = forms.ChoiceField(
         label=_("Waktu SOP"),
         required=False,
@@ -45,6 +37,32 @@ class WorklistFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [("", _("Semua tahap yang berjalan")), *Stage.choices]
+        types, opds = catalogue_choices()
+        self.fields["permit_type"].choices = [("", _("Semua jenis izin")), *types]
+        self.fields["opd"].choices = [("", _("Semua OPD")), *opds]
+
+    def controls(self) -> list[dict]:
+        """The filter controls as plain data for the template.
+
+        Django renders a select's widget option by option through templates, which cost
+        more than the whole worklist query (see bench/README.md); the template writes the
+        few controls by hand from this instead.
+        """
+        controls = []
+        for bound in self:
+            field = bound.field
+            value = bound.value()
+            value = "" if value is None else str(value)
+            control = {"name": bound.name, "id": bound.id_for_label, "label": bound.label}
+            control["value"] = value
+            if isinstance(field, forms.ChoiceField):
+                choices = [(str(key), label) for key, label in field.choices]
+            else:
+                choices = None
+            if choices is not None:
+                control["options"] = [(key, label, key == value) for key, label in choices]
+            controls.append(control)
+        return controls
 
     def filters(self) -> WorklistFilters:
         if not self.is_valid():
@@ -55,8 +73,8 @@ class WorklistFilterForm(forms.Form):
             q=data["q"],
             sla=data["sla"],
             scope=data["scope"] or "mine",
-            permit_type=data["permit_type"].pk if data["permit_type"] else None,
-            opd=data["opd"].pk if data["opd"] else None,
+            permit_type=data["permit_type"],
+            opd=data["opd"],
         )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.models import Role, User
 from permits.models import OPD, OPEN_STAGES, Application, Channel, PermitType, Stage
@@ -47,6 +49,33 @@ def catalogue_search(*, query: str = "") -> list[CatalogueGroup]:
         group = groups.setdefault(permit_type.opd_id, CatalogueGroup(permit_type.opd, []))
         group.permit_types.append(permit_type)
     return list(groups.values())
+
+
+def _choices_key(language: str) -> str:
+    return f"permits:catalogue-choices:{language}"
+
+
+def catalogue_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(permit types, OPDs) as (pk, name) in the active language, for filter selects.
+
+    Cached until the catalogue changes (``permits.signals``): every worklist shows them.
+    """
+    key = _choices_key(get_language())
+    choices = cache.get(key)
+    if choices is None:
+        types = list(PermitType.objects.filter(active=True, opd__active=True).select_related("opd"))
+        opds = {t.opd_id: t.opd for t in types}.values()
+        by_name = lambda choice: choice[1].casefold()  # noqa: E731
+        choices = (
+            sorted(((t.pk, t.name) for t in types), key=by_name),
+            sorted(((o.pk, o.name) for o in opds), key=by_name),
+        )
+        cache.set(key, choices, timeout=None)
+    return choices
+
+
+def catalogue_choices_invalidate() -> None:
+    cache.delete_many([_choices_key(code) for code, _name in settings.LANGUAGES])
 
 
 def catalogue_size() -> int:
@@ -91,6 +120,31 @@ class WorklistFilters:
     scope: str = "mine"  # "mine" or "all" (every file the user may see)
 
 
+# What a worklist row shows (and its SOP clock needs): fewer columns plan and load faster.
+WORKLIST_COLUMNS = (
+    "public_id",
+    "registration_number",
+    "applicant_name",
+    "business_name",
+    "state",
+    "submitted_at",
+    "clock_started_at",
+    "clock_running_since",
+    "sop_budget",
+    "work_used",
+    "sop_deadline",
+    "finished_late",
+    "permit_type__name_id",
+    "permit_type__name_en",
+    "permit_type__opd__name_id",
+    "permit_type__opd__name_en",
+    "assigned_to__username",
+    "assigned_to__full_name",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+)
+
+
 def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Application]:
     """A staff member's files, earliest SOP deadline first, filtered in the database."""
     now = now or timezone.now()
@@ -115,11 +169,13 @@ def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Applic
     query = filters.q.strip()
     if query:
         files = files.filter(
-            Q(registration_number__iexact=query)
+            Q(registration_number=query.upper())
             | Q(applicant_name__icontains=query)
             | Q(business_name__icontains=query)
         )
-    return files.order_by(F("sop_deadline").asc(nulls_last=True), "submitted_at", "pk")
+    return files.only(*WORKLIST_COLUMNS).order_by(
+        F("sop_deadline").asc(nulls_last=True), "submitted_at", "pk"
+    )
 
 
 def application_for_page(*, user, public_id) -> Application:

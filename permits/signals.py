@@ -1,0 +1,11 @@
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from permits.models import OPD, PermitType
+from permits.selectors import catalogue_choices_invalidate
+
+
+@receiver([post_save, post_delete], sender=PermitType)
+@receiver([post_save, post_delete], sender=OPD)
+def catalogue_changed(**kwargs) -> None:
+    catalogue_choices_invalidate()
