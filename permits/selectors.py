@@ -243,3 +243,129 @@ def late_files_of_team(*, supervisor, now=None, limit: int = 50) -> list[Applica
         .select_related("permit_type", "assigned_to")
         .order_by("sop_deadline")[:limit]
     )
+
+
+# The latest staff views shown to the applicant (unit and role, not names). Auditors'
+# views are recorded but not shown: an inspection must not tip off those it looks at.
+VIEWS_SHOWN = 20
+
+
+def tracking_lookup(code: str):
+    """The parts of the public tracking page for ``code``, or None: a fixed four queries.
+
+    Drafts are not trackable (nothing was submitted yet).
+    """
+    from permits.models import CheckStatus, normalise_tracking_code
+    from permits.tracking import PUBLIC_ACTIONS, tracking_for
+
+    app = (
+        Application.objects.exclude(state=Stage.DRAFT)
+        .select_related("permit_type__opd", "assigned_to__unit")
+        .filter(tracking_code=normalise_tracking_code(code)[:14])
+        .first()
+    )
+    if app is None:
+        return None
+    events = list(
+        app.events.filter(action__in=list(PUBLIC_ACTIONS)).only(
+            "action", "created_at", "note", "application_id"
+        )
+    )
+    views = list(
+        app.views.exclude(viewer_role=Role.AUDITOR)
+        .select_related("viewer_unit")
+        .only(
+            "application_id",
+            "viewer_role",
+            "viewer_unit__name_id",
+            "viewer_unit__name_en",
+            "kind",
+            "viewed_at",
+        )[:VIEWS_SHOWN]
+    )
+    problems = []
+    if app.state == Stage.RETURNED:
+        problems = list(
+            app.checks.filter(status__in=[CheckStatus.MISSING, CheckStatus.INVALID]).select_related(
+                "requirement"
+            )
+        )
+    return tracking_for(app, events, problems, views)
+
+
+def tracking_code_by_registration(registration_number: str, nik_last4: str) -> str | None:
+    """The tracking code of a submitted file, given its number and the NIK's last 4 digits."""
+    number = registration_number.strip().upper()
+    if not number or len(nik_last4) != 4 or not nik_last4.isdigit():
+        return None
+    return (
+        Application.objects.exclude(state=Stage.DRAFT)
+        .filter(registration_number=number, applicant_nik__endswith=nik_last4)
+        .values_list("tracking_code", flat=True)
+        .first()
+    )
+
+
+@dataclass
+class ServiceStep:
+    title: str
+    who: str
+    detail: str = ""
+
+
+def service_standard(code: str) -> PermitType:
+    """An active permit type with its active requirements, for its public page (2 queries)."""
+    from django.db.models import Prefetch
+
+    from permits.models import Requirement
+
+    return get_object_or_404(
+        PermitType.objects.filter(active=True, opd__active=True)
+        .select_related("opd")
+        .prefetch_related(
+            Prefetch(
+                "requirements",
+                queryset=Requirement.objects.filter(active=True).order_by("position", "pk"),
+                to_attr="active_requirements",
+            )
+        ),
+        code=code,
+    )
+
+
+def service_steps(permit_type: PermitType) -> list[ServiceStep]:
+    """The procedure of a permit type, only with the stages it uses."""
+    from django.utils.translation import gettext as _
+
+    from permits.templatetags.permits_tags import rupiah
+
+    office = _("Petugas loket MPP")
+    steps = [
+        ServiceStep(_("Pengajuan"), _("Pemohon"), _("Secara daring di Terang atau di loket MPP.")),
+        ServiceStep(
+            _("Pemeriksaan kelengkapan"),
+            office,
+            _(
+                "Bila ada yang kurang, berkas dikembalikan dengan catatan apa yang harus "
+                "dilengkapi."
+            ),
+        ),
+    ]
+    if permit_type.needs_technical_review:
+        steps.append(ServiceStep(_("Kajian teknis"), permit_type.opd.name))
+    if permit_type.needs_inspection:
+        steps.append(ServiceStep(_("Peninjauan lapangan"), permit_type.opd.name))
+    if permit_type.fee:
+        steps.append(
+            ServiceStep(
+                _("Pembayaran retribusi"),
+                _("Pemohon"),
+                _("%(fee)s, dibayar melalui bank atau kasir; tidak ada biaya lain.")
+                % {"fee": rupiah(permit_type.fee)},
+            )
+        )
+    steps += [
+        ServiceStep(_("Persetujuan"), _("Atasan yang berwenang")),
+        ServiceStep(_("Penandatanganan dan penerbitan izin"), _("Kepala Dinas")),
+    ]
+    return steps

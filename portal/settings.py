@@ -268,6 +268,13 @@ OFFICE_SHORT_NAME = os.environ.get("OFFICE_SHORT_NAME", "MPP Kabupaten Sukamaju"
 OFFICE_UNIT_CODE = os.environ.get("OFFICE_UNIT_CODE", "DPMPTSP")
 # A returned file expires when the applicant does not complete it within this many working days.
 RETURNED_EXPIRY_WORKING_DAYS = int(os.environ.get("RETURNED_EXPIRY_WORKING_DAYS", "14"))
+# Public tracking: lookups per address per 10 minutes, and failed lookups (unknown codes);
+# the kiosk in the MPP hall (its addresses listed here) gets ten times as many.
+TRACKING_LOOKUP_LIMIT = int(os.environ.get("TRACKING_LOOKUP_LIMIT", "60"))
+TRACKING_MISS_LIMIT = int(os.environ.get("TRACKING_MISS_LIMIT", "10"))
+KIOSK_ADDRESSES = env_list("KIOSK_ADDRESSES")
+# The kiosk returns to its start page after this many seconds on a file.
+KIOSK_RESET_SECONDS = int(os.environ.get("KIOSK_RESET_SECONDS", "60"))
 CATALOGUE_FILE = BASE_DIR / "permits" / "catalogue" / "catalogue.json"
 
 if TESTING:

@@ -7,9 +7,11 @@ from portal.health import healthz
 
 urlpatterns = [
     path("", public_views.home, name="home"),
+    path("layanan/<str:code>/", public_views.service_page, name="service"),
     path("akun/", include("accounts.urls")),
     path("akun/pesan/", include("outbox.urls")),
     path("kantor/", include("permits.urls_backoffice")),
+    path("lacak/", include("permits.urls_tracking")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through Terang's own two-step sign-in, never its password-only form.

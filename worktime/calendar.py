@@ -202,6 +202,16 @@ class WorkCalendar:
             return self.service_hours(previous)[1]
         return result
 
+    def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after ``start`` up to and including ``end``; negative when ``end``
+        comes first (Friday to the next Monday is 1; Monday to the Friday before is -1)."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(
+            self.is_working_day(start + datetime.timedelta(days=i))
+            for i in range(1, (end - start).days + 1)
+        )
+
     def previous_working_day(self, day: datetime.date) -> datetime.date:
         """The last working day strictly before ``day``."""
         day -= _ONE_DAY

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Role
 from permits.models.application import Application
 from permits.models.catalogue import Requirement
 from permits.models.stages import Stage
@@ -176,3 +177,45 @@ class SlaReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.application_id} {self.deadline:%Y-%m-%d %H:%M}"
+
+
+class FileView(models.Model):
+    """A staff member opened a file's page or one of its documents (append-only).
+
+    The applicant sees the unit and role of each view; names are for auditors only.
+    """
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("halaman berkas")
+        DOCUMENT = "document", _("dokumen")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    viewer_role = models.CharField(max_length=20, choices=Role.choices)
+    viewer_unit = models.ForeignKey(
+        "permits.OPD", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAGE)
+    viewed_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+        indexes = [models.Index(fields=["application", "-viewed_at"], name="fileview_recent")]
+        verbose_name = _("akses berkas oleh petugas")
+        verbose_name_plural = _("akses berkas oleh petugas")
+
+    def __str__(self) -> str:
+        return f"{self.viewed_at:%Y-%m-%d %H:%M} {self.viewer_role} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("FileView is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("FileView is append-only")
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.viewer_role).label

@@ -19,6 +19,16 @@ def rupiah(amount: int | None) -> str:
 
 
 @register.filter
+def filesizeformat_kb(kilobytes: int) -> str:
+    """2048 -> "2 MB", 500 -> "500 KB" (the unit Indonesians read on forms)."""
+    if kilobytes >= 1024 and kilobytes % 1024 == 0:
+        return f"{kilobytes // 1024} MB"
+    if kilobytes >= 1024:
+        return f"{kilobytes / 1024:.1f} MB".replace(".", ",")
+    return f"{kilobytes} KB"
+
+
+@register.filter
 def working_duration(value) -> str:
     """A working-time duration in words, sign dropped: "2 jam 30 menit kerja"."""
     if value is None:

@@ -30,7 +30,7 @@ from permits.forms import (
     WalkInForm,
     WorklistFilterForm,
 )
-from permits.models import Document, Stage
+from permits.models import Document, FileView, Stage
 from permits.models.stages import STAGE_ROLE
 from permits.selectors import (
     BACKOFFICE_ROLES,
@@ -51,6 +51,7 @@ from permits.services.applications import (
 from permits.services.checks import check_update, may_check
 from permits.services.context import ActionRefused, Actor
 from permits.services.documents import document_upload, may_upload
+from permits.services.views_log import file_view_record
 from permits.sla import clock_status
 from worktime.calendar import get_calendar
 
@@ -144,6 +145,7 @@ def _file_page(request, app, *, forms=None, status=200):
 @backoffice
 def file_page(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
+    file_view_record(application=app, actor=Actor.from_request(request))
     return _file_page(request, app)
 
 
@@ -307,6 +309,11 @@ def document_download(request, public_id):
     )
     if not applications_visible_to(request.user).filter(pk=document.application_id).exists():
         raise Http404
+    file_view_record(
+        application=document.application,
+        actor=Actor.from_request(request),
+        kind=FileView.Kind.DOCUMENT,
+    )
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
         document.content_type
     ]

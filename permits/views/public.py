@@ -1,7 +1,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from permits.selectors import catalogue_search, catalogue_size
+from permits.selectors import catalogue_search, catalogue_size, service_standard, service_steps
+from worktime.calendar import get_calendar
+from worktime.models import Weekday
 
 
 @require_GET
@@ -18,3 +20,19 @@ def home(request):
         context["catalogue_size"] = catalogue_size()
     template = "permits/_catalogue.html" if request.htmx else "permits/home.html"
     return render(request, template, context)
+
+
+@require_GET
+def service_page(request, code: str):
+    """The service standard (standar pelayanan) of one permit type."""
+    permit_type = service_standard(code)
+    hours = get_calendar().hours
+    context = {
+        "permit": permit_type,
+        "requirements": permit_type.active_requirements,
+        "steps": service_steps(permit_type),
+        "service_hours": [
+            (Weekday(day).label, opens, closes) for day, (opens, closes) in sorted(hours.items())
+        ],
+    }
+    return render(request, "permits/service.html", context)

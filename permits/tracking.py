@@ -1,0 +1,123 @@
+"""What the public tracking page says about a file, in plain words.
+
+The tracking code stands for the applicant: whoever holds it sees where the file is, who
+holds it (name and role, so the public can hold them to account), the SOP promise and what
+is still missing; personal data is masked. Nothing here tells whether another code exists.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from permits.models import Application, CheckStatus, RequirementCheck, Stage
+from permits.models.stages import EVENT_ACTIONS
+from permits.sla import ClockState, ClockStatus, clock_status
+from portal.masking import mask_name, mask_nik
+from worktime.calendar import get_calendar
+
+# The file's own steps, as the timeline shows them (transitions only, not every check).
+PUBLIC_ACTIONS = {
+    "application.submitted": _("Permohonan diajukan"),
+    "application.verification_started": _("Pemeriksaan kelengkapan dimulai"),
+    "application.returned": _("Dikembalikan untuk dilengkapi"),
+    "application.resubmitted": _("Diajukan kembali setelah dilengkapi"),
+    "application.completed": _("Berkas dinyatakan lengkap; waktu SOP mulai berjalan"),
+    "application.reviewed": _("Kajian teknis selesai"),
+    "application.inspected": _("Peninjauan lapangan selesai"),
+    "application.paid": _("Retribusi dibayar"),
+    "application.approved": _("Disetujui"),
+    "application.signed": _("Ditandatangani; izin terbit"),
+    "application.rejected": _("Ditolak"),
+    "application.withdrawn": _("Dicabut oleh pemohon"),
+    "application.expired": _("Kedaluwarsa: tidak dilengkapi tepat waktu"),
+}
+assert set(PUBLIC_ACTIONS) == set(EVENT_ACTIONS.values()), "every transition needs a public label"
+
+STAGE_EXPLANATIONS = {
+    Stage.SUBMITTED: _("Berkas Anda sudah diterima dan menunggu diperiksa petugas loket."),
+    Stage.VERIFICATION: _("Petugas loket sedang memeriksa kelengkapan berkas Anda."),
+    Stage.RETURNED: _(
+        "Berkas dikembalikan kepada Anda. Lengkapi kekurangan di bawah ini, lalu ajukan "
+        "kembali; waktu SOP berhenti sampai Anda melakukannya."
+    ),
+    Stage.TECHNICAL_REVIEW: _("Petugas teknis sedang mengkaji permohonan Anda."),
+    Stage.INSPECTION: _("Petugas teknis menjadwalkan atau melakukan peninjauan lapangan."),
+    Stage.AWAITING_PAYMENT: _(
+        "Menunggu pembayaran retribusi; waktu SOP berhenti sampai pembayaran diterima."
+    ),
+    Stage.APPROVAL: _("Permohonan Anda menunggu persetujuan atasan yang berwenang."),
+    Stage.SIGNING: _("Izin Anda menunggu tanda tangan Kepala Dinas."),
+    Stage.ISSUED: _("Izin Anda sudah terbit."),
+    Stage.REJECTED: _("Permohonan Anda ditolak. Alasan dan dasar hukumnya ada di bawah."),
+    Stage.WITHDRAWN: _("Permohonan ini sudah Anda cabut."),
+    Stage.EXPIRED: _(
+        "Berkas ini kedaluwarsa karena tidak dilengkapi dalam batas waktu. Anda dapat "
+        "mengajukan permohonan baru."
+    ),
+}
+
+
+@dataclass
+class TimelineStep:
+    at: datetime.datetime
+    label: str
+    note: str = ""
+
+
+@dataclass
+class Tracking:
+    app: Application
+    status: ClockStatus
+    explanation: str
+    applicant_masked: str
+    nik_masked: str
+    timeline: list[TimelineStep]
+    problems: list[RequirementCheck] = field(default_factory=list)
+    views: list = field(default_factory=list)
+    working_days_left: int | None = None  # negative: late by that many working days
+    paused_because: str = ""
+
+    @property
+    def working_days_late(self) -> int:
+        return max(0, -(self.working_days_left or 0))
+
+
+def tracking_for(app: Application, events, problems, views=(), *, now=None) -> Tracking:
+    now = now or timezone.now()
+    calendar = get_calendar()
+    status = clock_status(app, now, calendar)
+    days_left = None
+    if status.deadline is not None:
+        today = timezone.localtime(now).date()
+        days_left = calendar.working_days_between(today, timezone.localtime(status.deadline).date())
+    paused = ""
+    if status.state == ClockState.PAUSED:
+        paused = (
+            _("menunggu Anda melengkapi berkas")
+            if app.state == Stage.RETURNED
+            else _("menunggu pembayaran retribusi")
+        )
+    timeline = [
+        TimelineStep(
+            event.created_at,
+            str(PUBLIC_ACTIONS[event.action]),
+            event.note if event.action in {"application.returned"} else "",
+        )
+        for event in events
+    ]
+    return Tracking(
+        app=app,
+        status=status,
+        explanation=str(STAGE_EXPLANATIONS[app.state]),
+        applicant_masked=mask_name(app.applicant_name),
+        nik_masked=mask_nik(app.applicant_nik),
+        timeline=timeline,
+        problems=[c for c in problems if c.status in {CheckStatus.MISSING, CheckStatus.INVALID}],
+        working_days_left=days_left,
+        paused_because=str(paused),
+        views=list(views),
+    )

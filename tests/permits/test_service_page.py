@@ -1,0 +1,59 @@
+"""The public service standard (standar pelayanan) of each permit type."""
+
+import pytest
+
+from permits.models import PermitType
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_catalogue_entry_links_to_its_service_standard(client, catalogue):
+    body = client.get("/").content.decode()
+    for code in PermitType.objects.filter(active=True).values_list("code", flat=True):
+        assert f'href="/layanan/{code}/"' in body
+
+
+def test_the_page_shows_requirements_time_fee_basis_unit_and_how_to_complain(client, office):
+    permit = office.full_type
+    body = client.get(f"/layanan/{permit.code}/").content.decode()
+    assert permit.name_id in body and permit.opd.name_id in body
+    assert "5 hari kerja" in body
+    assert "Rp150.000" in body and "tidak ada pungutan lain" in body
+    assert permit.legal_basis in body
+    for requirement in permit.requirements.all():
+        assert requirement.name_id in body
+    assert "bila ada" in body  # the optional photo
+    assert "paling besar 2 MB" in body
+    assert "Kajian teknis" in body and "Peninjauan lapangan" in body
+    assert "Pembayaran retribusi" in body
+    assert "www.lapor.go.id" in body and "Inspektorat Daerah" in body
+    assert "Senin: 08.00–15.30" in body and "Jumat: 08.00–15.00" in body
+
+
+def test_a_type_without_optional_stages_does_not_show_them(client, office):
+    body = client.get(f"/layanan/{office.simple_type.code}/").content.decode()
+    assert "Kajian teknis" not in body and "Peninjauan lapangan" not in body
+    assert "Pembayaran retribusi" not in body
+    assert "Gratis" in body
+
+
+def test_an_unknown_or_inactive_type_is_not_found(client, office):
+    assert client.get("/layanan/TIDAK-ADA/").status_code == 404
+    office.simple_type.active = False
+    office.simple_type.save()
+    assert client.get(f"/layanan/{office.simple_type.code}/").status_code == 404
+
+
+def test_the_page_speaks_english_when_chosen(client, office):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(f"/layanan/{office.full_type.code}/").content.decode()
+    assert office.full_type.name_en in body
+    assert "Procedure" in body and "Complaints" in body
+
+
+def test_the_page_runs_a_fixed_number_of_queries(client, catalogue, django_assert_max_num_queries):
+    biggest = max(PermitType.objects.all(), key=lambda t: t.requirements.count())
+    with django_assert_max_num_queries(4):
+        assert client.get(f"/layanan/{biggest.code}/").status_code == 200

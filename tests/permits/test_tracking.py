@@ -1,0 +1,262 @@
+"""Public tracking without sign-in: what the holder of a tracking code sees, and what
+nobody can learn by guessing."""
+
+import datetime
+import uuid
+import zoneinfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+
+from permits.models import Stage
+from tests.permits.conftest import fire, new_file, return_file, walk
+
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+pytestmark = pytest.mark.django_db
+NOT_FOUND = "Berkas tidak ditemukan."
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous visitor from an address of their own (rate limits count per address)."""
+    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+
+
+def page(visitor, app, **params):
+    return visitor.get(f"/lacak/{app.tracking_code}/", params)
+
+
+def test_the_holder_of_the_code_sees_where_the_file_is_and_who_holds_it(visitor, office):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    response = page(visitor, app)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<span class="stage">{app.stage_label}</span>' in body
+    assert "Petugas loket sedang memeriksa kelengkapan berkas Anda." in body
+    officer = app.assigned_to
+    assert officer.display_name in body and "petugas loket" in body
+    assert "Permohonan diajukan" in body and "Pemeriksaan kelengkapan dimulai" in body
+    assert app.registration_number in body
+
+
+def test_personal_data_is_masked(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    body = page(visitor, app).content.decode()
+    assert "Siti R********" in body
+    assert "Rahmawati" not in body
+    assert "************0001" in body
+    assert app.applicant_nik not in body
+    assert app.applicant_phone not in body and "Merdeka" not in body
+
+
+def test_the_page_is_private_and_not_indexed(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    response = page(visitor, app)
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_returned_file_says_what_is_missing_and_that_the_clock_stopped(visitor, office):
+    app = return_file(office, walk(office, new_file(office), Stage.VERIFICATION))
+    body = page(visitor, app).content.decode()
+    assert "Yang perlu Anda lengkapi" in body
+    assert "STR sudah habis masa berlakunya." in body
+    assert "Lengkapi paling lambat" in body
+
+
+def test_a_running_file_shows_its_promise_and_the_working_days_left(visitor, office):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 10, tzinfo=WIB), tick=False):
+        app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+        body = page(visitor, app).content.decode()
+    assert "Janji SOP: selesai paling lambat Kamis, 5 November 2026, 10.00." in body
+    assert "Sisa 3 hari kerja." in body
+
+
+def test_a_late_file_apologises_and_counts_the_working_days_late(visitor, office):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 10, tzinfo=WIB), tick=False):
+        app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+    with time_machine.travel(datetime.datetime(2026, 11, 10, 11, tzinfo=WIB), tick=False):
+        body = page(visitor, app).content.decode()
+    assert "Kami terlambat dan mohon maaf." in body
+    assert "Terlambat 3 hari kerja." in body  # Fri 6, Mon 9, Tue 10
+
+
+def test_a_rejected_file_shows_the_reason_and_legal_basis(visitor, office):
+    app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+    fire(
+        app,
+        "reject",
+        app.assigned_to,
+        reason="Lokasi tidak sesuai tata ruang.",
+        legal_basis="Perda Kabupaten Sukamaju Nomor 3 Tahun 2020",
+    )
+    body = page(visitor, app).content.decode()
+    assert "Lokasi tidak sesuai tata ruang." in body
+    assert "Perda Kabupaten Sukamaju Nomor 3 Tahun 2020" in body
+
+
+def test_an_unknown_code_gets_one_message(visitor, office):
+    response = visitor.get("/lacak/ABCD-EFGH-JKMN/")
+    assert response.status_code == 404
+    assert NOT_FOUND in response.content.decode()
+
+
+def test_a_draft_cannot_be_tracked(visitor, office):
+    app = new_file(office)
+    response = page(visitor, app)
+    assert response.status_code == 404
+    assert NOT_FOUND in response.content.decode()
+
+
+def test_the_form_accepts_a_code_typed_loosely(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    typed = app.tracking_code.replace("-", "").lower()
+    response = visitor.post("/lacak/", {"code": f" {typed} "})
+    assert response.status_code == 302
+    assert response["Location"] == f"/lacak/{app.tracking_code}/"
+
+
+def test_the_registration_number_and_nik_digits_find_the_file(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    number = app.registration_number.lower()
+    response = visitor.post("/lacak/", {"number": number, "nik4": "0001"})
+    assert response["Location"] == f"/lacak/{app.tracking_code}/"
+
+
+def test_wrong_nik_digits_get_the_same_message_as_an_unknown_number(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    wrong_digits = visitor.post("/lacak/", {"number": app.registration_number, "nik4": "9999"})
+    unknown = visitor.post("/lacak/", {"number": "MPP-2026-999999", "nik4": "0001"})
+    assert wrong_digits.status_code == unknown.status_code == 404
+    assert NOT_FOUND in wrong_digits.content.decode()
+    assert NOT_FOUND in unknown.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Masukkan kode lacak, atau nomor registrasi dan 4 angka terakhir NIK."),
+        ({"code": "12"}, "Kode lacak terdiri dari 12 huruf dan angka"),
+        ({"code": "OOOO-IIII-1111"}, "Kode lacak terdiri dari 12 huruf dan angka"),
+        ({"number": "MPP-2026-000001"}, "Isi nomor registrasi beserta 4 angka terakhir NIK"),
+        ({"number": "MPP-2026-000001", "nik4": "12a4"}, "Isi nomor registrasi beserta"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(visitor, db, data, message):
+    response = visitor.post("/lacak/", data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert message in body
+    if "number" in data:
+        assert f'value="{data["number"]}"' in body
+
+
+def test_failed_lookups_are_limited_per_address(visitor, office, settings):
+    settings.TRACKING_MISS_LIMIT = 3
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    statuses = [visitor.get("/lacak/ABCD-EFGH-JKMN/").status_code for _ in range(4)]
+    assert statuses == [404, 404, 404, 429]
+    assert "Terlalu banyak pencarian" in visitor.get("/lacak/ABCD-EFGH-JKMN/").content.decode()
+    # Another address is not affected.
+    assert page(Client(REMOTE_ADDR="2001:db8::beef"), app).status_code == 200
+
+
+def test_all_lookups_are_limited_per_address(visitor, office, settings):
+    settings.TRACKING_LOOKUP_LIMIT = 2
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    assert [page(visitor, app).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_kiosk_gets_more_room_before_the_limit(office, settings):
+    settings.TRACKING_LOOKUP_LIMIT = 1
+    settings.KIOSK_ADDRESSES = ["10.0.0.50"]
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    kiosk = Client(REMOTE_ADDR="10.0.0.50")
+    assert [page(kiosk, app, kios=1).status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_kiosk_mode_uses_large_type_and_resets_itself(visitor, office, settings):
+    settings.KIOSK_RESET_SECONDS = 45
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    body = page(visitor, app, kios=1).content.decode()
+    assert 'class="kiosk"' in body
+    assert 'http-equiv="refresh" content="45;url=/lacak/?kios=1"' in body
+    assert 'class="kiosk"' not in page(visitor, app).content.decode()
+
+
+def test_the_form_needs_its_csrf_token(office):
+    strict = Client(enforce_csrf_checks=True, REMOTE_ADDR="2001:db8::c5f")
+    assert strict.post("/lacak/", {"code": "ABCD-EFGH-JKMN"}).status_code == 403
+
+
+def test_the_page_speaks_english_when_chosen(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = page(visitor, app).content.decode()
+    assert "Your file has been received" in body
+
+
+@pytest.mark.parametrize("returns", [0, 6])
+def test_the_tracking_page_runs_a_fixed_number_of_queries(
+    visitor, client, office, returns, django_assert_max_num_queries
+):
+    client.force_login(office.supervisor)
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    for _ in range(returns):
+        app = return_file(office, app)
+        app = walk(office, app, Stage.VERIFICATION)
+    app = return_file(office, app)
+    for _ in range(returns * 5):
+        client.get(f"/kantor/berkas/{app.public_id}/")
+    with django_assert_max_num_queries(5):
+        assert page(visitor, app).status_code == 200
+
+
+# --- Who opened my file --------------------------------------------------------------
+
+
+def test_every_staff_view_is_recorded_and_the_applicant_sees_unit_and_role(
+    visitor, client, office
+):
+    from permits.models import FileView
+
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    client.force_login(office.supervisor)
+    client.get(f"/kantor/berkas/{app.public_id}/")
+    client.get(f"/kantor/dokumen/{app.documents.first().public_id}/")
+    views = list(FileView.objects.filter(application=app))
+    assert {(v.viewer, v.viewer_role, v.kind) for v in views} == {
+        (office.supervisor, "supervisor", "page"),
+        (office.supervisor, "supervisor", "document"),
+    }
+    body = page(visitor, app).content.decode()
+    section = body[body.index("Siapa yang membuka berkas Anda") :]
+    assert "Atasan langsung, DPMPTSP" in section
+    assert "membuka dokumen" in section
+    assert office.supervisor.display_name not in body
+
+
+def test_auditors_views_are_recorded_but_not_shown_to_the_public(visitor, client, office):
+    from permits.models import FileView
+
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    client.force_login(office.auditor)
+    client.get(f"/kantor/berkas/{app.public_id}/")
+    assert FileView.objects.get(application=app).viewer == office.auditor
+    body = page(visitor, app).content.decode()
+    assert "Belum ada petugas yang membuka berkas Anda." in body
+
+
+def test_views_are_append_only(client, office):
+    from permits.models import FileView
+
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    client.force_login(office.counter)
+    client.get(f"/kantor/berkas/{app.public_id}/")
+    view = FileView.objects.get(application=app)
+    with pytest.raises(RuntimeError):
+        view.save()
+    with pytest.raises(RuntimeError):
+        view.delete()
