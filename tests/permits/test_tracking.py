@@ -217,9 +217,7 @@ def test_the_tracking_page_runs_a_fixed_number_of_queries(
 # --- Who opened my file --------------------------------------------------------------
 
 
-def test_every_staff_view_is_recorded_and_the_applicant_sees_unit_and_role(
-    visitor, client, office
-):
+def test_every_staff_view_is_recorded_and_the_applicant_sees_unit_and_role(visitor, client, office):
     from permits.models import FileView
 
     app = walk(office, new_file(office), Stage.VERIFICATION)
