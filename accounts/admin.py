@@ -14,7 +14,21 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     autocomplete_fields = ["supervisor"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Terang"), {"fields": ("full_name", "role", "unit", "supervisor", "position", "phone")}),
+        (
+            _("Terang"),
+            {
+                "fields": (
+                    "full_name",
+                    "role",
+                    "unit",
+                    "supervisor",
+                    "position",
+                    "phone",
+                    "language",
+                    "contact_channel",
+                )
+            },
+        ),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

@@ -11,8 +11,10 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,11 +24,23 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
 from accounts import twofactor
-from accounts.models import User
+from accounts.forms import CodeForm as ContactCodeForm
+from accounts.forms import ResetFinishForm, ResetStartForm, SignInForm, SignUpForm
+from accounts.models import ContactCode, User
+from accounts.services import (
+    SignUpRefused,
+    applicant_sign_up,
+    code_check,
+    code_send,
+    password_reset_finish,
+    password_reset_start,
+)
+from portal.ratelimit import allow, client_address
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
 
     def form_valid(self, form):
         user = form.get_user()
@@ -117,3 +131,122 @@ def second_factor(request):
     if twofactor.demo_hint_allowed(device):
         context["demo_code"] = twofactor.current_code(device)
     return render(request, "accounts/second_factor.html", context)
+
+
+# --- Applicants: sign-up, contact verification, password reset --------------------------
+
+SESSION_RESET_IDENTIFIER = "terang_reset_identifier"
+
+
+def _limited(request, scope: str, limit: int) -> bool:
+    return not allow(scope, client_address(request), limit=limit, window=3600)
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _limited(request, "signup", settings.SIGNUP_LIMIT):
+            form.add_error(None, _("Terlalu banyak pendaftaran dari alamat ini. Coba lagi nanti."))
+        else:
+            data = form.cleaned_data
+            try:
+                user = applicant_sign_up(
+                    identifier=data["identifier"],
+                    password=data["password1"],
+                    full_name=data["full_name"],
+                    nik=data["nik"],
+                    address=data["address"],
+                    business_name=data["business_name"],
+                    nib=data["nib"],
+                    language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+                )
+            except SignUpRefused as exc:
+                field, message = SIGNUP_REFUSALS[str(exc)]
+                form.add_error(field, message)
+            else:
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect("accounts:verify")
+    return render(
+        request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+SIGNUP_REFUSALS = {
+    "email": (
+        "identifier",
+        _("Sudah ada akun dengan surel ini. Masuk, atau atur ulang kata sandi."),
+    ),
+    "phone": (
+        "identifier",
+        _("Sudah ada akun dengan nomor ini. Masuk, atau atur ulang kata sandi."),
+    ),
+    "nik": ("nik", _("Sudah ada akun dengan NIK ini. Masuk, atau atur ulang kata sandi.")),
+}
+
+
+@never_cache
+@login_required
+def verify(request):
+    """The applicant enters the code sent to their e-mail or phone (or asks for another)."""
+    user = request.user
+    form = ContactCodeForm(request.POST or None)
+    if request.method == "POST":
+        if "resend" in request.POST:
+            form = ContactCodeForm()
+            if code_send(user, ContactCode.Purpose.VERIFY):
+                messages.success(request, _("Kode baru sudah dikirim."))
+            else:
+                messages.error(request, _("Kode sudah beberapa kali dikirim. Tunggu 15 menit."))
+        elif form.is_valid():
+            if code_check(user, ContactCode.Purpose.VERIFY, form.cleaned_data["code"]):
+                messages.success(request, _("Terima kasih, kontak Anda sudah terverifikasi."))
+                return redirect("home")
+            form.add_error("code", _("Kode salah atau kedaluwarsa. Minta kode baru bila perlu."))
+    context = {
+        "form": form,
+        "address": user.email or user.phone,
+        "verified": user.is_verified_contact,
+    }
+    return render(request, "accounts/verify.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+def reset_start(request):
+    form = ResetStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _limited(request, "reset", settings.RESET_LIMIT):
+            form.add_error(None, _("Terlalu banyak permintaan dari alamat ini. Coba lagi nanti."))
+        else:
+            identifier = form.cleaned_data["identifier"].strip()
+            password_reset_start(identifier)
+            request.session[SESSION_RESET_IDENTIFIER] = identifier
+            return redirect("accounts:reset_finish")
+    return render(request, "accounts/reset_start.html", {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2", "code")
+def reset_finish(request):
+    identifier = request.session.get(SESSION_RESET_IDENTIFIER)
+    if not identifier:
+        return redirect("accounts:reset_start")
+    form = ResetFinishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _limited(request, "reset-code", settings.RESET_LIMIT * 3):
+            form.add_error(None, _("Terlalu banyak percobaan dari alamat ini. Coba lagi nanti."))
+        elif password_reset_finish(
+            identifier, form.cleaned_data["code"], form.cleaned_data["password1"]
+        ):
+            del request.session[SESSION_RESET_IDENTIFIER]
+            messages.success(request, _("Kata sandi sudah diganti. Silakan masuk."))
+            return redirect("accounts:login")
+        else:
+            form.add_error("code", _("Kode salah atau kedaluwarsa."))
+    context = {"form": form, "identifier": identifier}
+    return render(
+        request, "accounts/reset_finish.html", context, status=400 if form.errors else 200
+    )

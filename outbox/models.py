@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 class Channel(models.TextChoices):
     EMAIL = "email", _("Surel")
     SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
     IN_APP = "in_app", _("Hanya di Terang")
 
 
@@ -40,6 +41,7 @@ class Message(models.Model):
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
     address = models.CharField(_("alamat"), max_length=254, blank=True)
     kind = models.CharField(_("jenis"), max_length=60, db_index=True)
+    language = models.CharField(_("bahasa"), max_length=5, default="id")
     subject = models.CharField(_("judul"), max_length=200)
     body = models.TextField(_("isi"))
     application = models.ForeignKey(

@@ -6,6 +6,7 @@ kicked after commit and, should the broker be unreachable, done by the periodic 
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -19,34 +20,55 @@ from outbox.models import Channel, Message, MessageStatus
 logger = logging.getLogger(__name__)
 
 
-def contact_for(user) -> tuple[str, str]:
-    """The channel and address to reach someone: e-mail first, then SMS, else in Terang."""
+@dataclass(frozen=True)
+class Contact:
+    """Where and how to reach someone, with or without an account."""
+
+    channel: str
+    address: str
+    language: str = "id"
+    user: object | None = None
+
+
+def contact_for(user) -> Contact:
+    """The person's chosen channel if they can be reached on it; otherwise e-mail first,
+    then SMS, else only inside Terang."""
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    chosen = getattr(user, "contact_channel", "")
+    if chosen == Channel.EMAIL and user.email:
+        return Contact(Channel.EMAIL, user.email, language, user)
+    if chosen in {Channel.SMS, Channel.WHATSAPP} and user.phone:
+        return Contact(chosen, user.phone, language, user)
     if user.email:
-        return Channel.EMAIL, user.email
+        return Contact(Channel.EMAIL, user.email, language, user)
     if user.phone:
-        return Channel.SMS, user.phone
-    return Channel.IN_APP, ""
+        return Contact(Channel.SMS, user.phone, language, user)
+    return Contact(Channel.IN_APP, "", language, user)
 
 
-def message_render(kind: str, context: dict) -> tuple[str, str]:
-    """Render ``outbox/<kind>.txt``: its first line is the subject, the rest the body."""
-    with translation.override(settings.LANGUAGE_CODE):
+def message_render(kind: str, context: dict, language: str | None = None) -> tuple[str, str]:
+    """Render ``outbox/<kind>.txt`` in ``language``: the first line is the subject."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         text = render_to_string(f"outbox/{kind}.txt", context).strip()
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip()
 
 
-def message_queue(*, recipient, kind: str, context: dict, application=None) -> Message:
-    """Write a message for ``recipient`` to the outbox; it is delivered after commit."""
-    channel, address = contact_for(recipient)
-    subject, body = message_render(kind, {"recipient": recipient, **context})
+def message_queue(
+    *, kind: str, context: dict, recipient=None, contact: Contact | None = None, application=None
+) -> Message:
+    """Write a message to the outbox, for an account (``recipient``) or a bare ``contact``
+    (a walk-in applicant without one); it is delivered after commit."""
+    contact = contact or contact_for(recipient)
+    subject, body = message_render(kind, {"recipient": contact.user, **context}, contact.language)
     now = timezone.now()
-    in_app = channel == Channel.IN_APP
+    in_app = contact.channel == Channel.IN_APP
     message = Message.objects.create(
-        recipient=recipient,
-        channel=channel,
-        address=address,
+        recipient=contact.user,
+        channel=contact.channel,
+        address=contact.address,
         kind=kind,
+        language=contact.language,
         subject=subject[:200],
         body=body,
         application=application,
@@ -118,12 +140,24 @@ def message_retry(message: Message) -> None:
     transaction.on_commit(delivery_kick)
 
 
+# Codes sent to prove one owns an address never show in the inbox: whoever holds the
+# password must not be able to read the code meant for the phone or mailbox.
+PRIVATE_KINDS = ("account.",)
+
+
+def _own_messages(user):
+    messages = Message.objects.filter(recipient=user)
+    for prefix in PRIVATE_KINDS:
+        messages = messages.exclude(kind__startswith=prefix)
+    return messages
+
+
 def inbox_for(user):
-    return Message.objects.filter(recipient=user).select_related("application")
+    return _own_messages(user).select_related("application")
 
 
 def unread_count(user) -> int:
-    return Message.objects.filter(recipient=user, read_at__isnull=True).count()
+    return _own_messages(user).filter(read_at__isnull=True).count()
 
 
 def inbox_mark_read(user, messages) -> None:

@@ -212,8 +212,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Terang <noreply@terang.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# SMS gateway: a class with ``send(number, text)``; the default writes to the log.
-OUTBOX_SMS_BACKEND = os.environ.get("OUTBOX_SMS_BACKEND", "outbox.backends.ConsoleSmsBackend")
+# SMS/WhatsApp gateway: a class with ``send(channel, number, text)``; the default logs.
+OUTBOX_PHONE_BACKEND = os.environ.get("OUTBOX_PHONE_BACKEND", "outbox.backends.ConsolePhoneBackend")
+# Absolute links in messages (tracking page, permit download).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A message that fails this many times (about a day and a half of retries) waits in the
 # admin as "failed" to be sent again by hand; it is never deleted.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))
@@ -231,6 +233,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = os.environ.get("OFFICE_SHORT_NAME", "MPP Kabupaten Sukamaju") + " (Terang)"
+# Applicant sign-ups and password-reset requests per address per hour.
+SIGNUP_LIMIT = int(os.environ.get("SIGNUP_LIMIT", "10"))
+RESET_LIMIT = int(os.environ.get("RESET_LIMIT", "10"))
 # A staff member has this long between the password and the code.
 SECOND_FACTOR_WINDOW_SECONDS = 300
 
@@ -275,6 +280,9 @@ TRACKING_MISS_LIMIT = int(os.environ.get("TRACKING_MISS_LIMIT", "10"))
 KIOSK_ADDRESSES = env_list("KIOSK_ADDRESSES")
 # The kiosk returns to its start page after this many seconds on a file.
 KIOSK_RESET_SECONDS = int(os.environ.get("KIOSK_RESET_SECONDS", "60"))
+# A late file's applicant is told the office now aims to finish within this many working days
+# (the supervisor is told at the same time).
+LATE_APOLOGY_WORKING_DAYS = int(os.environ.get("LATE_APOLOGY_WORKING_DAYS", "2"))
 CATALOGUE_FILE = BASE_DIR / "permits" / "catalogue" / "catalogue.json"
 
 if TESTING:

@@ -11,7 +11,6 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
-from outbox.services import message_queue
 from permits.assignment import least_loaded_officer, officer_may_take, supervisor_roles
 from permits.models import (
     Application,
@@ -25,6 +24,7 @@ from permits.models.stages import EVENT_ACTIONS, STAGE_ROLE
 from permits.numbering import registration_number_next
 from permits.services.context import STALE_MESSAGE, ActionRefused, Actor
 from permits.services.events import event_record
+from permits.services.notices import transition_notices
 from worktime.calendar import get_calendar
 
 APPLICANT_FIELDS = (
@@ -141,6 +141,7 @@ def transition_fire(
         at=at,
     )
     _route(app, actor, at)
+    transition_notices(app, name, from_state)
     return app
 
 
@@ -290,23 +291,13 @@ def applications_expire_overdue(*, now=None) -> int:
     expired = 0
     for pk in list(overdue):
         try:
-            with transaction.atomic():
-                app = transition_fire(
-                    application=Application(pk=pk),
-                    name="expire",
-                    actor=Actor.system(),
-                    expected_state=Stage.RETURNED,
-                    note=_("Berkas tidak dilengkapi pemohon dalam batas waktu."),
-                )
-                message_queue(
-                    recipient=app.applicant,
-                    kind="file.expired",
-                    context={
-                        "application": app,
-                        "days": settings.RETURNED_EXPIRY_WORKING_DAYS,
-                    },
-                    application=app,
-                )
+            transition_fire(
+                application=Application(pk=pk),
+                name="expire",
+                actor=Actor.system(),
+                expected_state=Stage.RETURNED,
+                note=_("Berkas tidak dilengkapi pemohon dalam batas waktu."),
+            )
         except ActionRefused:
             continue
         expired += 1

@@ -2,13 +2,15 @@
 
 Run by a periodic task. Outside working time it does nothing, so messages arrive when
 someone can act on them. Each officer gets one message listing their files; each late
-file is escalated to the holder's supervisor. A file earns each reminder once per
+file is escalated to the holder's supervisor, and its applicant gets an apology with the
+date the office now aims for. A file earns each reminder once per
 deadline (``SlaReminder``), however often the task runs. The reminder is also written
 to the file's record, so auditors see who was told and when.
 """
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -19,6 +21,7 @@ from permits.models import Application, ReminderKind, SlaReminder
 from permits.models.stages import OPEN_STAGES
 from permits.services.context import Actor
 from permits.services.events import event_record
+from permits.services.notices import applicant_notify
 from permits.sla import due_soon_cutoff
 from worktime.calendar import get_calendar
 
@@ -51,7 +54,7 @@ def _unreminded(kind: str):
             assigned_to__isnull=False,
         )
         .filter(~Exists(already))
-        .select_related("permit_type", "assigned_to__supervisor")
+        .select_related("permit_type", "applicant", "assigned_to__supervisor")
         .order_by("sop_deadline")
     )
 
@@ -84,6 +87,9 @@ def sla_reminders_send(*, now=None) -> dict[str, int]:
             by_supervisor[recipients[holder.pk]].append(app)
         for supervisor, files in by_supervisor.items():
             _remind(supervisor, files, ReminderKind.LATE, "sla.late", now)
+        new_date = calendar.add_working_days(now, settings.LATE_APOLOGY_WORKING_DAYS)
+        for app in late:
+            applicant_notify(app, "file.late", new_date=new_date)
     return {"due_soon": len(due), "late": len(late)}
 
 

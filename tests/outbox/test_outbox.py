@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from outbox.backends import LocmemSmsBackend
+from outbox.backends import LocmemPhoneBackend
 from outbox.models import Channel, Message, MessageStatus
 from outbox.services import contact_for, message_queue, message_retry, messages_deliver
 
@@ -38,12 +38,26 @@ def queue(recipient, kind="sla.due_soon"):
 
 
 def test_the_channel_follows_what_we_know_of_the_person(make_user):
-    assert contact_for(make_user(email="a@contoh.id", phone="+62811")) == (
-        Channel.EMAIL,
-        "a@contoh.id",
+    def reach(**fields):
+        contact = contact_for(make_user(**fields))
+        return contact.channel, contact.address
+
+    assert reach(email="a@contoh.id", phone="+62811") == (Channel.EMAIL, "a@contoh.id")
+    assert reach(phone="+6281234567890") == (Channel.SMS, "+6281234567890")
+    assert reach() == (Channel.IN_APP, "")
+    assert reach(email="b@contoh.id", phone="+62812", contact_channel="whatsapp") == (
+        Channel.WHATSAPP,
+        "+62812",
     )
-    assert contact_for(make_user(phone="+6281234567890")) == (Channel.SMS, "+6281234567890")
-    assert contact_for(make_user()) == (Channel.IN_APP, "")
+    # A chosen channel without an address falls back to what can reach the person.
+    assert reach(email="c@contoh.id", contact_channel="sms") == (Channel.EMAIL, "c@contoh.id")
+
+
+def test_a_message_speaks_the_recipients_language(make_user):
+    person = make_user(email="d@contoh.id", language="en")
+    message = queue(person)
+    assert message.language == "en"
+    assert message.subject == "0 of your files are due within one working day"
 
 
 def test_a_message_is_delivered_only_after_its_transaction_commits(
@@ -87,12 +101,12 @@ def test_a_person_without_address_reads_the_message_in_terang(make_user, client)
 
 
 def test_sms_goes_through_the_configured_gateway(make_user, settings):
-    settings.OUTBOX_SMS_BACKEND = "outbox.backends.LocmemSmsBackend"
-    LocmemSmsBackend.sent.clear()
+    settings.OUTBOX_PHONE_BACKEND = "outbox.backends.LocmemPhoneBackend"
+    LocmemPhoneBackend.sent.clear()
     person = make_user(phone="+6281234567890")
     queue(person, kind="sla.due_soon")
     assert messages_deliver() == 1
-    assert LocmemSmsBackend.sent[0][0] == "+6281234567890"
+    assert LocmemPhoneBackend.sent[0][:2] == ("sms", "+6281234567890")
 
 
 def test_a_mail_gateway_outage_delays_the_message_and_never_drops_it(officer, smtp_down, settings):

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from outbox.backends import LocmemSmsBackend
+from outbox.backends import LocmemPhoneBackend
 from outbox.models import Message
 from permits.models import SlaReminder, Stage
 from permits.services.reminders import escalation_recipient
@@ -144,19 +144,21 @@ def test_the_applicant_is_told_when_a_returned_file_expires(run, mailed_office):
         app = return_file(office, walk(office, new_file(office), Stage.VERIFICATION))
     with at(30, 11):
         assert run(expire_returned_files) == 1
-    (message,) = inbox(office.applicant)
+    (message,) = [m for m in inbox(office.applicant) if "kedaluwarsa" in m.subject]
     assert message.subject == f"Berkas {app.registration_number} kedaluwarsa"
     assert "14 hari kerja" in message.body
     assert Message.objects.get(kind="file.expired").application == app
 
 
 def test_an_applicant_without_email_is_told_by_sms(run, office, settings):
-    settings.OUTBOX_SMS_BACKEND = "outbox.backends.LocmemSmsBackend"
-    LocmemSmsBackend.sent.clear()
+    settings.OUTBOX_PHONE_BACKEND = "outbox.backends.LocmemPhoneBackend"
+    LocmemPhoneBackend.sent.clear()
     office.applicant.phone = "+6281234567890"
     office.applicant.save()
     with at(2, 10):
         return_file(office, walk(office, new_file(office), Stage.VERIFICATION))
     with at(30, 11):
         run(expire_returned_files)
-    assert [number for number, _ in LocmemSmsBackend.sent] == ["+6281234567890"]
+    sent = LocmemPhoneBackend.sent
+    expired = [(c, n) for c, n, text in sent if "kedaluwarsa" in text.splitlines()[0]]
+    assert expired == [("sms", "+6281234567890")]

@@ -1,0 +1,125 @@
+"""Forms of the applicant's account: sign-up, codes, password reset."""
+
+import contextlib
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from accounts.identity import looks_like_phone, nib_validator, nik_validator, phone_normalise
+
+
+def identifier_clean(value: str) -> str:
+    value = value.strip()
+    if looks_like_phone(value):
+        return phone_normalise(value)
+    validate_email(value)
+    return value.lower()
+
+
+class SignInForm(AuthenticationForm):
+    """Sign in with a username, an e-mail address or a mobile number in any usual form."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username", "")
+        if looks_like_phone(username):
+            with contextlib.suppress(ValidationError):
+                self.cleaned_data["username"] = phone_normalise(username)
+        return super().clean()
+
+
+class PasswordPairMixin(forms.Form):
+    password1 = forms.CharField(label=_("Kata sandi"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label=_("Ulangi kata sandi"), widget=forms.PasswordInput, strip=False
+    )
+
+    def clean_password2(self):
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if first and second and first != second:
+            raise ValidationError(_("Kedua kata sandi tidak sama."))
+        if second:
+            password_validation.validate_password(second, self._user_for_validation())
+        return second
+
+    def _user_for_validation(self):
+        return None
+
+
+class SignUpForm(PasswordPairMixin):
+    identifier = forms.CharField(
+        label=_("Surel atau nomor ponsel"),
+        max_length=254,
+        help_text=_("Kode verifikasi dikirim ke sini."),
+    )
+    full_name = forms.CharField(label=_("Nama lengkap sesuai KTP"), max_length=150)
+    nik = forms.CharField(label=_("NIK"), max_length=16, validators=[nik_validator])
+    address = forms.CharField(label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 3}))
+    is_business = forms.BooleanField(label=_("Saya mengajukan atas nama usaha"), required=False)
+    business_name = forms.CharField(
+        label=_("Nama usaha"),
+        max_length=200,
+        required=False,
+        help_text=_("Hanya bila mengajukan atas nama usaha."),
+    )
+    nib = forms.CharField(
+        label=_("NIB"),
+        max_length=13,
+        required=False,
+        help_text=_("Nomor Induk Berusaha dari OSS, 13 angka."),
+    )
+
+    field_order = [
+        "identifier",
+        "full_name",
+        "nik",
+        "address",
+        "is_business",
+        "business_name",
+        "nib",
+        "password1",
+        "password2",
+    ]
+
+    def clean_identifier(self):
+        try:
+            return identifier_clean(self.cleaned_data["identifier"])
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Masukkan alamat surel atau nomor ponsel Indonesia, misalnya 0812 3456 7890.")
+            ) from exc
+
+    def clean_nik(self):
+        return self.cleaned_data["nik"].strip()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_business"):
+            if not data.get("business_name"):
+                self.add_error("business_name", _("Isi nama usaha."))
+            try:
+                nib_validator(data.get("nib", ""))
+            except ValidationError as exc:
+                self.add_error("nib", exc)
+        else:
+            data["business_name"], data["nib"] = "", ""
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode 6 angka"),
+        max_length=9,
+        error_messages={"required": _("Masukkan kode 6 angka yang kami kirim.")},
+    )
+
+
+class ResetStartForm(forms.Form):
+    identifier = forms.CharField(label=_("Surel atau nomor ponsel akun Anda"), max_length=254)
+
+
+class ResetFinishForm(PasswordPairMixin):
+    code = forms.CharField(label=_("Kode 6 angka"), max_length=9)

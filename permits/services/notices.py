@@ -1,0 +1,65 @@
+"""What the applicant is told, and when: through the outbox, in their language and channel.
+
+Every transition that concerns the applicant queues one message in the same transaction
+(``transition_notices``): received, returned with what is missing, payment requested, issued,
+rejected, expired. Late files get an apology from the reminder run. A walk-in applicant
+without an account is reached at the e-mail or phone number on the file.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from outbox.models import Channel
+from outbox.services import Contact, contact_for, message_queue
+from permits.models import Application, CheckStatus, Stage
+
+TRANSITION_NOTICES = {
+    "submit": "file.received",
+    "resubmit": "file.received",
+    "return_to_applicant": "file.returned",
+    "sign": "file.issued",
+    "reject": "file.rejected",
+    "expire": "file.expired",
+}
+
+
+def applicant_contact(app: Application) -> Contact | None:
+    if app.applicant_id:
+        return contact_for(app.applicant)
+    if app.applicant_email:
+        return Contact(Channel.EMAIL, app.applicant_email, settings.LANGUAGE_CODE)
+    if app.applicant_phone:
+        return Contact(Channel.SMS, app.applicant_phone, settings.LANGUAGE_CODE)
+    return None
+
+
+def tracking_url(app: Application) -> str:
+    return settings.SITE_URL + reverse("tracking:file", args=[app.tracking_code])
+
+
+def applicant_notify(app: Application, kind: str, **extra) -> None:
+    contact = applicant_contact(app)
+    if contact is None:
+        return
+    context = {
+        "application": app,
+        "tracking_url": tracking_url(app),
+        "expiry_days": settings.RETURNED_EXPIRY_WORKING_DAYS,
+        **extra,
+    }
+    if kind == "file.returned":
+        context["problems"] = list(
+            app.checks.filter(status__in=[CheckStatus.MISSING, CheckStatus.INVALID])
+            .select_related("requirement")
+            .order_by("requirement__position")
+        )
+    message_queue(kind=kind, context=context, contact=contact, application=app)
+
+
+def transition_notices(app: Application, name: str, from_state: str) -> None:
+    """Called by ``transition_fire`` after every transition, inside its transaction."""
+    kind = TRANSITION_NOTICES.get(name)
+    if app.state == Stage.AWAITING_PAYMENT and from_state != Stage.AWAITING_PAYMENT:
+        kind = "file.payment_requested"
+    if kind:
+        applicant_notify(app, kind)
