@@ -6,12 +6,14 @@ Only ever run with DEBUG on; the passwords are printed for anyone to read.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from accounts.twofactor import DEMO_DEVICE_NAME
 from permits.models import OPD
 
+DEMO_APPLICANT_NIK = "3201014101900001"
 DEMO_PASSWORD = "terang-demo"  # noqa: S105 (printed on purpose, demo only)
 
 
@@ -95,6 +97,10 @@ def demo_users_seed() -> list[User]:
             "is_staff": spec.role == Role.ADMIN,
             "is_superuser": spec.role == Role.ADMIN,
         }
+        if spec.role == Role.APPLICANT:
+            wanted |= {"nik": DEMO_APPLICANT_NIK, "address": "Jl. Merdeka No. 17, Sukamaju"}
+            if user.email_verified_at is None:
+                wanted["email_verified_at"] = timezone.now()
         changed = [name for name, value in wanted.items() if getattr(user, name) != value]
         for name in changed:
             setattr(user, name, wanted[name])

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.identity import nib_validator, nik_validator, phone_normalise
 from accounts.models import User
-from permits.models import CheckStatus, PermitType, Stage
+from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.selectors import WorklistFilters, catalogue_choices
-
-nik_validator = RegexValidator(r"^\d{16}$", _("NIK terdiri dari 16 angka."))
-nib_validator = RegexValidator(r"^\d{13}$", _("NIB terdiri dari 13 angka."))
 
 
 class WorklistFilterForm(forms.Form):
@@ -187,3 +184,56 @@ class WalkInForm(forms.Form):
 
     def clean_applicant_nik(self):
         return self.cleaned_data["applicant_nik"].strip()
+
+
+class DraftForm(forms.ModelForm):
+    """The applicant's own data on their draft, saved as they go."""
+
+    class Meta:
+        model = Application
+        fields = [
+            "applicant_name",
+            "applicant_address",
+            "applicant_phone",
+            "applicant_email",
+            "business_name",
+            "applicant_nib",
+            "representative_name",
+            "representative_nik",
+        ]
+        labels = {
+            "applicant_name": _("Nama pemohon"),
+            "applicant_address": _("Alamat"),
+            "applicant_phone": _("Nomor ponsel"),
+            "applicant_email": _("Surel"),
+            "business_name": _("Nama usaha (bila ada)"),
+            "applicant_nib": _("NIB (bila atas nama usaha)"),
+            "representative_name": _("Nama kuasa (bila diwakilkan)"),
+            "representative_nik": _("NIK kuasa"),
+        }
+        widgets = {"applicant_address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant_nib"].validators.append(nib_validator)
+        self.fields["representative_nik"].validators.append(nik_validator)
+
+    def clean_applicant_phone(self):
+        phone = self.cleaned_data["applicant_phone"].strip()
+        return phone_normalise(phone) if phone else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("representative_name") and not data.get("representative_nik"):
+            self.add_error("representative_nik", _("Isi NIK kuasa."))
+        return data
+
+
+class WithdrawForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Alasan pencabutan"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tuliskan alasan Anda mencabut permohonan.")},
+    )

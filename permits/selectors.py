@@ -369,3 +369,21 @@ def service_steps(permit_type: PermitType) -> list[ServiceStep]:
         ServiceStep(_("Penandatanganan dan penerbitan izin"), _("Kepala Dinas")),
     ]
     return steps
+
+
+def files_of_applicant(user) -> list[Application]:
+    """An applicant's own files, newest first, with what the dashboard shows (one query)."""
+    return list(
+        Application.objects.filter(applicant=user)
+        .select_related("permit_type__opd")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def applicant_file(user, public_id) -> Application:
+    """One of the applicant's own files, or 404 (another's file is as unknown as none)."""
+    return get_object_or_404(
+        Application.objects.select_related("permit_type__opd", "assigned_to__unit"),
+        public_id=public_id,
+        applicant=user,
+    )

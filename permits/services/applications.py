@@ -91,6 +91,38 @@ def application_create(
     return application
 
 
+# What an applicant may still change on their own draft (the NIK comes from the account).
+DRAFT_EDITABLE = (
+    "applicant_name",
+    "applicant_nib",
+    "business_name",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "representative_name",
+    "representative_nik",
+)
+
+
+@transaction.atomic
+def application_draft_update(*, application: Application, actor: Actor, **fields) -> Application:
+    """Save what the applicant typed on their draft (saved as they go)."""
+    app = _locked(application)
+    if app.state != Stage.DRAFT or not app.is_applicant(actor.user):
+        raise PermissionDenied(_("Berkas ini tidak dapat diubah lagi."))
+    unknown = set(fields) - set(DRAFT_EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(app, name) != value]
+    if not changed:
+        return app
+    for name in changed:
+        setattr(app, name, fields[name])
+    app._history_user = actor.user
+    app.save(update_fields=changed)
+    return app
+
+
 def _locked(application: Application) -> Application:
     return (
         Application.objects.select_for_update()

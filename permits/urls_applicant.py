@@ -1,0 +1,17 @@
+from django.urls import path
+
+from permits.views import applicant as views
+
+app_name = "applicant"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("ajukan/<str:code>/", views.start, name="start"),
+    path("berkas/<uuid:public_id>/", views.file_page, name="file"),
+    path("berkas/<uuid:public_id>/simpan/", views.save_draft, name="save"),
+    path("berkas/<uuid:public_id>/unggah/", views.upload, name="upload"),
+    path("berkas/<uuid:public_id>/ajukan/", views.submit, name="submit"),
+    path("berkas/<uuid:public_id>/cabut/", views.withdraw, name="withdraw"),
+    path("berkas/<uuid:public_id>/tanda-terima/", views.receipt, name="receipt"),
+    path("berkas/<uuid:public_id>/tanda-terima.pdf", views.receipt_download, name="receipt_pdf"),
+]

@@ -1,0 +1,239 @@
+"""The applicant's side: my files, a new online application, the draft saved as one goes,
+uploads one requirement at a time, submit, answer a return, withdraw, and the receipt.
+
+Views parse and render; the services decide (the same ones the back office uses).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+from permits.forms import DraftForm, UploadForm, WithdrawForm
+from permits.models import CheckStatus, PermitType, Stage
+from permits.receipt import receipt_context, receipt_pdf
+from permits.selectors import applicant_file, files_of_applicant
+from permits.services.applications import (
+    application_create,
+    application_draft_update,
+    application_submit,
+    transition_fire,
+)
+from permits.services.context import ActionRefused, Actor
+from permits.services.documents import document_upload, may_upload
+from permits.sla import clock_status
+from worktime.calendar import get_calendar
+
+
+def applicant_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if request.user.role != Role.APPLICANT:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@applicant_only
+def dashboard(request):
+    files = files_of_applicant(request.user)
+    now, calendar = timezone.now(), get_calendar()
+    for app in files:
+        app.status = clock_status(app, now, calendar)
+    return render(request, "permits/applicant/dashboard.html", {"files": files})
+
+
+@require_POST
+@applicant_only
+def start(request, code: str):
+    permit_type = get_object_or_404(PermitType, code=code, active=True, opd__active=True)
+    user = request.user
+    app = application_create(
+        permit_type=permit_type,
+        actor=Actor.from_request(request),
+        applicant_name=user.display_name,
+        applicant_nik=user.nik,
+        applicant_nib=user.nib,
+        business_name=user.business_name,
+        applicant_phone=user.phone,
+        applicant_email=user.email,
+        applicant_address=user.address,
+    )
+    return redirect("applicant:file", app.public_id)
+
+
+def _file_context(request, app, **extra) -> dict:
+    checks = list(app.checks.select_related("requirement").order_by("requirement__position"))
+    latest = {}
+    for document in app.documents.order_by("requirement_id", "-version"):
+        latest.setdefault(document.requirement_id, document)
+    for check in checks:
+        check.latest = latest.get(check.requirement_id)
+    missing = [c for c in checks if c.requirement.mandatory and c.latest is None]
+    return {
+        "app": app,
+        "checks": checks,
+        "missing": missing,
+        "problems": [c for c in checks if c.status in {CheckStatus.MISSING, CheckStatus.INVALID}],
+        "can_upload": may_upload(app, request.user),
+        "status": clock_status(app, timezone.now(), get_calendar()),
+        "draft_form": DraftForm(instance=app) if app.state == Stage.DRAFT else None,
+        "withdraw_form": WithdrawForm(initial={"expected_state": app.state})
+        if app.may_fire("withdraw", request.user)
+        else None,
+        **extra,
+    }
+
+
+@require_GET
+@applicant_only
+def file_page(request, public_id):
+    app = applicant_file(request.user, public_id)
+    return render(request, "permits/applicant/file.html", _file_context(request, app))
+
+
+@require_POST
+@applicant_only
+def save_draft(request, public_id):
+    """Autosave (htmx, on every change) and the plain "save" button share this view."""
+    app = applicant_file(request.user, public_id)
+    form = DraftForm(request.POST, instance=app)
+    if app.state != Stage.DRAFT:
+        raise PermissionDenied
+    if form.is_valid():
+        application_draft_update(
+            application=app,
+            actor=Actor.from_request(request),
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        if request.htmx:
+            return render(
+                request,
+                "permits/applicant/_draft_form.html",
+                {"form": DraftForm(instance=app), "app": app, "saved_at": timezone.now()},
+            )
+        messages.success(request, _("Data tersimpan."))
+        return redirect("applicant:file", app.public_id)
+    if request.htmx:  # htmx swaps only 2xx answers: the form with its errors is one
+        return render(request, "permits/applicant/_draft_form.html", {"form": form, "app": app})
+    context = _file_context(request, app, draft_form=form)
+    return render(request, "permits/applicant/file.html", context, status=400)
+
+
+@require_POST
+@applicant_only
+def upload(request, public_id):
+    """One requirement's document; a refusal explains itself and nothing else is touched."""
+    app = applicant_file(request.user, public_id)
+    form = UploadForm(request.POST, request.FILES)
+    error = ""
+    if not form.is_valid():
+        error = _("Pilih berkas yang akan diunggah.")
+    else:
+        requirement = get_object_or_404(
+            app.permit_type.requirements.filter(active=True), pk=form.cleaned_data["requirement"]
+        )
+        try:
+            document_upload(
+                application=app,
+                requirement=requirement,
+                uploaded=form.cleaned_data["file"],
+                actor=Actor.from_request(request),
+            )
+        except (ActionRefused, PermissionDenied) as exc:
+            error = str(exc) or _("Dokumen ini tidak dapat diunggah sekarang.")
+    if request.htmx:
+        context = _file_context(
+            request, app, upload_error=error, upload_for=form.data.get("requirement")
+        )
+        return render(
+            request, "permits/applicant/_upload_response.html", context
+        )  # 200 even on a refusal: htmx swaps only 2xx answers, and the row explains
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Dokumen terunggah."))
+    return redirect("applicant:file", app.public_id)
+
+
+@require_POST
+@applicant_only
+def submit(request, public_id):
+    app = applicant_file(request.user, public_id)
+    actor = Actor.from_request(request)
+    expected = request.POST.get("expected_state") or None
+    if not request.user.is_verified_contact:
+        messages.error(
+            request,
+            _("Verifikasi dulu surel atau nomor ponsel Anda agar kami dapat mengabari Anda."),
+        )
+        return redirect("accounts:verify")
+    try:
+        if app.state == Stage.DRAFT:
+            application_submit(application=app, actor=actor, expected_state=expected)
+            return redirect("applicant:receipt", app.public_id)
+        transition_fire(application=app, name="resubmit", actor=actor, expected_state=expected)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Berkas diajukan kembali. Petugas akan memeriksanya."))
+    return redirect("applicant:file", app.public_id)
+
+
+@require_POST
+@applicant_only
+def withdraw(request, public_id):
+    app = applicant_file(request.user, public_id)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        context = _file_context(request, app, withdraw_form=form, open_withdraw=True)
+        return render(request, "permits/applicant/file.html", context, status=400)
+    try:
+        transition_fire(
+            application=app,
+            name="withdraw",
+            actor=Actor.from_request(request),
+            expected_state=form.cleaned_data["expected_state"],
+            note=form.cleaned_data["reason"],
+        )
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Permohonan sudah dicabut."))
+    return redirect("applicant:file", app.public_id)
+
+
+@require_GET
+@applicant_only
+def receipt(request, public_id):
+    app = applicant_file(request.user, public_id)
+    if app.registration_number is None:
+        return redirect("applicant:file", app.public_id)
+    return render(request, "permits/applicant/receipt.html", receipt_context(request, app))
+
+
+@require_GET
+@applicant_only
+def receipt_download(request, public_id):
+    app = applicant_file(request.user, public_id)
+    if app.registration_number is None:
+        return redirect("applicant:file", app.public_id)
+    response = HttpResponse(receipt_pdf(request, app), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="tanda-terima-{app.registration_number}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
