@@ -12,6 +12,7 @@ urlpatterns = [
     path("berkas/<uuid:public_id>/unggah/", views.upload, name="upload"),
     path("berkas/<uuid:public_id>/ajukan/", views.submit, name="submit"),
     path("berkas/<uuid:public_id>/cabut/", views.withdraw, name="withdraw"),
+    path("berkas/<uuid:public_id>/pesan/", views.message, name="message"),
     path("berkas/<uuid:public_id>/tanda-terima/", views.receipt, name="receipt"),
     path("berkas/<uuid:public_id>/tanda-terima.pdf", views.receipt_download, name="receipt_pdf"),
 ]

@@ -219,3 +219,40 @@ class FileView(models.Model):
     @property
     def role_label(self) -> str:
         return Role(self.viewer_role).label
+
+
+class FileMessage(models.Model):
+    """A message inside a file between the applicant and the office (append-only).
+
+    It belongs to the file's record: auditors read it, so nothing needs to happen off the
+    record.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="file_messages"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_role = models.CharField(max_length=20, choices=Role.choices)
+    body = models.TextField(_("pesan"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["application", "created_at"], name="file_message_thread")]
+        verbose_name = _("pesan berkas")
+        verbose_name_plural = _("pesan berkas")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.author_role}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("FileMessage is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("FileMessage is append-only")
+
+    @property
+    def from_applicant(self) -> bool:
+        return self.author_role == Role.APPLICANT

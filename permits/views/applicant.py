@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -30,6 +31,7 @@ from permits.services.applications import (
 )
 from permits.services.context import ActionRefused, Actor
 from permits.services.documents import document_upload, may_upload
+from permits.services.file_messages import file_message_post
 from permits.sla import clock_status
 from worktime.calendar import get_calendar
 
@@ -91,6 +93,9 @@ def _file_context(request, app, **extra) -> dict:
         "can_upload": may_upload(app, request.user),
         "status": clock_status(app, timezone.now(), get_calendar()),
         "draft_form": DraftForm(instance=app) if app.state == Stage.DRAFT else None,
+        "thread": list(app.file_messages.select_related("author")),
+        "can_message": True,
+        "message_url": reverse("applicant:message", args=[app.public_id]),
         "withdraw_form": WithdrawForm(initial={"expected_state": app.state})
         if app.may_fire("withdraw", request.user)
         else None,
@@ -237,3 +242,17 @@ def receipt_download(request, public_id):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@applicant_only
+def message(request, public_id):
+    app = applicant_file(request.user, public_id)
+    body = request.POST.get("body", "")
+    try:
+        file_message_post(application=app, actor=Actor.from_request(request), body=body)
+    except ActionRefused as exc:
+        context = _file_context(request, app, message_error=str(exc), message_draft=body)
+        return render(request, "permits/applicant/file.html", context, status=400)
+    messages.success(request, _("Pesan terkirim."))
+    return redirect(reverse("applicant:file", args=[app.public_id]) + "#messages")

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -51,6 +52,7 @@ from permits.services.applications import (
 from permits.services.checks import check_update, may_check
 from permits.services.context import ActionRefused, Actor
 from permits.services.documents import document_upload, may_upload
+from permits.services.file_messages import file_message_post, may_post
 from permits.services.views_log import file_view_record
 from permits.sla import clock_status
 from worktime.calendar import get_calendar
@@ -128,6 +130,9 @@ def _file_page(request, app, *, forms=None, status=200):
         "reject_form": RejectForm(initial={"expected_state": app.state}),
         "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
         "upload_form": UploadForm(),
+        "thread": list(app.file_messages.select_related("author")),
+        "can_message": may_post(app, user),
+        "message_url": reverse("backoffice:message", args=[app.public_id]),
         "stages": Stage,
         **parts,
         **(forms or {}),
@@ -365,3 +370,17 @@ def walk_in(request):
         {"form": form},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@backoffice
+def file_message(request, public_id):
+    app = application_for_page(user=request.user, public_id=public_id)
+    body = request.POST.get("body", "")
+    try:
+        file_message_post(application=app, actor=Actor.from_request(request), body=body)
+    except ActionRefused as exc:
+        forms = {"message_error": str(exc), "message_draft": body}
+        return _file_page(request, app, forms=forms, status=400)
+    messages.success(request, _("Pesan terkirim."))
+    return redirect(reverse("backoffice:file", args=[app.public_id]) + "#messages")
