@@ -1,0 +1,158 @@
+"""The whole story in a real browser: an applicant signs up, applies with uploads, gets the
+receipt and tracks the file by its code; a counter officer returns it; the applicant fixes
+and resubmits; staff carry it to the permit; tracking shows every step. The applicant's
+side runs on a desktop and on a 360 px phone."""
+
+import re
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from accounts.twofactor import current_code
+from outbox.models import Message
+from permits.models import Application, Stage
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "Pelayanan-Terang-2026"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def staff_sign_in(page, base, user):
+    user.set_password(PASSWORD)
+    user.save()
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="e2e", defaults={"confirmed": True}
+    )
+    page.goto(f"{base}/akun/masuk/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(re.compile(r"/akun/masuk/kode/$"))
+    page.fill("#id_token", current_code(device))
+    page.locator("form.form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/kantor/$"))
+
+
+def act(page, summary: str):
+    """Open an action on the back-office file page and confirm it."""
+    action = page.locator("details.action", has=page.locator("summary", has_text=summary))
+    action.locator("summary").click()
+    action.get_by_role("button").click()
+    page.wait_for_load_state()
+
+
+def open_file(page, base, app):
+    page.goto(f"{base}/kantor/berkas/{app.public_id}/")
+
+
+def upload(page, requirement_name: str, name: str, content: bytes, mime: str):
+    row = page.locator("li.req", has_text=requirement_name)
+    row.locator("input[type=file]").set_input_files(
+        {"name": name, "mimeType": mime, "buffer": content}
+    )
+    row.locator("button[type=submit]").click()
+    expect(page.locator("li.req", has_text=requirement_name).locator(".ok")).to_contain_text(name)
+
+
+@pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])
+def test_from_sign_up_to_permit_with_a_return_on_the_way(live_server, office, open_page, width):
+    base = live_server.url
+    permit_type = office.simple_type  # verification, approval, signing
+    applicant = open_page(width=width, height=800)
+
+    # Sign up with a mobile number and verify it with the code sent by SMS.
+    applicant.goto(f"{base}/akun/daftar/")
+    applicant.fill("#id_identifier", "0813 1111 2222")
+    applicant.fill("#id_full_name", "Rina Marlina")
+    applicant.fill("#id_nik", "3201016503910004")
+    applicant.fill("#id_address", "Jl. Melati 9, Sukamaju")
+    applicant.fill("#id_password1", PASSWORD)
+    applicant.fill("#id_password2", PASSWORD)
+    applicant.get_by_role("button", name="Daftar").click()
+    expect(applicant).to_have_url(re.compile(r"/akun/verifikasi/$"))
+    code = re.search(r"\b(\d{6})\b", Message.objects.get(kind="account.verify").body).group(1)
+    applicant.fill("#id_code", code)
+    applicant.get_by_role("button", name="Verifikasi").click()
+    expect(applicant.locator(".messages")).to_contain_text("terverifikasi")
+
+    # Apply: the service standard, a draft, one upload per requirement, submit.
+    applicant.goto(f"{base}/layanan/{permit_type.code}/")
+    applicant.get_by_role("button", name="Ajukan permohonan").click()
+    expect(applicant.locator("h1")).to_contain_text(permit_type.name_id)
+    for requirement in permit_type.requirements.filter(mandatory=True):
+        upload(
+            applicant,
+            requirement.name_id,
+            f"{requirement.code.lower()}.pdf",
+            PDF,
+            "application/pdf",
+        )
+    applicant.locator("#submit-section").get_by_role("button", name="Ajukan permohonan").click()
+    expect(applicant).to_have_url(re.compile(r"/tanda-terima/$"))
+    tracking_code = applicant.locator(".receipt__code").inner_text().strip()
+    app = Application.objects.get(tracking_code=tracking_code)
+    assert app.state == Stage.SUBMITTED
+
+    # Anyone holding the code tracks the file without signing in.
+    public = open_page(width=width, height=800)
+    public.goto(f"{base}/lacak/")
+    public.fill("#id_code", tracking_code.replace("-", "").lower())
+    public.locator("form.form").first.get_by_role("button", name="Lacak").click()
+    expect(public.locator(".track__now")).to_contain_text("sudah diterima")
+
+    # The counter officer starts verification and returns the file: the STR is invalid.
+    counter = open_page()
+    app.refresh_from_db()
+    staff_sign_in(counter, base, app.assigned_to)
+    open_file(counter, base, app)
+    act(counter, "Mulai verifikasi")
+    counter.locator("details.action summary", has_text="Kembalikan ke pemohon").click()
+    str_check = app.checks.get(requirement__code="STR")
+    counter.select_option(f"#id_status_{str_check.pk}", "invalid")
+    counter.fill(f"#id_note_{str_check.pk}", "STR sudah habis masa berlakunya.")
+    counter.get_by_role("button", name="Ya, kembalikan berkas").click()
+    app.refresh_from_db()
+    assert app.state == Stage.RETURNED
+
+    # The applicant sees what is wrong, uploads a new STR and resubmits.
+    applicant.goto(f"{base}/saya/berkas/{app.public_id}/")
+    expect(applicant.locator(".track__todo")).to_contain_text("STR sudah habis masa berlakunya.")
+    upload(applicant, str_check.requirement.name_id, "str-baru.pdf", PDF, "application/pdf")
+    applicant.locator("#submit-section").get_by_role("button", name="Ajukan kembali").click()
+    expect(applicant.locator(".messages")).to_contain_text("diajukan kembali")
+
+    # The counter officer checks every requirement and declares the file complete.
+    open_file(counter, base, app)
+    for row in counter.locator("tr[id^=check-]").all():
+        row.locator("select[name=status]").select_option("ok")
+        row.get_by_role("button", name="Simpan").click()
+        expect(row).to_contain_text("Sesuai")
+    act(counter, "Nyatakan berkas lengkap")
+    app.refresh_from_db()
+    assert app.state == Stage.APPROVAL
+
+    # The supervisor approves; the head signs: the permit is issued.
+    for summary in ("Setujui", "Tandatangani dan terbitkan izin"):
+        staff = open_page()
+        app.refresh_from_db()
+        staff_sign_in(staff, base, app.assigned_to)
+        open_file(staff, base, app)
+        act(staff, summary)
+    app.refresh_from_db()
+    assert app.state == Stage.ISSUED
+
+    # Tracking tells the whole story.
+    public.reload()
+    expect(public.locator(".track__now")).to_contain_text("Izin Anda sudah terbit.")
+    timeline = public.locator(".timeline")
+    for step in (
+        "Permohonan diajukan",
+        "Dikembalikan untuk dilengkapi",
+        "Diajukan kembali setelah dilengkapi",
+        "Berkas dinyatakan lengkap",
+        "Disetujui",
+        "Ditandatangani; izin terbit",
+    ):
+        expect(timeline).to_contain_text(step)
+    assert applicant.evaluate("document.documentElement.scrollWidth") <= width
