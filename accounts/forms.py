@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identity import looks_like_phone, nib_validator, nik_validator, phone_normalise
+from accounts.models import User
 
 
 def identifier_clean(value: str) -> str:
@@ -123,3 +124,24 @@ class ResetStartForm(forms.Form):
 
 class ResetFinishForm(PasswordPairMixin):
     code = forms.CharField(label=_("Kode 6 angka"), max_length=9)
+
+
+class PreferencesForm(forms.ModelForm):
+    """How a person wants to hear from Terang."""
+
+    class Meta:
+        model = User
+        fields = ["language", "contact_channel"]
+        labels = {
+            "language": _("Bahasa pesan"),
+            "contact_channel": _("Kirim pesan melalui"),
+        }
+
+    def clean_contact_channel(self):
+        channel = self.cleaned_data["contact_channel"]
+        user = self.instance
+        if channel == "email" and not user.email:
+            raise ValidationError(_("Akun Anda tidak punya alamat surel."))
+        if channel in {"sms", "whatsapp"} and not user.phone:
+            raise ValidationError(_("Akun Anda tidak punya nomor ponsel."))
+        return channel

@@ -10,6 +10,7 @@ urlpatterns = [
     path("masuk/kode/", views.second_factor, name="second_factor"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("daftar/", views.sign_up, name="sign_up"),
+    path("profil/", views.preferences, name="preferences"),
     path("verifikasi/", views.verify, name="verify"),
     path("lupa-sandi/", views.reset_start, name="reset_start"),
     path("lupa-sandi/kode/", views.reset_finish, name="reset_finish"),

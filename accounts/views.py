@@ -25,7 +25,13 @@ from django_otp import login as otp_login
 
 from accounts import twofactor
 from accounts.forms import CodeForm as ContactCodeForm
-from accounts.forms import ResetFinishForm, ResetStartForm, SignInForm, SignUpForm
+from accounts.forms import (
+    PreferencesForm,
+    ResetFinishForm,
+    ResetStartForm,
+    SignInForm,
+    SignUpForm,
+)
 from accounts.models import ContactCode, User
 from accounts.services import (
     SignUpRefused,
@@ -250,3 +256,16 @@ def reset_finish(request):
     return render(
         request, "accounts/reset_finish.html", context, status=400 if form.errors else 200
     )
+
+
+@never_cache
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        request.user._history_user = request.user
+        form.save()
+        messages.success(request, _("Pilihan Anda tersimpan."))
+        return redirect("accounts:preferences")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/preferences.html", {"form": form}, status=status)

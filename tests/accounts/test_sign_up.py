@@ -187,3 +187,23 @@ def test_the_verification_code_never_shows_in_the_inbox(visitor):
     page = visitor.get("/akun/pesan/").content.decode()
     assert last_code() not in page
     assert "Belum ada pemberitahuan." in page
+
+
+def test_an_applicant_chooses_language_and_channel(visitor):
+    visitor.post("/akun/daftar/", form(identifier="081234567890"))
+    response = visitor.post("/akun/profil/", {"language": "en", "contact_channel": "whatsapp"})
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert (user.language, user.contact_channel) == ("en", "whatsapp")
+    assert user.history.latest().history_user == user
+
+
+def test_a_channel_without_an_address_is_refused(visitor):
+    visitor.post("/akun/daftar/", form(identifier="081234567890"))
+    response = visitor.post("/akun/profil/", {"language": "id", "contact_channel": "email"})
+    assert response.status_code == 400
+    assert "Akun Anda tidak punya alamat surel." in response.content.decode()
+
+
+def test_preferences_need_a_signed_in_person(visitor, db):
+    assert visitor.get("/akun/profil/")["Location"].startswith("/akun/masuk/")

@@ -235,3 +235,46 @@ def test_a_real_worker_delivers_the_message_from_redis(make_user, celery_worker,
             break
     assert message.status == MessageStatus.SENT
     assert [m.to for m in mail.outbox] == [["loket@contoh.go.id"]]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_send_a_message_twice(make_user, settings):
+    """Row locks with SKIP LOCKED: concurrent sweeps share the pending messages."""
+    import threading
+
+    from django.db import connection
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    officer = make_user(Role.COUNTER, username="loket", email="loket@contoh.go.id")
+    now = timezone.now()
+    Message.objects.bulk_create(  # pending rows, as the outbox holds them when a kick failed
+        Message(
+            recipient=officer,
+            channel=Channel.EMAIL,
+            address=officer.email,
+            kind="sla.due_soon",
+            subject=f"Pesan {i}",
+            body="Isi",
+            next_attempt_at=now,
+        )
+        for i in range(40)
+    )
+    barrier = threading.Barrier(2)
+    delivered = []
+
+    def sweep():
+        try:
+            barrier.wait()
+            delivered.append(messages_deliver(limit=40))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(delivered) == 40
+    assert len(mail.outbox) == 40
+    assert Message.objects.filter(status=MessageStatus.SENT, attempts=1).count() == 40
