@@ -1,19 +1,28 @@
 """The receipt (tanda terima) of a submitted file: a page and an A4 PDF with a QR code
-pointing at the public tracking page."""
+pointing at the public tracking page.
+
+The PDF is rendered by a Celery task after the submission commits and stored with its
+SHA-256 (WeasyPrint takes a good part of a second: not a web request's work); the download
+asks for it again if a worker has not caught up yet.
+"""
 
 from __future__ import annotations
 
+import hashlib
+
 import segno
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from permits.models import Application
 from permits.services.notices import tracking_url
 from portal.masking import mask_nik
 
 
-def receipt_context(request, app: Application) -> dict:
+def receipt_context(app: Application) -> dict:
     url = tracking_url(app)
     documents = list(
         app.documents.select_related("requirement").order_by("requirement__position", "-version")
@@ -28,13 +37,23 @@ def receipt_context(request, app: Application) -> dict:
         "nik_masked": mask_nik(app.applicant_nik),
         "documents": list(latest.values()),
         "printed_at": timezone.now(),
+        "OFFICE_NAME": settings.OFFICE_NAME,
     }
 
 
-def receipt_pdf(request, app: Application) -> bytes:
+def receipt_render(app: Application) -> None:
+    """Render and store the receipt PDF, in the applicant's language."""
     from weasyprint import HTML
 
-    html = render_to_string(
-        "permits/applicant/receipt_pdf.html", receipt_context(request, app), request=request
-    )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    language = getattr(app.applicant, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string("permits/applicant/receipt_pdf.html", receipt_context(app))
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    app.receipt_sha256 = hashlib.sha256(pdf).hexdigest()
+    app.receipt_pdf.save(f"receipts/{app.public_id.hex}.pdf", ContentFile(pdf), save=False)
+    with transaction.atomic():
+        # A fresh, locked row: a transition fired meanwhile must not look like a conflict.
+        current = Application.objects.select_for_update().get(pk=app.pk)
+        current.receipt_pdf, current.receipt_sha256 = app.receipt_pdf.name, app.receipt_sha256
+        current._history_user = None  # the system, after the applicant's submission
+        current.save(update_fields=["receipt_pdf", "receipt_sha256"])

@@ -12,3 +12,13 @@ def expire_returned_files() -> int:
 @shared_task
 def send_sla_reminders() -> dict[str, int]:
     return sla_reminders_send()
+
+
+@shared_task
+def render_receipt(application_id: int) -> str:
+    from permits.models import Application
+    from permits.receipt import receipt_render
+
+    app = Application.objects.select_related("applicant", "permit_type__opd").get(pk=application_id)
+    receipt_render(app)
+    return app.receipt_sha256

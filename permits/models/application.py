@@ -134,6 +134,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     stage_entered_at = models.DateTimeField(default=timezone.now)
+    # The receipt PDF, rendered by a Celery task after submission (permits.receipt).
+    receipt_pdf = models.FileField(max_length=200, blank=True, editable=False)
+    receipt_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
 

@@ -234,6 +234,9 @@ def application_submit(*, application: Application, actor: Actor, expected_state
     app.registration_number = registration_number_next()
     app._history_user = actor.user
     app.save(update_fields=["registration_number"])
+    from permits.tasks import render_receipt
+
+    render_receipt.delay_on_commit(app.pk)
     return transition_fire(
         application=app,
         name="submit",

@@ -11,7 +11,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Role
 from permits.forms import DraftForm, UploadForm, WithdrawForm
 from permits.models import CheckStatus, PermitType, Stage
-from permits.receipt import receipt_context, receipt_pdf
+from permits.receipt import receipt_context
 from permits.selectors import applicant_file, files_of_applicant
 from permits.services.applications import (
     application_create,
@@ -33,6 +33,7 @@ from permits.services.context import ActionRefused, Actor
 from permits.services.documents import document_upload, may_upload
 from permits.services.file_messages import file_message_post
 from permits.sla import clock_status
+from permits.tasks import render_receipt
 from worktime.calendar import get_calendar
 
 
@@ -227,18 +228,25 @@ def receipt(request, public_id):
     app = applicant_file(request.user, public_id)
     if app.registration_number is None:
         return redirect("applicant:file", app.public_id)
-    return render(request, "permits/applicant/receipt.html", receipt_context(request, app))
+    return render(request, "permits/applicant/receipt.html", receipt_context(app))
 
 
 @require_GET
 @applicant_only
 def receipt_download(request, public_id):
+    """The stored PDF; if the worker has not rendered it yet, ask it again and say so."""
     app = applicant_file(request.user, public_id)
     if app.registration_number is None:
         return redirect("applicant:file", app.public_id)
-    response = HttpResponse(receipt_pdf(request, app), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="tanda-terima-{app.registration_number}.pdf"'
+    if not app.receipt_pdf:
+        render_receipt.delay(app.pk)
+        app.refresh_from_db(fields=["receipt_pdf", "receipt_sha256"])
+    if not app.receipt_pdf:
+        return render(request, "permits/applicant/receipt_pending.html", {"app": app}, status=202)
+    response = FileResponse(
+        app.receipt_pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"tanda-terima-{app.registration_number}.pdf",
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -149,9 +149,10 @@ def test_the_receipt_pdf_is_an_a4_document_with_the_numbers(siti, office, tmp_pa
     app.refresh_from_db()
     response = siti.get(url(app, "tanda-terima.pdf").rstrip("/"))
     assert response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
     pdf = tmp_path / "receipt.pdf"
-    pdf.write_bytes(response.content)
-    assert response.content.startswith(b"%PDF")
+    pdf.write_bytes(content)
+    assert content.startswith(b"%PDF")
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -246,3 +247,21 @@ def test_an_htmx_upload_also_refreshes_the_submit_section(siti, office):
     body = upload(siti, app, "STR", htmx=True).content.decode()
     assert 'id="submit-section"' in body and 'hx-swap-oob="true"' in body
     assert "Semua dokumen wajib sudah ada." in body
+
+
+def test_the_receipt_pdf_is_rendered_by_a_task_after_the_submission_commits(
+    siti, office, django_capture_on_commit_callbacks
+):
+    import hashlib
+
+    app = start(siti, office.full_type)
+    upload(siti, app, "KTP")
+    upload(siti, app, "STR")
+    with django_capture_on_commit_callbacks(execute=True):
+        siti.post(url(app, "ajukan"), {"expected_state": "draft"})
+    app.refresh_from_db()
+    assert app.receipt_pdf and len(app.receipt_sha256) == 64
+    with app.receipt_pdf.open("rb") as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == app.receipt_sha256
+    response = siti.get(url(app, "tanda-terima.pdf").rstrip("/"))
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == app.receipt_sha256
