@@ -299,21 +299,17 @@ def tracking_lookup(code: str):
     )
     if app is None:
         return None
+    # Plain rows, not model instances: the public page only reads them.
     events = list(
-        app.events.filter(action__in=list(PUBLIC_ACTIONS)).only(
-            "action", "created_at", "note", "application_id"
-        )
+        app.events.filter(action__in=list(PUBLIC_ACTIONS))
+        .order_by("created_at", "id")
+        .values_list("action", "created_at", "note")
     )
     views = list(
         app.views.exclude(viewer_role=Role.AUDITOR)
-        .select_related("viewer_unit")
-        .only(
-            "application_id",
-            "viewer_role",
-            "viewer_unit__name_id",
-            "viewer_unit__name_en",
-            "kind",
-            "viewed_at",
+        .order_by("-viewed_at", "-id")
+        .values_list(
+            "viewed_at", "viewer_role", "kind", "viewer_unit__name_id", "viewer_unit__name_en"
         )[:VIEWS_SHOWN]
     )
     problems = []

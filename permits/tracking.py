@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from permits.models import Application, CheckStatus, RequirementCheck, Stage
 from permits.models.stages import EVENT_ACTIONS
 from permits.sla import ClockState, ClockStatus, clock_status
@@ -68,6 +69,16 @@ class TimelineStep:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class StaffView:
+    """One staff view as the applicant sees it: when, which role, which unit."""
+
+    viewed_at: datetime.datetime
+    role_label: str
+    unit_name: str
+    kind: str
+
+
 @dataclass
 class Tracking:
     app: Application
@@ -103,11 +114,16 @@ def tracking_for(app: Application, events, problems, views=(), *, now=None) -> T
         )
     timeline = [
         TimelineStep(
-            event.created_at,
-            str(PUBLIC_ACTIONS[event.action]),
-            event.note if event.action in {"application.returned"} else "",
+            at, str(PUBLIC_ACTIONS[action]), note if action == "application.returned" else ""
         )
-        for event in events
+        for action, at, note in events
+    ]
+    english = (translation.get_language() or "id").startswith("en")
+    staff_views = [
+        StaffView(
+            at, str(Role(role).label), (name_en if english and name_en else name_id) or "", kind
+        )
+        for at, role, kind, name_id, name_en in views
     ]
     return Tracking(
         app=app,
@@ -119,5 +135,5 @@ def tracking_for(app: Application, events, problems, views=(), *, now=None) -> T
         problems=[c for c in problems if c.status in {CheckStatus.MISSING, CheckStatus.INVALID}],
         working_days_left=days_left,
         paused_because=str(paused),
-        views=list(views),
+        views=staff_views,
     )
