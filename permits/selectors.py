@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -74,8 +75,29 @@ def catalogue_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     return choices
 
 
+_TYPES_VERSION_KEY = "permits:catalogue-types-version"
+_types_memo: dict[str, object] = {}
+
+
+def catalogue_types() -> dict[int, PermitType]:
+    """Every permit type with its OPD, by id, kept in this process until the catalogue
+    changes (any process bumps the version in the shared cache). Pages that show many files
+    or one public file take a type from here instead of joining it on every request."""
+    version = cache.get(_TYPES_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(_TYPES_VERSION_KEY, version, timeout=None)
+        version = cache.get(_TYPES_VERSION_KEY, version)
+    if _types_memo.get("version") != version:
+        _types_memo["types"] = {t.pk: t for t in PermitType.objects.select_related("opd")}
+        _types_memo["version"] = version
+    return _types_memo["types"]  # type: ignore[return-value]
+
+
 def catalogue_choices_invalidate() -> None:
     cache.delete_many([_choices_key(code) for code, _name in settings.LANGUAGES])
+    cache.set(_TYPES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _types_memo.clear()
 
 
 def catalogue_size() -> int:
@@ -134,10 +156,7 @@ WORKLIST_COLUMNS = (
     "work_used",
     "sop_deadline",
     "finished_late",
-    "permit_type__name_id",
-    "permit_type__name_en",
-    "permit_type__opd__name_id",
-    "permit_type__opd__name_en",
+    "permit_type_id",
     "assigned_to__username",
     "assigned_to__full_name",
     "assigned_to__first_name",
@@ -146,9 +165,12 @@ WORKLIST_COLUMNS = (
 
 
 def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Application]:
-    """A staff member's files, earliest SOP deadline first, filtered in the database."""
+    """A staff member's files, earliest SOP deadline first, filtered in the database.
+
+    Rows carry ``permit_type_id`` only: the page takes the type from ``catalogue_types``.
+    """
     now = now or timezone.now()
-    files = applications_visible_to(user).select_related("permit_type__opd", "assigned_to")
+    files = applications_visible_to(user).select_related("assigned_to")
     if filters.scope != "all":
         files = files.filter(assigned_to=user)
     if filters.stage:
@@ -262,12 +284,7 @@ TRACKING_COLUMNS = (
     "work_used",
     "sop_deadline",
     "finished_late",
-    "permit_type__name_id",
-    "permit_type__name_en",
-    "permit_type__sop_duration",
-    "permit_type__sop_unit",
-    "permit_type__opd__name_id",
-    "permit_type__opd__name_en",
+    "permit_type_id",
     "assigned_to__username",
     "assigned_to__full_name",
     "assigned_to__first_name",
@@ -283,7 +300,8 @@ VIEWS_SHOWN = 20
 
 
 def tracking_lookup(code: str):
-    """The parts of the public tracking page for ``code``, or None: a fixed four queries.
+    """The parts of the public tracking page for ``code``, or None: three queries (four for a
+    returned file), the permit type coming from ``catalogue_types``.
 
     Drafts are not trackable (nothing was submitted yet).
     """
@@ -291,14 +309,14 @@ def tracking_lookup(code: str):
     from permits.tracking import PUBLIC_ACTIONS, tracking_for
 
     app = (
-        Application.objects.exclude(state=Stage.DRAFT)
-        .select_related("permit_type__opd", "assigned_to__unit")
+        Application.objects.select_related("assigned_to__unit")
         .only(*TRACKING_COLUMNS)
         .filter(tracking_code=normalise_tracking_code(code)[:14])
         .first()
     )
-    if app is None:
+    if app is None or app.state == Stage.DRAFT:
         return None
+    app.permit_type = catalogue_types()[app.permit_type_id]
     # Plain rows, not model instances: the public page only reads them.
     events = list(
         app.events.filter(action__in=list(PUBLIC_ACTIONS))

@@ -38,6 +38,7 @@ from permits.selectors import (
     application_for_page,
     application_page_parts,
     applications_visible_to,
+    catalogue_types,
     late_files_of_team,
     team_load,
     worklist_for,
@@ -95,8 +96,9 @@ def worklist(request):
     form = WorklistFilterForm(request.GET or None)
     files = worklist_for(user=request.user, filters=form.filters())
     page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
-    now, calendar = timezone.now(), get_calendar()
+    now, calendar, types = timezone.now(), get_calendar(), catalogue_types()
     for app in page:
+        app.permit_type = types[app.permit_type_id]
         app.status = clock_status(app, now, calendar)
     query = request.GET.copy()
     query.pop("page", None)
