@@ -258,3 +258,11 @@ def test_views_are_append_only(client, office):
         view.save()
     with pytest.raises(RuntimeError):
         view.delete()
+
+
+def test_the_page_follows_catalogue_edits(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    assert office.full_type.name_id in page(visitor, app).content.decode()
+    office.full_type.name_id = "Izin Apotek (baru)"
+    office.full_type.save()
+    assert "Izin Apotek (baru)" in page(visitor, app).content.decode()
