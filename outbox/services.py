@@ -92,6 +92,11 @@ def delivery_kick() -> None:
         logger.warning("Outbox: broker unreachable (%s); the sweep will deliver.", exc)
 
 
+# Codes sent to prove one owns an address never show in the inbox: whoever holds the
+# password must not be able to read the code meant for the phone or mailbox.
+PRIVATE_KINDS = ("account.",)
+
+
 def retry_delay(attempts: int) -> datetime.timedelta:
     """2, 4, 8 … minutes between attempts, at most six hours."""
     return datetime.timedelta(minutes=min(2**attempts, 360))
@@ -125,9 +130,19 @@ def messages_deliver(*, now=None, limit: int = 100) -> int:
                     logger.warning("Outbox: message %s not delivered yet: %s", message.pk, exc)
             else:
                 message.status, message.sent_at, message.last_error = MessageStatus.SENT, now, ""
+                if message.kind.startswith(PRIVATE_KINDS):
+                    # A one-time code has no business staying readable once it left.
+                    message.body = "[kode dihapus setelah terkirim]"
                 delivered += 1
             message.save(
-                update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+                update_fields=[
+                    "attempts",
+                    "status",
+                    "sent_at",
+                    "last_error",
+                    "next_attempt_at",
+                    "body",
+                ]
             )
     return delivered
 
@@ -138,11 +153,6 @@ def message_retry(message: Message) -> None:
     message.attempts = 0
     message.save(update_fields=["status", "next_attempt_at", "attempts"])
     transaction.on_commit(delivery_kick)
-
-
-# Codes sent to prove one owns an address never show in the inbox: whoever holds the
-# password must not be able to read the code meant for the phone or mailbox.
-PRIVATE_KINDS = ("account.",)
 
 
 def _own_messages(user):

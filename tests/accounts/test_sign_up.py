@@ -207,3 +207,13 @@ def test_a_channel_without_an_address_is_refused(visitor):
 
 def test_preferences_need_a_signed_in_person(visitor, db):
     assert visitor.get("/akun/profil/")["Location"].startswith("/akun/masuk/")
+
+
+def test_a_code_does_not_stay_readable_once_sent(visitor):
+    from outbox.services import messages_deliver
+
+    visitor.post("/akun/daftar/", form())
+    code = last_code()
+    messages_deliver()
+    message = Message.objects.get(kind="account.verify")
+    assert message.status == "sent" and code not in message.body
