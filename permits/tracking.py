@@ -11,6 +11,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
+from django.utils.dates import MONTHS_3
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -67,6 +69,23 @@ class TimelineStep:
     at: datetime.datetime
     label: str
     note: str = ""
+    iso: str = ""
+    when: str = ""  # "23 Nov 2026, 20.29", local time
+
+
+def _when_formatter():
+    """A cheap "j M Y, H.i" in local time (Django's date filter costs ~50 µs a call, and
+    the page shows up to thirty moments)."""
+    months = [capfirst(str(MONTHS_3[i])) for i in range(1, 13)]
+
+    def when(moment: datetime.datetime) -> tuple[str, str]:
+        local = timezone.localtime(moment)
+        return (
+            local.isoformat(),
+            f"{local.day} {months[local.month - 1]} {local.year}, {local:%H.%M}",
+        )
+
+    return when
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,8 @@ class StaffView:
     role_label: str
     unit_name: str
     kind: str
+    iso: str = ""
+    when: str = ""
 
 
 @dataclass
