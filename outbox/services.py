@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError as BrokerError
 
 from outbox.backends import message_send
 from outbox.models import Channel, Message, MessageStatus
+from portal.queue import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -86,10 +86,8 @@ def delivery_kick() -> None:
     """Ask a worker to deliver now; with the broker down, the sweep delivers later."""
     from outbox.tasks import deliver_messages
 
-    try:
-        deliver_messages.apply_async(retry=False)
-    except (BrokerError, OSError) as exc:
-        logger.warning("Outbox: broker unreachable (%s); the sweep will deliver.", exc)
+    if not enqueue(deliver_messages):
+        logger.warning("Outbox: broker unreachable; the sweep will deliver.")
 
 
 # Codes sent to prove one owns an address never show in the inbox: whoever holds the

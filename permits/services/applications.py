@@ -25,6 +25,7 @@ from permits.numbering import registration_number_next
 from permits.services.context import STALE_MESSAGE, ActionRefused, Actor
 from permits.services.events import event_record
 from permits.services.notices import transition_notices
+from portal.queue import enqueue_on_commit
 from worktime.calendar import get_calendar
 
 APPLICANT_FIELDS = (
@@ -236,7 +237,7 @@ def application_submit(*, application: Application, actor: Actor, expected_state
     app.save(update_fields=["registration_number"])
     from permits.tasks import render_receipt
 
-    render_receipt.delay_on_commit(app.pk)
+    enqueue_on_commit(render_receipt, app.pk)
     return transition_fire(
         application=app,
         name="submit",

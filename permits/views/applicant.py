@@ -34,6 +34,7 @@ from permits.services.documents import document_upload, may_upload
 from permits.services.file_messages import file_message_post
 from permits.sla import clock_status
 from permits.tasks import render_receipt
+from portal.queue import enqueue
 from worktime.calendar import get_calendar
 
 
@@ -239,7 +240,7 @@ def receipt_download(request, public_id):
     if app.registration_number is None:
         return redirect("applicant:file", app.public_id)
     if not app.receipt_pdf:
-        render_receipt.delay(app.pk)
+        enqueue(render_receipt, app.pk)
         app.refresh_from_db(fields=["receipt_pdf", "receipt_sha256"])
     if not app.receipt_pdf:
         return render(request, "permits/applicant/receipt_pending.html", {"app": app}, status=202)

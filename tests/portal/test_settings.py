@@ -1,6 +1,7 @@
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 STRONG_KEY = "k7#Qx9!vR2$mW5&zL8*pT3^nB6@hJ4%cF1(dG0)sY-eU+iO=aZ_wX[qE]rN{tM}"
@@ -89,5 +90,21 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker(project_
         "db.example",
         "False",
         "redis://cache.example:6379/0",
-        "django.core.cache.backends.redis.RedisCache",
+        "portal.cache.ResilientRedisCache",
     ]
+
+
+def test_the_redis_cache_misses_instead_of_failing_while_redis_is_down():
+    """A cache on a port where nothing listens: reads miss, writes are skipped, no error."""
+    from portal.cache import ResilientRedisCache
+
+    cache = ResilientRedisCache(
+        "redis://127.0.0.1:9/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    )
+    assert cache.get("key", "default") == "default"
+    assert cache.add("key", 1) is False
+    cache.set("key", 1)
+    cache.delete_many(["a", "b"])
+    assert cache.get_many(["a"]) == {}
+    with pytest.raises(ValueError):
+        cache.incr("key")
