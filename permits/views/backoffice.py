@@ -59,6 +59,7 @@ from permits.sla import clock_status
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
+STAFF_VIEWS_SHOWN = 100
 # Transitions a person fires from the file page (expire is the system's).
 PAGE_ACTIONS = [
     "begin_verification",
@@ -133,6 +134,10 @@ def _file_page(request, app, *, forms=None, status=200):
         "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
         "upload_form": UploadForm(),
         "thread": list(app.file_messages.select_related("author")),
+        # Who opened the file, with names: for the inspectorate only (applicants see roles).
+        "staff_views": list(app.views.select_related("viewer", "viewer_unit")[:STAFF_VIEWS_SHOWN])
+        if user.is_auditor
+        else None,
         "can_message": may_post(app, user),
         "message_url": reverse("backoffice:message", args=[app.public_id]),
         "stages": Stage,

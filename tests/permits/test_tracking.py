@@ -266,3 +266,16 @@ def test_the_page_follows_catalogue_edits(visitor, office):
     office.full_type.name_id = "Izin Apotek (baru)"
     office.full_type.save()
     assert "Izin Apotek (baru)" in page(visitor, app).content.decode()
+
+
+def test_auditors_see_who_opened_a_file_by_name_and_others_do_not(client, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    client.force_login(office.supervisor)
+    client.get(f"/kantor/berkas/{app.public_id}/")
+    supervisor_page = client.get(f"/kantor/berkas/{app.public_id}/").content.decode()
+    assert "Akses petugas ke berkas ini" not in supervisor_page
+    client.force_login(office.auditor)
+    body = client.get(f"/kantor/berkas/{app.public_id}/").content.decode()
+    section = body[body.index("Akses petugas ke berkas ini") :]
+    assert office.supervisor.display_name in section and "203.0.113" not in section
+    assert "127.0.0.1" in section
