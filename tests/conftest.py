@@ -96,7 +96,8 @@ def plain_client():
 @pytest.fixture
 def project_env():
     """The environment for a subprocess running this project (no inherited overrides)."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    private = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in private}
     env["PYTHONPATH"] = str(settings.BASE_DIR)
     return env
 

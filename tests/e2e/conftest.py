@@ -12,12 +12,22 @@ import pytest
 
 from tests.permits.conftest import office  # noqa: F401 (the same small office as elsewhere)
 
-# Playwright's sync API runs an event loop in this thread; the test body still talks to the
-# database synchronously, as any test does.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sync_database_beside_playwright():
+    """Playwright's sync API runs an event loop in this thread for the whole session; the
+    tests (and the database flush after each) still talk to the database synchronously.
+    Set only once browser tests start; subprocesses never inherit it (``project_env``)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
