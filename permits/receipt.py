@@ -18,24 +18,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from permits.models import Application
+from permits.selectors import latest_documents
 from permits.services.notices import tracking_url
 from portal.masking import mask_nik
 
 
 def receipt_context(app: Application) -> dict:
     url = tracking_url(app)
-    documents = list(
-        app.documents.select_related("requirement").order_by("requirement__position", "-version")
-    )
-    latest = {}
-    for document in documents:
-        latest.setdefault(document.requirement_id, document)
     return {
         "app": app,
         "tracking_url": url,
         "qr_svg": segno.make(url, error="m").svg_inline(scale=3, border=2),
         "nik_masked": mask_nik(app.applicant_nik),
-        "documents": list(latest.values()),
+        "documents": latest_documents(app),
         "printed_at": timezone.now(),
         "OFFICE_NAME": settings.OFFICE_NAME,
     }

@@ -142,6 +142,22 @@ class WorklistFilters:
     scope: str = "mine"  # "mine" or "all" (every file the user may see)
 
 
+# What ``clock_status`` needs of a file, and what a holder's display name needs.
+CLOCK_COLUMNS = (
+    "clock_started_at",
+    "clock_running_since",
+    "sop_budget",
+    "work_used",
+    "sop_deadline",
+    "finished_late",
+)
+HOLDER_COLUMNS = (
+    "assigned_to__username",
+    "assigned_to__full_name",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+)
+
 # What a worklist row shows (and its SOP clock needs): fewer columns plan and load faster.
 WORKLIST_COLUMNS = (
     "public_id",
@@ -150,17 +166,9 @@ WORKLIST_COLUMNS = (
     "business_name",
     "state",
     "submitted_at",
-    "clock_started_at",
-    "clock_running_since",
-    "sop_budget",
-    "work_used",
-    "sop_deadline",
-    "finished_late",
+    *CLOCK_COLUMNS,
     "permit_type_id",
-    "assigned_to__username",
-    "assigned_to__full_name",
-    "assigned_to__first_name",
-    "assigned_to__last_name",
+    *HOLDER_COLUMNS,
 )
 
 
@@ -278,17 +286,9 @@ TRACKING_COLUMNS = (
     "applicant_deadline",
     "rejection_reason",
     "rejection_legal_basis",
-    "clock_started_at",
-    "clock_running_since",
-    "sop_budget",
-    "work_used",
-    "sop_deadline",
-    "finished_late",
+    *CLOCK_COLUMNS,
     "permit_type_id",
-    "assigned_to__username",
-    "assigned_to__full_name",
-    "assigned_to__first_name",
-    "assigned_to__last_name",
+    *HOLDER_COLUMNS,
     "assigned_to__role",
     "assigned_to__unit__name_id",
     "assigned_to__unit__name_en",
@@ -434,3 +434,13 @@ def applicant_file(user, public_id) -> Application:
         public_id=public_id,
         applicant=user,
     )
+
+
+def latest_documents(app: Application) -> list:
+    """The newest version of each requirement's document, in requirement order (one query)."""
+    latest = {}
+    for document in app.documents.select_related("requirement").order_by(
+        "requirement__position", "requirement_id", "-version"
+    ):
+        latest.setdefault(document.requirement_id, document)
+    return list(latest.values())

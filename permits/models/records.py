@@ -16,6 +16,21 @@ from permits.models.catalogue import Requirement
 from permits.models.stages import Stage
 
 
+class AppendOnlyModel(models.Model):
+    """A record written once: saving it again or deleting it raises."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError(f"{type(self).__name__} is append-only")
+
+
 class CheckStatus(models.TextChoices):
     PENDING = "pending", _("Belum diperiksa")
     OK = "ok", _("Sesuai")
@@ -89,7 +104,7 @@ class Document(models.Model):
         return f"{self.requirement.code} v{self.version}"
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(AppendOnlyModel):
     """An append-only record of one act on a file: who, when, from, to, why, from where.
 
     Actions are dotted names (``application.returned``, ``check.updated``,
@@ -122,14 +137,6 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("ApplicationEvent is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("ApplicationEvent is append-only")
 
 
 class NumberSequence(models.Model):
@@ -179,7 +186,7 @@ class SlaReminder(models.Model):
         return f"{self.kind} {self.application_id} {self.deadline:%Y-%m-%d %H:%M}"
 
 
-class FileView(models.Model):
+class FileView(AppendOnlyModel):
     """A staff member opened a file's page or one of its documents (append-only).
 
     The applicant sees the unit and role of each view; names are for auditors only.
@@ -208,20 +215,12 @@ class FileView(models.Model):
     def __str__(self) -> str:
         return f"{self.viewed_at:%Y-%m-%d %H:%M} {self.viewer_role} {self.kind}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("FileView is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("FileView is append-only")
-
     @property
     def role_label(self) -> str:
         return Role(self.viewer_role).label
 
 
-class FileMessage(models.Model):
+class FileMessage(AppendOnlyModel):
     """A message inside a file between the applicant and the office (append-only).
 
     It belongs to the file's record: auditors read it, so nothing needs to happen off the
@@ -244,14 +243,6 @@ class FileMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.author_role}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("FileMessage is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("FileMessage is append-only")
 
     @property
     def from_applicant(self) -> bool:

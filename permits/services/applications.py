@@ -22,7 +22,7 @@ from permits.models import (
 )
 from permits.models.stages import EVENT_ACTIONS, STAGE_ROLE
 from permits.numbering import registration_number_next
-from permits.services.context import STALE_MESSAGE, ActionRefused, Actor
+from permits.services.context import STALE_MESSAGE, ActionRefused, Actor, ContactUnverified
 from permits.services.events import event_record
 from permits.services.notices import transition_notices
 from portal.queue import enqueue_on_commit
@@ -93,16 +93,7 @@ def application_create(
 
 
 # What an applicant may still change on their own draft (the NIK comes from the account).
-DRAFT_EDITABLE = (
-    "applicant_name",
-    "applicant_nib",
-    "business_name",
-    "applicant_phone",
-    "applicant_email",
-    "applicant_address",
-    "representative_name",
-    "representative_nik",
-)
+DRAFT_EDITABLE = tuple(name for name in APPLICANT_FIELDS if name != "applicant_nik")
 
 
 @transaction.atomic
@@ -215,9 +206,12 @@ def _assign(app: Application, officer, actor: Actor, at, *, reason: str, note: s
 def application_submit(*, application: Application, actor: Actor, expected_state=None):
     """Submit a draft: it gets its registration number and goes to the counter's queue.
 
-    An online file needs a document for every mandatory requirement first.
+    An online file needs an applicant whose e-mail or phone is verified and a document for
+    every mandatory requirement first.
     """
     app = _locked(application)
+    if app.channel == Channel.ONLINE and not app.applicant.is_verified_contact:
+        raise ContactUnverified
     if app.state != Stage.DRAFT:
         raise ActionRefused(STALE_MESSAGE)
     if app.channel == Channel.ONLINE:

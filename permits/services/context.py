@@ -38,6 +38,15 @@ class ActionRefused(Exception):
         self.message = message
 
 
+class ContactUnverified(ActionRefused):
+    """An online applicant has not yet proved we can reach them."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Verifikasi dulu surel atau nomor ponsel Anda agar kami dapat mengabari Anda.")
+        )
+
+
 STALE_MESSAGE = _(
     "Berkas ini sudah berubah sejak halaman Anda dibuka (mungkin sudah diproses oleh orang "
     "lain atau tombol terklik dua kali). Tidak ada yang diubah; silakan periksa lagi."

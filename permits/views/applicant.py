@@ -19,21 +19,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
-from permits.forms import DraftForm, UploadForm, WithdrawForm
+from permits.forms import DraftForm, WithdrawForm
 from permits.models import CheckStatus, PermitType, Stage
 from permits.receipt import receipt_context
-from permits.selectors import applicant_file, files_of_applicant
+from permits.selectors import applicant_file, files_of_applicant, latest_documents
 from permits.services.applications import (
     application_create,
     application_draft_update,
     application_submit,
     transition_fire,
 )
-from permits.services.context import ActionRefused, Actor
-from permits.services.documents import document_upload, may_upload
+from permits.services.context import ActionRefused, Actor, ContactUnverified
+from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post
 from permits.sla import clock_status
 from permits.tasks import render_receipt
+from permits.views.uploads import posted_upload
 from portal.queue import enqueue
 from worktime.calendar import get_calendar
 
@@ -81,9 +82,7 @@ def start(request, code: str):
 
 def _file_context(request, app, **extra) -> dict:
     checks = list(app.checks.select_related("requirement").order_by("requirement__position"))
-    latest = {}
-    for document in app.documents.order_by("requirement_id", "-version"):
-        latest.setdefault(document.requirement_id, document)
+    latest = {document.requirement_id: document for document in latest_documents(app)}
     for check in checks:
         check.latest = latest.get(check.requirement_id)
     missing = [c for c in checks if c.requirement.mandatory and c.latest is None]
@@ -145,26 +144,13 @@ def save_draft(request, public_id):
 def upload(request, public_id):
     """One requirement's document; a refusal explains itself and nothing else is touched."""
     app = applicant_file(request.user, public_id)
-    form = UploadForm(request.POST, request.FILES)
-    error = ""
-    if not form.is_valid():
-        error = _("Pilih berkas yang akan diunggah.")
-    else:
-        requirement = get_object_or_404(
-            app.permit_type.requirements.filter(active=True), pk=form.cleaned_data["requirement"]
-        )
-        try:
-            document_upload(
-                application=app,
-                requirement=requirement,
-                uploaded=form.cleaned_data["file"],
-                actor=Actor.from_request(request),
-            )
-        except (ActionRefused, PermissionDenied) as exc:
-            error = str(exc) or _("Dokumen ini tidak dapat diunggah sekarang.")
+    try:
+        error = posted_upload(request, app)
+    except PermissionDenied as exc:
+        error = str(exc) or _("Dokumen ini tidak dapat diunggah sekarang.")
     if request.htmx:
         context = _file_context(
-            request, app, upload_error=error, upload_for=form.data.get("requirement")
+            request, app, upload_error=error, upload_for=request.POST.get("requirement")
         )
         return render(
             request, "permits/applicant/_upload_response.html", context
@@ -182,17 +168,14 @@ def submit(request, public_id):
     app = applicant_file(request.user, public_id)
     actor = Actor.from_request(request)
     expected = request.POST.get("expected_state") or None
-    if not request.user.is_verified_contact:
-        messages.error(
-            request,
-            _("Verifikasi dulu surel atau nomor ponsel Anda agar kami dapat mengabari Anda."),
-        )
-        return redirect("accounts:verify")
     try:
         if app.state == Stage.DRAFT:
             application_submit(application=app, actor=actor, expected_state=expected)
             return redirect("applicant:receipt", app.public_id)
         transition_fire(application=app, name="resubmit", actor=actor, expected_state=expected)
+    except ContactUnverified as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:verify")
     except ActionRefused as exc:
         messages.error(request, str(exc))
     else:

@@ -52,10 +52,11 @@ from permits.services.applications import (
 )
 from permits.services.checks import check_update, may_check
 from permits.services.context import ActionRefused, Actor
-from permits.services.documents import document_upload, may_upload
+from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post, may_post
 from permits.services.views_log import file_view_record
 from permits.sla import clock_status
+from permits.views.uploads import posted_upload
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
@@ -268,22 +269,9 @@ def file_check(request, public_id, check_id):
 @backoffice
 def file_upload(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
-    form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Pilih berkas yang akan diunggah."))
-        return redirect("backoffice:file", public_id=app.public_id)
-    requirement = get_object_or_404(
-        app.permit_type.requirements, pk=form.cleaned_data["requirement"]
-    )
-    try:
-        document_upload(
-            application=app,
-            requirement=requirement,
-            uploaded=form.cleaned_data["file"],
-            actor=Actor.from_request(request),
-        )
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
+    error = posted_upload(request, app)
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, _("Dokumen diunggah."))
     return redirect("backoffice:file", public_id=app.public_id)

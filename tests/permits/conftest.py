@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import Role
 from permits.models import Application, CheckStatus, Stage
@@ -45,8 +46,10 @@ def office(db, make_user):
     o.technical2 = make_user(Role.TECHNICAL, username="teknis2", unit=dinkes)
     o.auditor = make_user(Role.AUDITOR, username="auditor")
     o.admin = make_user(Role.ADMIN, username="admin", unit=dpmptsp)
-    o.applicant = make_user(Role.APPLICANT, username="siti")
-    o.other_applicant = make_user(Role.APPLICANT, username="budi")
+    # Applicants who verified their contact (online submission needs it).
+    verified = {"email_verified_at": timezone.now()}
+    o.applicant = make_user(Role.APPLICANT, username="siti", **verified)
+    o.other_applicant = make_user(Role.APPLICANT, username="budi", **verified)
     # Every optional stage on: technical review, inspection and a fee.
     o.full_type = PermitTypeFactory(
         code="KES-APOTEK",
