@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from permits.models import Application, CheckStatus, RequirementCheck, Stage
+from permits.models import Application, CheckStatus, Stage
 from permits.models.stages import EVENT_ACTIONS
 from permits.sla import ClockState, ClockStatus, clock_status
 from portal.masking import mask_name, mask_nik
@@ -89,6 +89,15 @@ def _when_formatter():
 
 
 @dataclass(frozen=True)
+class Problem:
+    """A requirement the applicant must still fix: its name, verdict and the officer's note."""
+
+    name: str
+    status_label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class StaffView:
     """One staff view as the applicant sees it: when, which role, which unit."""
 
@@ -108,7 +117,7 @@ class Tracking:
     applicant_masked: str
     nik_masked: str
     timeline: list[TimelineStep]
-    problems: list[RequirementCheck] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     views: list = field(default_factory=list)
     working_days_left: int | None = None  # negative: late by that many working days
     paused_because: str = ""
@@ -118,7 +127,9 @@ class Tracking:
         return max(0, -(self.working_days_left or 0))
 
 
-def tracking_for(app: Application, events, problems, views=(), *, now=None) -> Tracking:
+def tracking_for(app: Application, events, problems=(), views=(), *, now=None) -> Tracking:
+    """The page's words from plain rows: ``events`` (action, at, note), ``problems``
+    (requirement name id/en, status, note) and ``views`` (at, role, kind, unit id/en)."""
     now = now or timezone.now()
     calendar = get_calendar()
     status = clock_status(app, now, calendar)
@@ -153,7 +164,13 @@ def tracking_for(app: Application, events, problems, views=(), *, now=None) -> T
         applicant_masked=mask_name(app.applicant_name),
         nik_masked=mask_nik(app.applicant_nik),
         timeline=timeline,
-        problems=[c for c in problems if c.status in {CheckStatus.MISSING, CheckStatus.INVALID}],
+        problems=[
+            Problem(
+                (name_en if english and name_en else name_id), str(CheckStatus(status).label), note
+            )
+            for name_id, name_en, status, note in problems
+            if status in {CheckStatus.MISSING, CheckStatus.INVALID}
+        ],
         working_days_left=days_left,
         paused_because=str(paused),
         views=staff_views,
