@@ -30,6 +30,7 @@ demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_catalogue
 	$(PY) manage.py install_schedules
+	$(PY) manage.py signing_dev_ca
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 

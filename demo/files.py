@@ -14,6 +14,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role, User
+from issuance.billing import payment_record
+from issuance.models import Bill, PaymentChannel
 from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.services.applications import (
     application_create,
@@ -154,7 +156,14 @@ def _advance(app, target, rng, later, cashier):
         elif app.state == Stage.INSPECTION:
             app = fire("finish_inspection", officer, note="Lokasi sesuai dokumen.")
         elif app.state == Stage.AWAITING_PAYMENT:
-            app = fire("confirm_payment", cashier)
+            bill = Bill.objects.get(application=app)
+            app = payment_record(
+                bill=bill,
+                actor=Actor(cashier),
+                channel=PaymentChannel.CASHIER,
+                reference=f"KW-{timezone.localdate():%y%m%d}-{app.pk:05d}",
+                amount=bill.amount,
+            ).application
         elif app.state == Stage.APPROVAL:
             if target == Stage.REJECTED:
                 app = fire(

@@ -1,4 +1,4 @@
-"""Gapless, concurrency-safe numbers: registration numbers now, permit numbers later."""
+"""Gapless, concurrency-safe numbers: registration numbers and permit numbers."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,3 +26,11 @@ def registration_number_next(at=None) -> str:
     """``MPP-2026-000123``: the human number of a submitted file, gapless per year."""
     year = timezone.localtime(at or timezone.now()).year
     return f"MPP-{year}-{next_value(f'registration:{year}'):06d}"
+
+
+def permit_number_next(permit_type, at) -> str:
+    """The permit's number from its type's pattern, e.g. ``503.1/0007/SIP-DR/DPMPTSP/2026``:
+    gapless per type and year, allocated inside the signing transaction."""
+    year = timezone.localtime(at).year
+    seq = next_value(f"permit:{permit_type.code}:{year}")
+    return permit_type.number_pattern.format(seq=seq, opd=permit_type.opd.code, year=year)

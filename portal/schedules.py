@@ -26,7 +26,8 @@ SCHEDULES = [
         name="permits.expire_returned_files",
         task="permits.tasks.expire_returned_files",
         crontab={"minute": "5", "hour": "*"},
-        description="Expires returned files not completed within the working days allowed.",
+        description="Expires returned files not completed within the working days allowed, "
+        "and files whose bill was not paid by its due date (UNPAID_BILL_EXPIRES_FILE).",
     ),
     Schedule(
         name="outbox.deliver_messages",
@@ -42,12 +43,24 @@ SCHEDULES = [
         description="Tells officers of files due within a working day; escalates late files "
         "to their supervisor (working time only; once per file and deadline).",
     ),
+    Schedule(
+        name="issuance.render_pending_permits",
+        task="issuance.tasks.render_pending_permits",
+        crontab={"minute": "*/5"},
+        description="Renders and signs the PDF of permits the after-commit task missed.",
+    ),
+    Schedule(
+        name="issuance.seal_register",
+        task="issuance.tasks.seal_register",
+        crontab={"minute": "15", "hour": "0"},
+        description="Seals yesterday (and any day missed) in the hash-chained public register.",
+    ),
 ]
 
 
 # Our own periodic tasks carry one of these prefixes; others (added by hand in the
 # admin) are left alone.
-OWN_PREFIXES = r"^(portal|accounts|worktime|permits|integrity|outbox|public)\."
+OWN_PREFIXES = r"^(portal|accounts|worktime|permits|issuance|integrity|outbox|public)\."
 
 
 def schedules_install() -> dict[str, str]:

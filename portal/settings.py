@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "worktime",
     "permits",
+    "issuance",
     "integrity",
     "outbox",
     "demo",
@@ -262,7 +263,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO is one line per rendering step
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Terang ---------------------------------------------------------------------------
@@ -286,6 +291,41 @@ KIOSK_RESET_SECONDS = int(os.environ.get("KIOSK_RESET_SECONDS", "60"))
 # (the supervisor is told at the same time).
 LATE_APOLOGY_WORKING_DAYS = int(os.environ.get("LATE_APOLOGY_WORKING_DAYS", "2"))
 CATALOGUE_FILE = BASE_DIR / "permits" / "catalogue" / "catalogue.json"
+
+# --- Issuance ---------------------------------------------------------------------------
+# A bill for a fee falls due this many working days after it is issued; past that, an unpaid
+# file expires unless this switch is off (then it waits on the cashier indefinitely).
+BILL_DUE_WORKING_DAYS = int(os.environ.get("BILL_DUE_WORKING_DAYS", "7"))
+UNPAID_BILL_EXPIRES_FILE = env_bool("UNPAID_BILL_EXPIRES_FILE", True)
+# The bank's payment callback: HMAC-SHA256 over "<timestamp>.<body>" with this shared secret;
+# a timestamp further than the tolerance from our clock is refused. Empty secret: endpoint off.
+BANK_CALLBACK_SECRET = os.environ.get("BANK_CALLBACK_SECRET", "dev-bank-secret" if DEBUG else "")
+BANK_CALLBACK_TOLERANCE_SECONDS = int(os.environ.get("BANK_CALLBACK_TOLERANCE_SECONDS", "300"))
+# The public register seals a day this long after its midnight (a signing still committing
+# at midnight lands first).
+REGISTER_SEAL_GRACE_MINUTES = int(os.environ.get("REGISTER_SEAL_GRACE_MINUTES", "10"))
+# Who signs permits, as printed under the signature.
+SIGNATORY_TITLE = os.environ.get(
+    "SIGNATORY_TITLE",
+    "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+)
+OFFICE_ADDRESS = os.environ.get(
+    "OFFICE_ADDRESS", "Mal Pelayanan Publik, Jl. Merdeka No. 1, Sukamaju 40111"
+)
+OFFICE_REGION = os.environ.get("OFFICE_REGION", "Pemerintah Kabupaten Sukamaju")
+OFFICE_CITY = os.environ.get("OFFICE_CITY", "Sukamaju")
+# The public verification page checks uploaded PDFs up to this size.
+VERIFY_UPLOAD_MAX_BYTES = int(os.environ.get("VERIFY_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# The office's signing key and certificate (PEM). `manage.py signing_dev_ca` creates a
+# development CA and signer here; production points these at the real (BSrE) certificate.
+SIGNING_DIR = Path(os.environ.get("SIGNING_DIR", VAR_DIR / "signing"))
+SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", SIGNING_DIR / "signer.key"))
+SIGNING_CERT_FILE = Path(os.environ.get("SIGNING_CERT_FILE", SIGNING_DIR / "signer.pem"))
+SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE", "")
+# Intermediate certificates embedded in each signature, and the roots a signature must chain
+# to for the public verification page to call it valid.
+SIGNING_CHAIN_FILES = [Path(p) for p in env_list("SIGNING_CHAIN_FILES")] or [SIGNING_DIR / "ca.pem"]
+SIGNING_TRUST_ROOTS = [Path(p) for p in env_list("SIGNING_TRUST_ROOTS")] or [SIGNING_DIR / "ca.pem"]
 
 if TESTING:
     # Hashing strength is not under test; a fast hasher keeps the suite quick.

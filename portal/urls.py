@@ -13,6 +13,7 @@ urlpatterns = [
     path("kantor/", include("permits.urls_backoffice")),
     path("lacak/", include("permits.urls_tracking")),
     path("saya/", include("permits.urls_applicant")),
+    path("", include("issuance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through Terang's own two-step sign-in, never its password-only form.

@@ -181,7 +181,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         rule = RULES[name]
         if user is None:
             return rule.system
-        if rule.system or not user.is_active:
+        if not user.is_active:
             return False
         if self.is_applicant(user):
             return rule.applicant
@@ -320,7 +320,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def _advance(self, current: str, at) -> str:
         following = self.next_processing_stage(after=current)
         if following == Stage.AWAITING_PAYMENT:
-            sla.clock_pause(self, at, get_calendar())
+            calendar = get_calendar()
+            sla.clock_pause(self, at, calendar)
+            # The bill falls due then (issuance.Bill.due_at copies it); unpaid, the file expires.
+            self.applicant_deadline = calendar.add_working_days(at, settings.BILL_DUE_WORKING_DAYS)
         self._entered(at)
         return following
 
@@ -332,6 +335,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def confirm_payment(self, *, by, at) -> None:
         self.authorize("confirm_payment", by)
+        self.applicant_deadline = None
         sla.clock_resume(self, at, get_calendar())
         self._entered(at)
 

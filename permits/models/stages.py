@@ -47,8 +47,9 @@ class Rule:
 
     ``roles``: staff roles allowed; ``assignee``: only the officer holding the file;
     ``applicant``: the applicant who owns the file; ``on_behalf``: counter staff may act
-    for an applicant whose file was registered at the counter; ``system``: only the system
-    (a periodic task), never a person.
+    for an applicant whose file was registered at the counter; ``system``: the system may
+    fire it too (a periodic task, the bank's callback). A rule naming nobody else is the
+    system's alone.
     """
 
     roles: frozenset = field(default_factory=frozenset)
@@ -68,7 +69,8 @@ RULES: dict[str, Rule] = {
     "declare_complete": Rule(roles=frozenset({Role.COUNTER}), assignee=True),
     "finish_review": Rule(roles=frozenset({Role.TECHNICAL}), assignee=True),
     "finish_inspection": Rule(roles=frozenset({Role.TECHNICAL}), assignee=True),
-    "confirm_payment": Rule(roles=frozenset({Role.CASHIER})),
+    # The cashier at the counter, or the system on the bank's signed callback.
+    "confirm_payment": Rule(roles=frozenset({Role.CASHIER}), system=True),
     "approve": Rule(roles=frozenset({Role.SUPERVISOR}), assignee=True),
     "sign": Rule(roles=frozenset({Role.HEAD}), assignee=True),
     "reject": Rule(roles=STAFF, assignee=True),

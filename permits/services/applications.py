@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from simple_history.utils import bulk_create_with_history
 
@@ -20,13 +22,19 @@ from permits.models import (
     RequirementCheck,
     Stage,
 )
-from permits.models.stages import EVENT_ACTIONS, STAGE_ROLE
+from permits.models.stages import APPLICANT_STAGES, EVENT_ACTIONS, STAGE_ROLE
 from permits.numbering import registration_number_next
 from permits.services.context import STALE_MESSAGE, ActionRefused, Actor, ContactUnverified
 from permits.services.events import event_record
 from permits.services.notices import transition_notices
 from portal.queue import enqueue_on_commit
 from worktime.calendar import get_calendar
+
+# Sent inside ``transition_fire``'s transaction once the file has moved, been recorded and
+# routed, before the applicant is told: issuance bills a file entering awaiting_payment and
+# numbers the permit of a signed one here. Arguments: application, name, from_state, actor, at.
+# A receiver that raises ``ActionRefused`` undoes the whole transition.
+transition_fired = Signal()
 
 APPLICANT_FIELDS = (
     "applicant_name",
@@ -165,6 +173,9 @@ def transition_fire(
         at=at,
     )
     _route(app, actor, at)
+    transition_fired.send(
+        sender=Application, application=app, name=name, from_state=from_state, actor=actor, at=at
+    )
     transition_notices(app, name, from_state)
     return app
 
@@ -308,25 +319,34 @@ def application_reassign(
     return app
 
 
+EXPIRY_NOTES = {
+    Stage.RETURNED: gettext_lazy("Berkas tidak dilengkapi pemohon dalam batas waktu."),
+    Stage.AWAITING_PAYMENT: gettext_lazy("Retribusi tidak dibayar sampai jatuh tempo."),
+}
+
+
 def applications_expire_overdue(*, now=None) -> int:
-    """Expire returned files whose applicant did not complete them in time (periodic task).
+    """Expire files left waiting on their applicant past the deadline (periodic task):
+    returned and not completed; awaiting payment and unpaid past the bill's due date, when
+    ``UNPAID_BILL_EXPIRES_FILE`` is on.
 
     Each file in its own transaction, through the same transition as any other act, so
-    the event log shows the system expired it; a file resubmitted meanwhile is skipped.
+    the event log shows the system expired it; a file resubmitted or paid meanwhile is skipped.
     """
     now = now or timezone.now()
+    stages = APPLICANT_STAGES if settings.UNPAID_BILL_EXPIRES_FILE else {Stage.RETURNED}
     overdue = Application.objects.filter(
-        state=Stage.RETURNED, applicant_deadline__lt=now
-    ).values_list("pk", flat=True)
+        state__in=sorted(stages), applicant_deadline__lt=now
+    ).values_list("pk", "state")
     expired = 0
-    for pk in list(overdue):
+    for pk, state in list(overdue):
         try:
             transition_fire(
                 application=Application(pk=pk),
                 name="expire",
                 actor=Actor.system(),
-                expected_state=Stage.RETURNED,
-                note=_("Berkas tidak dilengkapi pemohon dalam batas waktu."),
+                expected_state=state,
+                note=str(EXPIRY_NOTES[state]),
             )
         except ActionRefused:
             continue

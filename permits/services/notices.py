@@ -1,9 +1,10 @@
 """What the applicant is told, and when: through the outbox, in their language and channel.
 
 Every transition that concerns the applicant queues one message in the same transaction
-(``transition_notices``): received, returned with what is missing, payment requested, issued,
-rejected, expired. Late files get an apology from the reminder run. A walk-in applicant
-without an account is reached at the e-mail or phone number on the file.
+(``transition_notices``): received, returned with what is missing, payment requested (with
+the bill), rejected, expired; "issued" follows once the signed PDF is stored. Late files get
+an apology from the reminder run. A walk-in applicant without an account is reached at the
+e-mail or phone number on the file.
 """
 
 from django.conf import settings
@@ -17,7 +18,7 @@ TRANSITION_NOTICES = {
     "submit": "file.received",
     "resubmit": "file.received",
     "return_to_applicant": "file.returned",
-    "sign": "file.issued",
+    # "sign": the holder hears once the signed PDF exists (issuance.issue.permit_render).
     "reject": "file.rejected",
     "expire": "file.expired",
 }

@@ -61,13 +61,13 @@ from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
 STAFF_VIEWS_SHOWN = 100
-# Transitions a person fires from the file page (expire is the system's).
+# Transitions a person fires from the file page (expire is the system's; confirm_payment
+# comes with the payment the cashier records: issuance's payment form).
 PAGE_ACTIONS = [
     "begin_verification",
     "declare_complete",
     "finish_review",
     "finish_inspection",
-    "confirm_payment",
     "approve",
     "sign",
     "resubmit",
@@ -113,7 +113,7 @@ def worklist(request):
     return render(request, template, context)
 
 
-def _file_page(request, app, *, forms=None, status=200):
+def file_page_render(request, app, *, forms=None, status=200):
     user = request.user
     parts = application_page_parts(app)
     available = {t.name for t in app.get_available_user_state_transitions(user)}
@@ -126,6 +126,8 @@ def _file_page(request, app, *, forms=None, status=200):
         "can_reject": "reject" in available,
         "can_submit": app.state == Stage.DRAFT and app.may_fire("submit", user),
         "can_check": checkable,
+        "can_pay": app.state == Stage.AWAITING_PAYMENT and user.role == Role.CASHIER,
+        "can_revoke": app.state == Stage.ISSUED and user.role == Role.HEAD,
         "can_upload": may_upload(app, user),
         "can_reassign": user.role in {Role.SUPERVISOR, Role.HEAD}
         and STAGE_ROLE.get(app.state) is not None
@@ -159,7 +161,7 @@ def _file_page(request, app, *, forms=None, status=200):
 def file_page(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
     file_view_record(application=app, actor=Actor.from_request(request))
-    return _file_page(request, app)
+    return file_page_render(request, app)
 
 
 @require_POST
@@ -171,7 +173,7 @@ def file_action(request, public_id, name):
         if name == "return_to_applicant":
             form = ReturnForm(request.POST, checks=app.checks.select_related("requirement"))
             if not form.is_valid():
-                return _file_page(
+                return file_page_render(
                     request, app, forms={"return_form": form, "open_form": name}, status=400
                 )
             application_return(
@@ -184,7 +186,7 @@ def file_action(request, public_id, name):
         elif name == "reject":
             form = RejectForm(request.POST)
             if not form.is_valid():
-                return _file_page(
+                return file_page_render(
                     request, app, forms={"reject_form": form, "open_form": name}, status=400
                 )
             data = form.cleaned_data
@@ -376,6 +378,6 @@ def file_message(request, public_id):
         file_message_post(application=app, actor=Actor.from_request(request), body=body)
     except ActionRefused as exc:
         forms = {"message_error": str(exc), "message_draft": body}
-        return _file_page(request, app, forms=forms, status=400)
+        return file_page_render(request, app, forms=forms, status=400)
     messages.success(request, _("Pesan terkirim."))
     return redirect(reverse("backoffice:file", args=[app.public_id]) + "#messages")

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Role
+from issuance.models import Bill, PaymentChannel
 from permits.models import Application, CheckStatus, Stage
 from permits.services.applications import (
     application_create,
@@ -112,6 +113,21 @@ def fire(app, name, user, **kwargs):
     return transition_fire(application=app, name=name, actor=act(user), **kwargs)
 
 
+def pay(office, app, *, reference=None, by="cashier"):
+    """The cashier (or ``by``; None: the bank's callback) records the bill's payment, which
+    fires confirm_payment."""
+    from issuance.billing import payment_record
+
+    bill = Bill.objects.get(application=app)
+    return payment_record(
+        bill=bill,
+        actor=act(office.cashier if by == "cashier" else by),
+        channel=PaymentChannel.CASHIER,
+        reference=reference or f"KW-{app.pk:05d}",
+        amount=bill.amount,
+    )
+
+
 def mark_all_ok(app, officer):
     for check in app.checks.all():
         check_update(check=check, status=CheckStatus.OK, note="", actor=act(officer))
@@ -144,7 +160,7 @@ def step(office, app) -> Application:
     if state == Stage.INSPECTION:
         return fire(app, "finish_inspection", app.assigned_to)
     if state == Stage.AWAITING_PAYMENT:
-        return fire(app, "confirm_payment", office.cashier)
+        return pay(office, app).application
     if state == Stage.APPROVAL:
         return fire(app, "approve", app.assigned_to)
     if state == Stage.SIGNING:

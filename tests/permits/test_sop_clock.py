@@ -10,7 +10,7 @@ from permits.models import CheckStatus, Stage
 from permits.services.applications import application_return
 from permits.services.documents import document_upload
 from permits.sla import ClockState
-from tests.permits.conftest import act, fire, mark_all_ok, new_file, pdf, walk
+from tests.permits.conftest import act, fire, mark_all_ok, new_file, pay, pdf, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 H = datetime.timedelta(hours=1)
@@ -63,7 +63,7 @@ def test_awaiting_payment_pauses_the_clock_across_cuti_bersama_and_good_friday(o
     with time_machine.travel(at(2026, 3, 31, 14), tick=False):
         assert app.clock.used == 15 * H  # a paused clock stands still
     with time_machine.travel(at(2026, 4, 1, 10), tick=False):
-        app = fire(app, "confirm_payment", office.cashier)
+        app = pay(office, app).application
         # 22 h left: 1 April 5.5 h, 2 April 7.5 h, Good Friday off, 6 April 7.5 h, 7 April 1.5 h.
         assert app.sop_deadline == at(2026, 4, 7, 9, 30)
         assert app.clock.state == ClockState.ON_TIME

@@ -12,6 +12,7 @@ from tests.permits.conftest import (
     fire,
     mark_all_ok,
     new_file,
+    pay,
     return_file,
     upload_mandatory,
     walk,
@@ -40,7 +41,8 @@ MATRIX = {
     "declare_complete": (Stage.VERIFICATION, {"assigned"}),
     "finish_review": (Stage.TECHNICAL_REVIEW, {"assigned"}),
     "finish_inspection": (Stage.INSPECTION, {"assigned"}),
-    "confirm_payment": (Stage.AWAITING_PAYMENT, {"cashier", "assigned"}),  # the cashier holds it
+    # The cashier holds it; the system is the bank's signed callback.
+    "confirm_payment": (Stage.AWAITING_PAYMENT, {"cashier", "assigned", "system"}),
     "approve": (Stage.APPROVAL, {"assigned"}),
     "sign": (Stage.SIGNING, {"assigned"}),
     "reject": (Stage.APPROVAL, {"assigned"}),
@@ -90,6 +92,8 @@ def attempt(office, app, name, user):
             actor=act(user),
             findings={check.pk: (CheckStatus.INVALID, "STR tidak terbaca.")},
         )
+    if name == "confirm_payment":  # only by recording the payment (issuance.billing)
+        return pay(office, app, by=user).application
     extra = (
         {"reason": "Lokasi tidak sesuai tata ruang.", "legal_basis": "Perda 1/2024"}
         if name == "reject"
@@ -116,6 +120,13 @@ def test_who_may_fire_each_transition(office, name, persona):
         fresh = Application.objects.get(pk=app.pk)
         assert fresh.state == source
         assert fresh.events.count() == events_before
+
+
+def test_confirm_payment_without_a_recorded_payment_is_refused(office):
+    app = file_in(office, Stage.AWAITING_PAYMENT)
+    with pytest.raises(ActionRefused, match="nomor bukti bayar"):
+        fire(app, "confirm_payment", office.cashier)
+    assert Application.objects.get(pk=app.pk).state == Stage.AWAITING_PAYMENT
 
 
 def test_the_model_itself_refuses_an_unauthorised_transition(office):

@@ -1,0 +1,321 @@
+"""Issuance's pages: public verification and register, the permit PDF for whoever may hold it,
+the cashier's payment, the head's revocation, and the bank's callback."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
+from issuance.billing import callback_handle, payment_record
+from issuance.forms import PaymentForm, RevokeForm, VerifyLookupForm, VerifyUploadForm
+from issuance.issue import permit_revoke
+from issuance.models import Bill, PaymentChannel, Permit, RegisterDay, normalise_permit_code
+from issuance.register import day_entries
+from issuance.signing import pdf_signature_check
+from issuance.tasks import render_permit
+from permits.models import FileView, normalise_tracking_code
+from permits.selectors import applicant_file, application_for_page, catalogue_types
+from permits.services.context import ActionRefused, Actor
+from permits.services.views_log import file_view_record
+from permits.views.applicant import applicant_only
+from permits.views.backoffice import backoffice, file_page_render
+from portal.masking import mask_name
+from portal.queue import enqueue
+from portal.ratelimit import allow, client_address
+
+NOT_FOUND_PERMIT = gettext_lazy(
+    "Izin dengan kode atau nomor itu tidak ditemukan di register kami. Periksa kembali "
+    "penulisannya; izin palsu tidak akan pernah ada di sini."
+)
+
+
+def _lookups_allowed(request) -> bool:
+    return allow(
+        "verify", client_address(request), limit=settings.TRACKING_LOOKUP_LIMIT, window=600
+    )
+
+
+# --- the permit PDF ------------------------------------------------------------------------
+
+
+def _pdf_response(request, permit: Permit):
+    """The stored PDF; if the worker has not made it yet, ask again and say so (202)."""
+    if not permit.pdf_sha256:
+        enqueue(render_permit, permit.pk)
+        permit.refresh_from_db(fields=["pdf", "pdf_sha256"])
+    if not permit.pdf_sha256:
+        return render(request, "issuance/permit_pending.html", {"permit": permit}, status=202)
+    safe_number = "".join(ch if ch.isalnum() else "-" for ch in permit.number)
+    response = FileResponse(
+        permit.pdf.open("rb"), content_type="application/pdf", filename=f"izin-{safe_number}.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_GET
+def tracking_permit(request, code: str):
+    """The permit of a tracked file: the tracking code stands for its applicant."""
+    if not _lookups_allowed(request):
+        return render(request, "issuance/too_many.html", status=429)
+    permit = Permit.objects.filter(
+        application__tracking_code=normalise_tracking_code(code)[:14]
+    ).first()
+    if permit is None:
+        raise Http404
+    return _pdf_response(request, permit)
+
+
+@require_GET
+@applicant_only
+def applicant_permit(request, public_id):
+    app = applicant_file(request.user, public_id)
+    permit = get_object_or_404(Permit, application=app)
+    return _pdf_response(request, permit)
+
+
+@require_GET
+@backoffice
+def office_permit(request, public_id):
+    app = application_for_page(user=request.user, public_id=public_id)
+    permit = get_object_or_404(Permit, application=app)
+    file_view_record(
+        application=app, actor=Actor.from_request(request), kind=FileView.Kind.DOCUMENT
+    )
+    return _pdf_response(request, permit)
+
+
+# --- the cashier and the head of office ----------------------------------------------------
+
+
+@require_POST
+@backoffice(roles={Role.CASHIER})
+def payment(request, public_id):
+    app = application_for_page(user=request.user, public_id=public_id)
+    bill = get_object_or_404(Bill, application=app)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        return file_page_render(request, app, forms={"payment_form": form}, status=400)
+    if form.cleaned_data["expected_state"] != app.state:
+        messages.error(request, _("Berkas ini sudah berubah; periksa lagi sebelum mencatat."))
+        return redirect("backoffice:file", public_id=app.public_id)
+    try:
+        payment_record(
+            bill=bill,
+            actor=Actor.from_request(request),
+            channel=PaymentChannel.CASHIER,
+            reference=form.cleaned_data["reference"],
+            amount=form.cleaned_data["amount"],
+        )
+    except ActionRefused as refused:
+        form.add_error(None, refused.message)
+        return file_page_render(request, app, forms={"payment_form": form}, status=400)
+    messages.success(request, _("Pembayaran dicatat; berkas diteruskan ke persetujuan."))
+    return redirect("backoffice:file", public_id=app.public_id)
+
+
+@require_POST
+@backoffice(roles={Role.HEAD})
+def revoke(request, public_id):
+    app = application_for_page(user=request.user, public_id=public_id)
+    permit = get_object_or_404(Permit, application=app)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        return file_page_render(request, app, forms={"revoke_form": form}, status=400)
+    try:
+        permit_revoke(
+            permit=permit, actor=Actor.from_request(request), reason=form.cleaned_data["reason"]
+        )
+    except ActionRefused as refused:
+        form.add_error(None, refused.message)
+        return file_page_render(request, app, forms={"revoke_form": form}, status=400)
+    messages.success(request, _("Izin dicabut. Pemegang izin diberi tahu."))
+    return redirect("backoffice:file", public_id=app.public_id)
+
+
+# --- public verification -------------------------------------------------------------------
+
+
+def _permit_for_query(query: str) -> Permit | None:
+    query = query.strip()
+    permits = Permit.objects.select_related("permit_type__opd")
+    code = normalise_permit_code(query)
+    if len(code) == 14:
+        permit = permits.filter(code=code).first()
+        if permit is not None:
+            return permit
+    return permits.filter(number=query).first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_start(request):
+    """Find a permit by code or number (GET ?q=), or check an uploaded PDF (POST)."""
+    lookup = VerifyLookupForm(request.GET if "q" in request.GET else None)
+    upload = VerifyUploadForm(request.POST or None, request.FILES or None)
+    context = {"lookup": lookup, "upload": upload}
+    status = 200
+    if lookup.is_bound:
+        if not _lookups_allowed(request):
+            return render(request, "issuance/too_many.html", status=429)
+        if lookup.is_valid():
+            permit = _permit_for_query(lookup.cleaned_data["q"])
+            if permit is not None:
+                return redirect("issuance:verify", code=permit.code)
+            context["not_found"] = NOT_FOUND_PERMIT
+            status = 404
+        else:
+            status = 400
+    if request.method == "POST":
+        if not _lookups_allowed(request):
+            return render(request, "issuance/too_many.html", status=429)
+        if upload.is_valid():
+            data = upload.cleaned_data["pdf"]
+            digest = hashlib.sha256(data).hexdigest()
+            context["check"] = {
+                "sha256": digest,
+                "permit": Permit.objects.select_related("permit_type")
+                .filter(pdf_sha256=digest)
+                .first(),
+                "signature": pdf_signature_check(data),
+            }
+        else:
+            status = 400
+    return render(request, "issuance/verify_start.html", context, status=status)
+
+
+@never_cache
+@require_GET
+def verify(request, code: str):
+    if not _lookups_allowed(request):
+        return render(request, "issuance/too_many.html", status=429)
+    permit = (
+        Permit.objects.select_related("permit_type__opd")
+        .filter(code=normalise_permit_code(code)[:14])
+        .first()
+    )
+    if permit is None:
+        context = {"lookup": VerifyLookupForm(), "upload": VerifyUploadForm()}
+        context["not_found"] = NOT_FOUND_PERMIT
+        return render(request, "issuance/verify_start.html", context, status=404)
+    context = {
+        "permit": permit,
+        "holder_masked": mask_name(permit.holder_name),
+        "business_masked": mask_name(permit.business_name) if permit.business_name else "",
+        "OFFICE_NAME": settings.OFFICE_NAME,
+        "upload": VerifyUploadForm(),
+    }
+    response = render(request, "issuance/verify.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- the public register -------------------------------------------------------------------
+
+REGISTER_PAGE = 31
+
+
+def _type_names() -> dict[str, str]:
+    return {t.code: t.name for t in catalogue_types().values()}
+
+
+@require_GET
+def register_index(request):
+    days = RegisterDay.objects.only("day", "count", "digest", "previous_digest", "sealed_at")
+    page = Paginator(days, REGISTER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    context = {"page": page, "today": today, "today_count": len(day_entries(today))}
+    return render(request, "issuance/register_index.html", context)
+
+
+def _parse_day(day: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def register_day(request, day: str):
+    date = _parse_day(day)
+    sealed = RegisterDay.objects.filter(day=date).first()
+    if sealed is None and date > timezone.localdate():
+        raise Http404
+    entries = sealed.entries if sealed else day_entries(date)
+    names = _type_names()
+    rows = [
+        {"number": number, "type": names.get(code, code), "at": at[11:16]}
+        for number, code, at in entries
+    ]
+    context = {"day": date, "sealed": sealed, "rows": rows}
+    return render(request, "issuance/register_day.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def register_day_json(request, day: str):
+    """A sealed day exactly as hashed: recompute ``digest`` from ``day``, ``entries`` and
+    ``previous`` (see ``issuance.models.register_digest``)."""
+    sealed = get_object_or_404(RegisterDay, day=_parse_day(day))
+    return JsonResponse(
+        {
+            "day": sealed.day.isoformat(),
+            "entries": sealed.entries,
+            "previous": sealed.previous_digest,
+            "digest": sealed.digest,
+            "sealed_at": sealed.sealed_at.isoformat(),
+            "algorithm": "sha256(json.dumps({day, entries, previous}, sort_keys=True, "
+            "separators=(',', ':'), ensure_ascii=False).encode('utf-8'))",
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def register_chain_json(request):
+    """Every sealed day's digest, oldest first: the chain to keep a copy of."""
+    days = RegisterDay.objects.order_by("day").values_list(
+        "day", "count", "previous_digest", "digest"
+    )
+    chain = [
+        {"day": day.isoformat(), "count": count, "previous": previous, "digest": digest}
+        for day, count, previous, digest in days
+    ]
+    return JsonResponse({"days": chain})
+
+
+# --- the bank ------------------------------------------------------------------------------
+
+CALLBACK_MAX_BYTES = 64 * 1024
+
+
+@csrf_exempt
+@require_POST
+def bank_callback(request):
+    """``POST`` JSON ``{billing_code, amount, reference, paid_at}`` with headers
+    ``X-Terang-Timestamp`` (Unix seconds) and ``X-Terang-Signature`` (hex HMAC-SHA256 of
+    ``<timestamp>.<body>`` with the shared secret). See ``issuance.billing.callback_handle``."""
+    if len(request.body) > CALLBACK_MAX_BYTES:
+        return JsonResponse({"outcome": "refused", "reason": "body too large"}, status=413)
+    result = callback_handle(
+        body=request.body,
+        timestamp=request.headers.get("X-Terang-Timestamp", ""),
+        signature=request.headers.get("X-Terang-Signature", ""),
+        ip=client_address(request),
+    )
+    return JsonResponse(result.as_json(), status=result.status)
