@@ -13,7 +13,9 @@ from permits.selectors import WorklistFilters, catalogue_choices
 
 class WorklistFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Cari nomor registrasi atau nama pemohon"), required=False, max_length=100
+        label=_("Cari nomor registrasi, nama pemohon atau kode bayar"),
+        required=False,
+        max_length=100,
     )
     stage = forms.ChoiceField(label=_("Tahap"), required=False)
     permit_type = forms.TypedChoiceField(

@@ -211,7 +211,9 @@ def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Applic
             clock_running_since__isnull=False, sop_deadline__gte=now, sop_deadline__lte=cutoff
         )
     query = filters.q.strip()
-    if query:
+    if query.isdigit() and len(query) == 16:  # a billing code, typed by the cashier
+        files = files.filter(bill__billing_code=query)
+    elif query:
         files = files.filter(
             Q(registration_number=query.upper())
             | Q(applicant_name__icontains=query)

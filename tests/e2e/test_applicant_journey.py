@@ -57,7 +57,7 @@ def upload(page, requirement_name: str, name: str, content: bytes, mime: str):
 
 @pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])
 def test_from_sign_up_to_permit_with_a_return_on_the_way(
-    live_server, office, open_page, width, settings
+    live_server, office, open_page, width, settings, signing_ca
 ):
     base = live_server.url
     settings.OUTBOX_PHONE_BACKEND = "outbox.backends.LocmemPhoneBackend"
@@ -162,3 +162,55 @@ def test_from_sign_up_to_permit_with_a_return_on_the_way(
     ):
         expect(timeline).to_contain_text(step)
     assert applicant.evaluate("document.documentElement.scrollWidth") <= width
+
+    # The signed permit: downloaded from tracking, checked on the public verification page.
+    permit = app.permit
+    panel = public.locator("#h-permit").locator("..")
+    expect(panel).to_contain_text(permit.number)
+    href = panel.get_by_role("link", name=re.compile("Unduh izin")).get_attribute("href")
+    download = public.request.get(base + href)
+    assert download.status == 200
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.body().startswith(b"%PDF-")
+    panel.get_by_role("link", name="Halaman verifikasi").click()
+    expect(public.locator(".verdict")).to_contain_text("IZIN ASLI DAN BERLAKU")
+    expect(public.locator("body")).not_to_contain_text(app.applicant_name)  # masked
+    assert public.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_cashier_records_a_payment_and_a_wrong_amount_loses_nothing(
+    live_server, office, open_page
+):
+    from tests.permits.conftest import new_file, walk
+
+    base = live_server.url
+    app = walk(office, new_file(office, office.full_type), Stage.AWAITING_PAYMENT)
+    bill = app.bill
+
+    # The applicant's tracking page shows what to pay, with the billing code.
+    public = open_page(width=360, height=800)
+    public.goto(f"{base}/lacak/{app.tracking_code}/")
+    expect(public.locator(".bill")).to_contain_text(bill.billing_code)
+
+    cashier = open_page()
+    staff_sign_in(cashier, base, office.cashier)
+    open_file(cashier, base, app)
+    form = cashier.locator(
+        "details.action", has=cashier.locator("summary", has_text="Catat pembayaran")
+    )
+    form.locator("summary").click()
+    form.locator("input[name=reference]").fill("KW-2026-0042")
+    form.locator("input[name=amount]").fill("15000")  # a zero short
+    form.get_by_role("button").click()
+    expect(cashier.locator(".form-error")).to_contain_text("tidak sama dengan tagihan")
+    expect(cashier.locator("input[name=reference]")).to_have_value("KW-2026-0042")
+    app.refresh_from_db()
+    assert app.state == Stage.AWAITING_PAYMENT
+
+    cashier.locator("input[name=amount]").fill(str(bill.amount))
+    cashier.get_by_role("button", name="Ya, catat pembayaran").click()
+    expect(cashier.locator(".messages")).to_contain_text("Pembayaran dicatat")
+    app.refresh_from_db()
+    assert app.state == Stage.APPROVAL
+    public.reload()
+    expect(public.locator(".timeline")).to_contain_text("Retribusi dibayar")

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.permits.conftest import office  # noqa: F401 (the same small office as elsewhere)
+
 
 def use_signing_dir(settings, directory: Path) -> Path:
     """Point every SIGNING_* file setting into ``directory``, as the defaults do for VAR_DIR."""
