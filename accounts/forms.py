@@ -118,6 +118,33 @@ class CodeForm(forms.Form):
     )
 
 
+class ContactChangeForm(forms.Form):
+    """A new e-mail address or mobile number, confirmed by the account's password."""
+
+    identifier = forms.CharField(
+        label=_("Surel atau nomor ponsel baru"),
+        max_length=254,
+        error_messages={"required": _("Masukkan surel atau nomor ponsel baru.")},
+        help_text=_(
+            "Kami kirim kode ke alamat baru ini; alamat lama tetap dipakai sampai kode dimasukkan."
+        ),
+    )
+    password = forms.CharField(
+        label=_("Kata sandi Anda sekarang"),
+        widget=forms.PasswordInput,
+        strip=False,
+        error_messages={"required": _("Masukkan kata sandi Anda.")},
+    )
+
+    def clean_identifier(self):
+        try:
+            return identifier_clean(self.cleaned_data["identifier"])
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Masukkan alamat surel atau nomor ponsel Indonesia, misalnya 0812 3456 7890.")
+            ) from exc
+
+
 class ResetStartForm(forms.Form):
     identifier = forms.CharField(label=_("Surel atau nomor ponsel akun Anda"), max_length=254)
 

@@ -121,6 +121,7 @@ class ContactCode(models.Model):
     class Purpose(models.TextChoices):
         VERIFY = "verify", _("verifikasi kontak")
         RESET = "reset", _("atur ulang kata sandi")
+        CHANGE = "change", _("ganti surel atau nomor ponsel")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_codes")
     purpose = models.CharField(max_length=10, choices=Purpose.choices)

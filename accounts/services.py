@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from accounts.identity import looks_like_phone, phone_normalise
 from accounts.models import ContactCode, Role, User
@@ -91,8 +92,9 @@ def _contact(user: User) -> Contact:
     return Contact(Channel.SMS, user.phone, user.language, user)
 
 
-def code_send(user: User, purpose: str) -> bool:
-    """Send a fresh code through the outbox; False if too many were sent lately."""
+def code_send(user: User, purpose: str, contact: Contact | None = None) -> bool:
+    """Send a fresh code through the outbox (to ``contact``, by default the account's own
+    address); False if too many were sent lately."""
     now = timezone.now()
     recent = ContactCode.objects.filter(
         user=user, purpose=purpose, created_at__gte=now - CODE_LIFETIME
@@ -100,7 +102,7 @@ def code_send(user: User, purpose: str) -> bool:
     if recent >= CODES_PER_WINDOW:
         return False
     code = f"{secrets.randbelow(10**6):06d}"
-    contact = _contact(user)
+    contact = contact or _contact(user)
     ContactCode.objects.create(
         user=user,
         purpose=purpose,
@@ -118,8 +120,9 @@ def code_send(user: User, purpose: str) -> bool:
 
 
 @transaction.atomic
-def code_check(user: User, purpose: str, code: str) -> bool:
-    """True once for the latest live code; wrong tries count and kill it after five."""
+def code_check(user: User, purpose: str, code: str) -> ContactCode | None:
+    """The latest live code, once, if ``code`` is it (else None); wrong tries count and kill
+    it after five."""
     latest = (
         ContactCode.objects.select_for_update()
         .filter(user=user, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now())
@@ -127,18 +130,78 @@ def code_check(user: User, purpose: str, code: str) -> bool:
         .first()
     )
     if latest is None or latest.attempts >= CODE_ATTEMPTS:
-        return False
+        return None
     if not constant_time_compare(latest.code_hash, _hash(user, purpose, code.strip())):
         latest.attempts += 1
         latest.save(update_fields=["attempts"])
-        return False
+        return None
     latest.used_at = timezone.now()
     latest.save(update_fields=["used_at"])
     if purpose == ContactCode.Purpose.VERIFY:
         field = "email_verified_at" if latest.channel == Channel.EMAIL else "phone_verified_at"
         setattr(user, field, latest.used_at)
         user.save(update_fields=[field])
-    return True
+    return latest
+
+
+class ContactChangeRefused(Exception):
+    """Why a new e-mail address or phone number cannot be taken (a user-facing message)."""
+
+
+@transaction.atomic
+def contact_change_start(user: User, identifier: str, password: str) -> tuple[str, str]:
+    """Send a code to the new address (after the password); it is only taken once proved.
+
+    The current address is told that a change was asked for, so a stolen session cannot
+    quietly move the account to someone else's phone.
+    """
+    if not user.check_password(password):
+        raise ContactChangeRefused(_("Kata sandi salah."))
+    kind, value = identifier_normalise(identifier)
+    current = user.phone if kind == "phone" else user.email.lower()
+    if value == current:
+        raise ContactChangeRefused(_("Itu sudah alamat akun Anda."))
+    other = user_by_identifier(value)
+    if (other is not None and other.pk != user.pk) or User.objects.filter(username=value).exclude(
+        pk=user.pk
+    ).exists():
+        raise ContactChangeRefused(_("Alamat itu sudah dipakai akun lain."))
+    channel = Channel.SMS if kind == "phone" else Channel.EMAIL
+    if not code_send(
+        user, ContactCode.Purpose.CHANGE, Contact(channel, value, user.language, user)
+    ):
+        raise ContactChangeRefused(_("Kode sudah beberapa kali dikirim. Tunggu 15 menit."))
+    if user.email or user.phone:
+        message_queue(
+            kind="account.change_requested", context={"new": value}, contact=_contact(user)
+        )
+    return kind, value
+
+
+@transaction.atomic
+def contact_change_finish(user: User, code: str) -> str | None:
+    """Take the new address proved by ``code``: it becomes the account's (verified), and its
+    sign-in name if the old address was. Returns the new address, or None."""
+    proved = code_check(user, ContactCode.Purpose.CHANGE, code)
+    if proved is None:
+        return None
+    if User.objects.filter(username=proved.address).exclude(pk=user.pk).exists():
+        return None  # taken meanwhile by a sign-up
+    field, verified = (
+        ("email", "email_verified_at")
+        if proved.channel == Channel.EMAIL
+        else ("phone", "phone_verified_at")
+    )
+    old = getattr(user, field)
+    setattr(user, field, proved.address)
+    setattr(user, verified, proved.used_at)
+    fields = [field, verified]
+    if old and user.username.lower() == old.lower():
+        user.username = proved.address
+        fields.append("username")
+    user._history_user = user
+    user.save(update_fields=fields)
+    return proved.address
 
 
 def password_reset_start(identifier: str) -> None:
@@ -151,7 +214,7 @@ def password_reset_start(identifier: str) -> None:
 @transaction.atomic
 def password_reset_finish(identifier: str, code: str, password: str) -> bool:
     user = user_by_identifier(identifier)
-    if user is None or not code_check(user, ContactCode.Purpose.RESET, code):
+    if user is None or code_check(user, ContactCode.Purpose.RESET, code) is None:
         return False
     user.set_password(password)
     user.save(update_fields=["password"])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("daftar/", views.sign_up, name="sign_up"),
     path("profil/", views.preferences, name="preferences"),
+    path("profil/kontak/", views.contact_change, name="contact_change"),
     path("verifikasi/", views.verify, name="verify"),
     path("lupa-sandi/", views.reset_start, name="reset_start"),
     path("lupa-sandi/kode/", views.reset_finish, name="reset_finish"),

@@ -26,6 +26,7 @@ from django_otp import login as otp_login
 from accounts import twofactor
 from accounts.forms import CodeForm as ContactCodeForm
 from accounts.forms import (
+    ContactChangeForm,
     PreferencesForm,
     ResetFinishForm,
     ResetStartForm,
@@ -34,10 +35,13 @@ from accounts.forms import (
 )
 from accounts.models import ContactCode, User
 from accounts.services import (
+    ContactChangeRefused,
     SignUpRefused,
     applicant_sign_up,
     code_check,
     code_send,
+    contact_change_finish,
+    contact_change_start,
     password_reset_finish,
     password_reset_start,
 )
@@ -268,4 +272,51 @@ def preferences(request):
         messages.success(request, _("Pilihan Anda tersimpan."))
         return redirect("accounts:preferences")
     status = 400 if form.errors else 200
-    return render(request, "accounts/preferences.html", {"form": form}, status=status)
+    context = {"form": form, "change_form": ContactChangeForm()}
+    return render(request, "accounts/preferences.html", context, status=status)
+
+
+SESSION_CHANGE_TO = "terang.contact_change_to"
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("password", "code")
+def contact_change(request):
+    """Step 1 (``identifier`` and ``password``): a code goes to the new address. Step 2
+    (``code``): the address is taken. Until then the old one stays in use."""
+    user = request.user
+    change_form = ContactChangeForm()
+    code_form = ContactCodeForm()
+    pending = request.session.get(SESSION_CHANGE_TO, "")
+    if request.method == "POST" and "code" in request.POST:
+        code_form = ContactCodeForm(request.POST)
+        if code_form.is_valid():
+            address = contact_change_finish(user, code_form.cleaned_data["code"])
+            if address:
+                request.session.pop(SESSION_CHANGE_TO, None)
+                messages.success(
+                    request, _("Alamat Anda sekarang %(address)s.") % {"address": address}
+                )
+                return redirect("accounts:preferences")
+            code_form.add_error(
+                "code", _("Kode salah atau kedaluwarsa. Minta kode baru bila perlu.")
+            )
+    elif request.method == "POST":
+        change_form = ContactChangeForm(request.POST)
+        if change_form.is_valid():
+            try:
+                _kind, pending = contact_change_start(
+                    user,
+                    change_form.cleaned_data["identifier"],
+                    change_form.cleaned_data["password"],
+                )
+            except ContactChangeRefused as refused:
+                change_form.add_error(None, str(refused))
+            else:
+                request.session[SESSION_CHANGE_TO] = pending
+                messages.success(request, _("Kode dikirim ke %(address)s.") % {"address": pending})
+                return redirect("accounts:contact_change")
+    context = {"change_form": change_form, "code_form": code_form, "pending": pending}
+    status = 400 if change_form.errors or code_form.errors else 200
+    return render(request, "accounts/contact_change.html", context, status=status)
