@@ -20,7 +20,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from issuance.models import BankCallback, Bill, BillStatus, CallbackOutcome, PaymentChannel
+from issuance.models import (
+    BankCallback,
+    Bill,
+    BillStatus,
+    CallbackOutcome,
+    PaymentChannel,
+    billing_code_valid,
+)
 from permits.models import Application, Stage
 from permits.services.applications import transition_fire
 from permits.services.context import ActionRefused, Actor
@@ -40,9 +47,12 @@ def bill_issue(app: Application, at) -> Bill:
     return bill
 
 
-def bill_close(app: Application, status: str) -> None:
+def bill_close(app: Application, status: str, actor: Actor) -> None:
     """The file ended while its bill was unpaid: the bill expires or is cancelled with it."""
-    Bill.objects.filter(application=app, status=BillStatus.UNPAID).update(status=status)
+    for bill in Bill.objects.filter(application=app, status=BillStatus.UNPAID):
+        bill.status = status
+        bill._history_user = actor.user
+        bill.save(update_fields=["status"])
 
 
 @transaction.atomic
@@ -51,7 +61,11 @@ def payment_record(
 ) -> Bill:
     """Mark ``bill`` paid and move its file on. Refused, with nothing changed, when the bill
     is not unpaid, the amount differs or the reference was already used on this channel."""
-    bill = Bill.objects.select_for_update().select_related("application").get(pk=bill.pk)
+    # The file first, then its bill: the order every transition of the file takes.
+    Application.objects.select_for_update().filter(pk=bill.application_id).exists()
+    bill = (
+        Bill.objects.select_for_update(of=("self",)).select_related("application").get(pk=bill.pk)
+    )
     if bill.status == BillStatus.PAID:
         raise ActionRefused(_("Tagihan ini sudah lunas."))
     if bill.status != BillStatus.UNPAID:
@@ -88,6 +102,9 @@ def payment_record(
 # --- the bank's callback -------------------------------------------------------------------
 
 
+CALLBACK_MAX_BYTES = 64 * 1024
+
+
 def callback_signature(secret: str, timestamp: str, body: bytes) -> str:
     """What the bank sends in ``X-Terang-Signature``: hex HMAC-SHA256 of ``<timestamp>.<body>``."""
     message = timestamp.encode() + b"." + body
@@ -116,7 +133,9 @@ def callback_handle(
     """
     now = now or time.time()
     secret = settings.BANK_CALLBACK_SECRET
-    record = {"body": body.decode("utf-8", "replace")[:4000], "ip_address": ip}
+    # Kept as readable text whatever was sent (PostgreSQL text holds no NUL byte).
+    text = body[:4000].decode("utf-8", "replace").replace("\x00", "\ufffd")
+    record = {"body": text, "ip_address": ip}
 
     def refuse(status: int, reason: str, **extra) -> CallbackResult:
         BankCallback.objects.create(
@@ -126,8 +145,11 @@ def callback_handle(
 
     if not secret:
         return refuse(503, "callback disabled")
+    if len(body) > CALLBACK_MAX_BYTES:
+        return refuse(413, "body too large")
     expected = callback_signature(secret, timestamp, body)
-    if not signature or not hmac.compare_digest(expected, signature.strip().lower()):
+    given = signature.strip().lower().encode("utf-8", "replace")
+    if not signature or not hmac.compare_digest(expected.encode(), given):
         return refuse(401, "bad signature")
     try:
         stamp = int(timestamp)
@@ -155,6 +177,20 @@ def callback_handle(
     return CallbackResult(result.status, result.outcome, result.reason)
 
 
+REFERENCE_MAX = Bill._meta.get_field("reference").max_length
+
+
+def _whole_rupiah(value) -> int:
+    """A JSON amount in whole rupiah: an integer, or a string of digits; nothing rounded."""
+    if isinstance(value, bool):
+        raise TypeError("amount")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise ValueError("amount")
+
+
 @dataclass(frozen=True)
 class _Applied:
     status: int
@@ -167,12 +203,14 @@ def _callback_apply(body: bytes) -> _Applied:
     try:
         data = json.loads(body)
         code = str(data["billing_code"])
-        amount = int(data["amount"])
+        amount = _whole_rupiah(data["amount"])
         reference = str(data["reference"]).strip()
         paid_at = parse_datetime(str(data.get("paid_at", ""))) or timezone.now()
     except (ValueError, KeyError, TypeError):
         return _Applied(400, CallbackOutcome.REFUSED, "malformed body")
-    if not reference:
+    if not billing_code_valid(code) or not reference or len(reference) > REFERENCE_MAX:
+        return _Applied(400, CallbackOutcome.REFUSED, "malformed body")
+    if "\x00" in reference:
         return _Applied(400, CallbackOutcome.REFUSED, "malformed body")
     bill = Bill.objects.filter(billing_code=code).first()
     if bill is None:

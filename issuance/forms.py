@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from permits.forms import TransitionForm
@@ -46,8 +47,8 @@ class VerifyUploadForm(forms.Form):
         upload = self.cleaned_data["pdf"]
         if upload.size > settings.VERIFY_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                _("Berkas terlalu besar; izin yang asli tidak lebih dari %(mb)d MB.")
-                % {"mb": settings.VERIFY_UPLOAD_MAX_BYTES // (1024 * 1024)}
+                _("Berkas terlalu besar; izin yang asli tidak lebih dari %(size)s.")
+                % {"size": filesizeformat(settings.VERIFY_UPLOAD_MAX_BYTES)}
             )
         data = upload.read()
         if not data.startswith(b"%PDF-"):

@@ -121,7 +121,11 @@ def permit_revoke(*, permit: Permit, actor: Actor, reason: str) -> Permit:
         raise ActionRefused(_("Hanya Kepala Dinas yang dapat mencabut izin."))
     if not reason.strip():
         raise ActionRefused(_("Tuliskan alasan dan dasar pencabutan."))
-    permit = Permit.objects.select_for_update().select_related("application").get(pk=permit.pk)
+    permit = (
+        Permit.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=permit.pk)
+    )
     if permit.revoked_at is not None:
         raise ActionRefused(_("Izin ini sudah dicabut."))
     permit.revoked_at, permit.revoked_by = timezone.now(), user

@@ -25,4 +25,4 @@ def on_transition(*, application, name, from_state, actor, at, **kwargs) -> None
     elif name == "sign":
         permit_issue(app, actor, at)
     elif from_state == Stage.AWAITING_PAYMENT:
-        bill_close(app, BillStatus.EXPIRED if name == "expire" else BillStatus.CANCELLED)
+        bill_close(app, BillStatus.EXPIRED if name == "expire" else BillStatus.CANCELLED, actor)

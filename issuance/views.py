@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,6 +43,9 @@ NOT_FOUND_PERMIT = gettext_lazy(
 )
 
 
+CODE_LENGTH = 14  # "XXXX-XXXX-XXXX", verification and tracking codes alike
+
+
 def _lookups_allowed(request) -> bool:
     return allow(
         "verify", client_address(request), limit=settings.TRACKING_LOOKUP_LIMIT, window=600
@@ -72,9 +76,12 @@ def tracking_permit(request, code: str):
     """The permit of a tracked file: the tracking code stands for its applicant."""
     if not _lookups_allowed(request):
         return render(request, "issuance/too_many.html", status=429)
-    permit = Permit.objects.filter(
-        application__tracking_code=normalise_tracking_code(code)[:14]
-    ).first()
+    code = normalise_tracking_code(code)
+    permit = (
+        Permit.objects.filter(application__tracking_code=code).first()
+        if len(code) == CODE_LENGTH
+        else None
+    )
     if permit is None:
         raise Http404
     return _pdf_response(request, permit)
@@ -154,7 +161,7 @@ def _permit_for_query(query: str) -> Permit | None:
     query = query.strip()
     permits = Permit.objects.select_related("permit_type__opd")
     code = normalise_permit_code(query)
-    if len(code) == 14:
+    if len(code) == CODE_LENGTH:
         permit = permits.filter(code=code).first()
         if permit is not None:
             return permit
@@ -203,11 +210,9 @@ def verify_start(request):
 def verify(request, code: str):
     if not _lookups_allowed(request):
         return render(request, "issuance/too_many.html", status=429)
-    permit = (
-        Permit.objects.select_related("permit_type__opd")
-        .filter(code=normalise_permit_code(code)[:14])
-        .first()
-    )
+    code = normalise_permit_code(code)
+    permits = Permit.objects.select_related("permit_type__opd")
+    permit = permits.filter(code=code).first() if len(code) == CODE_LENGTH else None
     if permit is None:
         context = {"lookup": VerifyLookupForm(), "upload": VerifyUploadForm()}
         context["not_found"] = NOT_FOUND_PERMIT
@@ -261,7 +266,12 @@ def register_day(request, day: str):
         {"number": number, "type": names.get(code, code), "at": at[11:16]}
         for number, code, at in entries
     ]
-    context = {"day": date, "sealed": sealed, "rows": rows}
+    context = {
+        "day": date,
+        "sealed": sealed,
+        "rows": rows,
+        "is_today": date == timezone.localdate(),
+    }
     return render(request, "issuance/register_day.html", context)
 
 
@@ -301,8 +311,6 @@ def register_chain_json(request):
 
 # --- the bank ------------------------------------------------------------------------------
 
-CALLBACK_MAX_BYTES = 64 * 1024
-
 
 @csrf_exempt
 @require_POST
@@ -310,12 +318,15 @@ def bank_callback(request):
     """``POST`` JSON ``{billing_code, amount, reference, paid_at}`` with headers
     ``X-Terang-Timestamp`` (Unix seconds) and ``X-Terang-Signature`` (hex HMAC-SHA256 of
     ``<timestamp>.<body>`` with the shared secret). See ``issuance.billing.callback_handle``."""
-    if len(request.body) > CALLBACK_MAX_BYTES:
-        return JsonResponse({"outcome": "refused", "reason": "body too large"}, status=413)
+    address = client_address(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        address = None
     result = callback_handle(
         body=request.body,
         timestamp=request.headers.get("X-Terang-Timestamp", ""),
         signature=request.headers.get("X-Terang-Signature", ""),
-        ip=client_address(request),
+        ip=address,
     )
     return JsonResponse(result.as_json(), status=result.status)

@@ -30,7 +30,9 @@ def registration_number_next(at=None) -> str:
 
 def permit_number_next(permit_type, at) -> str:
     """The permit's number from its type's pattern, e.g. ``503.1/0007/SIP-DR/DPMPTSP/2026``:
-    gapless per type and year, allocated inside the signing transaction."""
+    gapless per type and year, allocated inside the signing transaction. Patterns are unique
+    per type (a constraint on ``PermitType``), so two types never print the same number.
+    """
     year = timezone.localtime(at).year
     seq = next_value(f"permit:{permit_type.code}:{year}")
     return permit_type.number_pattern.format(seq=seq, opd=permit_type.opd.code, year=year)

@@ -27,7 +27,7 @@ class PermitTypeFactory(factory.django.DjangoModelFactory):
     family = "trade"
     sop_duration = 3
     legal_basis = "Peraturan Daerah Kabupaten Sukamaju Nomor 1 Tahun 2024"
-    number_pattern = "503/{seq:04d}/{opd}/{year}"
+    number_pattern = factory.LazyAttribute(lambda t: f"503/{{seq:04d}}/{t.code}/{{opd}}/{{year}}")
 
 
 class RequirementFactory(factory.django.DjangoModelFactory):

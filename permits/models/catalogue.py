@@ -121,6 +121,13 @@ class PermitType(BilingualNameMixin, models.Model):
             models.CheckConstraint(
                 condition=models.Q(sop_duration__gt=0), name="permittype_sop_positive"
             ),
+            # Each type counts its own permits: two types sharing a pattern would print the
+            # same number twice.
+            models.UniqueConstraint(
+                fields=["number_pattern"],
+                name="permittype_number_pattern_unique",
+                violation_error_message=_("Pola nomor ini sudah dipakai jenis izin lain."),
+            ),
         ]
 
     @property

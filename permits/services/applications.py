@@ -125,7 +125,9 @@ def application_draft_update(*, application: Application, actor: Actor, **fields
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        # of=("self",): only the file's row; locking its type and office too would queue
+        # every transition of that office behind each other on PostgreSQL.
+        Application.objects.select_for_update(of=("self",))
         .select_related("permit_type__opd")
         .get(pk=application.pk)
     )

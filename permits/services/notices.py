@@ -62,5 +62,7 @@ def transition_notices(app: Application, name: str, from_state: str) -> None:
     kind = TRANSITION_NOTICES.get(name)
     if app.state == Stage.AWAITING_PAYMENT and from_state != Stage.AWAITING_PAYMENT:
         kind = "file.payment_requested"
-    if kind:
+    if kind == "file.expired":
+        applicant_notify(app, kind, unpaid=from_state == Stage.AWAITING_PAYMENT)
+    elif kind:
         applicant_notify(app, kind)

@@ -1,5 +1,7 @@
 """Check the public register's hash chain, and each sealed day against the permits table."""
 
+import datetime
+
 from django.core.management.base import BaseCommand, CommandError
 
 from issuance.models import RegisterDay
@@ -26,7 +28,11 @@ class Command(BaseCommand):
         problems = register_verify()
         for kept in options["digest"]:
             day, _sep, digest = kept.partition("=")
-            sealed = RegisterDay.objects.filter(day=day.strip()).first()
+            try:
+                day = datetime.date.fromisoformat(day.strip())
+            except ValueError as exc:
+                raise CommandError(f"--digest {kept!r}: expected YYYY-MM-DD=HEX") from exc
+            sealed = RegisterDay.objects.filter(day=day).first()
             if sealed is None:
                 problems.append(f"{day}: not sealed in this register")
             elif sealed.digest != digest.strip().lower():
