@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role, User
+from integrity.services import declaration_needed, file_declare
 from issuance.billing import payment_record
 from issuance.models import Bill, PaymentChannel
 from permits.models import Application, CheckStatus, PermitType, Stage
@@ -131,6 +132,11 @@ def _advance(app, target, rng, later, cashier):
     while app.state != target and moment_ok(app):
         later(rng.uniform(0.5, 9))
         officer = app.assigned_to
+        if officer is not None and declaration_needed(app, officer):
+            # Before their first act on the file, its officer declares no conflict.
+            file_declare(
+                application=app, actor=Actor(officer, "10.0.0.9", "demo"), has_conflict=False
+            )
         if app.state == Stage.SUBMITTED:
             app = fire("begin_verification", officer)
         elif app.state == Stage.VERIFICATION:

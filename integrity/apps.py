@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class IntegrityConfig(AppConfig):
     name = "integrity"
     verbose_name = _("Integritas")
+
+    def ready(self) -> None:
+        from integrity import receivers  # noqa: F401  (matching on applicant data)
+        from integrity.services import declaration_guard, officer_is_clear
+        from permits.assignment import register_eligibility_rule
+        from permits.services.context import register_action_guard
+
+        register_eligibility_rule(officer_is_clear)
+        register_action_guard(declaration_guard)

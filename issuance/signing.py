@@ -34,6 +34,8 @@ synchronous code or through ``asgiref.sync.sync_to_async``.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 import threading
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePri
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder, load_private_key_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -181,8 +184,30 @@ def _signer() -> _LoadedSigner:
         return _signer_cache[1]
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko runs its own asyncio loop (``asyncio.run``), which fails in a thread that
+    already runs one (an async view, or Playwright's in the browser tests): there, run the
+    call in a worker thread, in the caller's language."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    language = translation.get_language()
+
+    def call():
+        with translation.override(language):
+            return function(*args, **kwargs)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def pdf_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
     """Return ``pdf`` with an invisible PAdES signature of the office appended."""
+    return _outside_event_loop(_pdf_sign, pdf, reason=reason, location=location)
+
+
+def _pdf_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
     loaded = _signer()
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -228,6 +253,10 @@ def _report(**kwargs) -> SignatureReport:
 
 def pdf_signature_check(pdf: bytes) -> SignatureReport:
     """Check the last signature of ``pdf`` against the office's trust roots. Never raises."""
+    return _outside_event_loop(_pdf_signature_check, pdf)
+
+
+def _pdf_signature_check(pdf: bytes) -> SignatureReport:
     try:
         reader = PdfFileReader(BytesIO(pdf))
         if reader.encrypted:

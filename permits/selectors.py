@@ -324,7 +324,7 @@ _TRACKING_APP = _attnames(
     Application,
     {"id", "public_id", "registration_number", "tracking_code", "state", "applicant_name",
      "applicant_nik", "applicant_deadline", "rejection_reason", "rejection_legal_basis",
-     "permit_type_id", "assigned_to_id", *CLOCK_COLUMNS},
+     "permit_type_id", "assigned_to_id", "held_since", *CLOCK_COLUMNS},
 )  # fmt: skip
 _TRACKING_HOLDER = _attnames(
     User, {"id", "username", "full_name", "first_name", "last_name", "role", "unit_id"}

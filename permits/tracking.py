@@ -64,6 +64,13 @@ STAGE_EXPLANATIONS = {
 }
 
 
+# A file held for a conflict-of-interest review: said plainly, without detail.
+HELD_EXPLANATION = _(
+    "Berkas Anda sedang dalam pemeriksaan internal kantor. Waktu SOP tetap berjalan; "
+    "keterlambatan karena pemeriksaan ini menjadi tanggung jawab kantor."
+)
+
+
 @dataclass
 class TimelineStep:
     at: datetime.datetime
@@ -160,7 +167,7 @@ def tracking_for(app: Application, events, problems=(), views=(), *, now=None) -
     return Tracking(
         app=app,
         status=status,
-        explanation=str(STAGE_EXPLANATIONS[app.state]),
+        explanation=str(HELD_EXPLANATION if app.held_since else STAGE_EXPLANATIONS[app.state]),
         applicant_masked=mask_name(app.applicant_name),
         nik_masked=mask_nik(app.applicant_nik),
         timeline=timeline,

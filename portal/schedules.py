@@ -50,6 +50,20 @@ SCHEDULES = [
         description="Renders and signs the PDF of permits the after-commit task missed.",
     ),
     Schedule(
+        name="integrity.escalate_overdue_cases",
+        task="integrity.tasks.escalate_overdue_cases",
+        crontab={"minute": "20", "hour": "*"},
+        description="Sends an overdue conflict-of-interest review to the head of office and "
+        "an overdue decision to the inspectorate (once per step).",
+    ),
+    Schedule(
+        name="integrity.send_register_reminders",
+        task="integrity.tasks.send_register_reminders",
+        crontab={"minute": "0", "hour": "8", "day_of_week": "1-5"},
+        description="Reminds staff to renew their affiliation register (a month before it "
+        "falls due, and when overdue or missing).",
+    ),
+    Schedule(
         name="issuance.seal_register",
         task="issuance.tasks.seal_register",
         crontab={"minute": "15", "hour": "0"},

@@ -292,6 +292,14 @@ KIOSK_RESET_SECONDS = int(os.environ.get("KIOSK_RESET_SECONDS", "60"))
 LATE_APOLOGY_WORKING_DAYS = int(os.environ.get("LATE_APOLOGY_WORKING_DAYS", "2"))
 CATALOGUE_FILE = BASE_DIR / "permits" / "catalogue" / "catalogue.json"
 
+# --- Integrity --------------------------------------------------------------------------
+# A conflict-of-interest case: the direct supervisor's initial review, then the head of
+# office's decision, each within this many working days of the case opening.
+CONFLICT_REVIEW_WORKING_DAYS = int(os.environ.get("CONFLICT_REVIEW_WORKING_DAYS", "3"))
+CONFLICT_DECISION_WORKING_DAYS = int(os.environ.get("CONFLICT_DECISION_WORKING_DAYS", "7"))
+# Staff renew their affiliation register this often (a reminder goes out a month before).
+AFFILIATION_RENEWAL_DAYS = int(os.environ.get("AFFILIATION_RENEWAL_DAYS", "365"))
+
 # --- Issuance ---------------------------------------------------------------------------
 # A bill for a fee falls due this many working days after it is issued; past that, an unpaid
 # file expires unless this switch is off (then it waits on the cashier indefinitely).

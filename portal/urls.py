@@ -10,6 +10,7 @@ urlpatterns = [
     path("layanan/<str:code>/", public_views.service_page, name="service"),
     path("akun/", include("accounts.urls")),
     path("akun/pesan/", include("outbox.urls")),
+    path("kantor/integritas/", include("integrity.urls")),
     path("kantor/", include("permits.urls_backoffice")),
     path("lacak/", include("permits.urls_tracking")),
     path("saya/", include("permits.urls_applicant")),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.test import Client
 
 from portal.celery import app as celery_app
+from tests.issuance.conftest import make_signing_ca, signing_ca  # noqa: F401 (a dev signing CA)
 from worktime.calendar import invalidate_calendar
 
 

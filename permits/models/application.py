@@ -134,6 +134,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     stage_entered_at = models.DateTimeField(default=timezone.now)
+    # An integrity hold (a conflict-of-interest case is open): no transition fires until it
+    # is released; the SOP clock keeps running (the delay is the office's).
+    held_since = models.DateTimeField(_("ditahan sejak"), null=True, blank=True)
     # The receipt PDF, rendered by a Celery task after submission (permits.receipt).
     receipt_pdf = models.FileField(max_length=200, blank=True, editable=False)
     receipt_sha256 = models.CharField(max_length=64, blank=True, editable=False)
@@ -179,6 +182,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def may_fire(self, name: str, user) -> bool:
         """Whether ``user`` (None: the system) may fire transition ``name`` now."""
         rule = RULES[name]
+        if self.held_since is not None:
+            return False
         if user is None:
             return rule.system
         if not user.is_active:

@@ -24,7 +24,14 @@ from permits.models import (
 )
 from permits.models.stages import APPLICANT_STAGES, EVENT_ACTIONS, STAGE_ROLE
 from permits.numbering import registration_number_next
-from permits.services.context import STALE_MESSAGE, ActionRefused, Actor, ContactUnverified
+from permits.services.context import (
+    HELD_MESSAGE,
+    STALE_MESSAGE,
+    ActionRefused,
+    Actor,
+    ContactUnverified,
+    action_guards_check,
+)
 from permits.services.events import event_record
 from permits.services.notices import transition_notices
 from portal.queue import enqueue_on_commit
@@ -152,6 +159,9 @@ def transition_fire(
     app = _locked(application)
     if expected_state is not None and app.state != expected_state:
         raise ActionRefused(STALE_MESSAGE)
+    if app.held_since is not None:
+        raise ActionRefused(HELD_MESSAGE)
+    action_guards_check(app, actor.user, name)
     from_state, at = app.state, timezone.now()
     try:
         getattr(app, name)(by=actor.user, at=at, **kwargs)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from permits.models import Application, CheckStatus, RequirementCheck
 from permits.models.stages import CHECK_STAGES
-from permits.services.context import ActionRefused, Actor
+from permits.services.context import HELD_MESSAGE, ActionRefused, Actor, action_guards_check
 from permits.services.events import event_record
 
 BAD = {CheckStatus.MISSING, CheckStatus.INVALID}
@@ -44,6 +44,9 @@ def check_update(
     app = application or Application.objects.select_for_update().get(pk=check.application_id)
     if not may_check(app, actor.user):
         raise PermissionDenied(_("Anda tidak dapat memeriksa persyaratan berkas ini sekarang."))
+    if app.held_since is not None:
+        raise ActionRefused(HELD_MESSAGE)
+    action_guards_check(app, actor.user, "check")
     if status not in CheckStatus.values or status == CheckStatus.PENDING:
         raise ActionRefused(_("Pilih hasil pemeriksaan."))
     note = note.strip()

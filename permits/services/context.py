@@ -47,6 +47,30 @@ class ContactUnverified(ActionRefused):
         )
 
 
+HELD_MESSAGE = _(
+    "Berkas ini sedang ditahan untuk pemeriksaan konflik kepentingan. Tidak ada tahap yang "
+    "dapat dijalankan sampai penahanan dicabut."
+)
+
+# Checks other apps run before a person acts on a file (the integrity app: no action before
+# the officer's conflict-of-interest declaration). Each is ``guard(application, user, action)``
+# and raises ``ActionRefused`` to refuse; ``action`` names the transition or "check".
+_action_guards: list = []
+
+
+def register_action_guard(guard):
+    if guard not in _action_guards:
+        _action_guards.append(guard)
+    return guard
+
+
+def action_guards_check(application, user, action: str) -> None:
+    if user is None:
+        return
+    for guard in _action_guards:
+        guard(application, user, action)
+
+
 STALE_MESSAGE = _(
     "Berkas ini sudah berubah sejak halaman Anda dibuka (mungkin sudah diproses oleh orang "
     "lain atau tombol terklik dua kali). Tidak ada yang diubah; silakan periksa lagi."

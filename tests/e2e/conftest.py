@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.issuance.conftest import make_signing_ca, signing_ca  # noqa: F401 (a dev signing CA)
 from tests.permits.conftest import office  # noqa: F401 (the same small office as elsewhere)
 
 CHROMIUM = "/usr/bin/chromium"

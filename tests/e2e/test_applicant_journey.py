@@ -43,7 +43,12 @@ def act(page, summary: str):
 
 
 def open_file(page, base, app):
+    """Open the file's back-office page; its holder first declares no conflict of interest."""
     page.goto(f"{base}/kantor/berkas/{app.public_id}/")
+    declare = page.get_by_role("button", name="Saya tidak punya konflik kepentingan")
+    if declare.count():
+        declare.click()
+        expect(page.locator(".messages")).to_contain_text("tidak ada konflik kepentingan")
 
 
 def upload(page, requirement_name: str, name: str, content: bytes, mime: str):

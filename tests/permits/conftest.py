@@ -109,7 +109,16 @@ def upload_mandatory(office, app):
         )
 
 
+def declare_clear(app, user):
+    """The holder declares no conflict of interest on the file (needed before acting)."""
+    from integrity.services import declaration_needed, file_declare
+
+    if declaration_needed(app, user):
+        file_declare(application=app, actor=act(user), has_conflict=False)
+
+
 def fire(app, name, user, **kwargs):
+    declare_clear(app, user)
     return transition_fire(application=app, name=name, actor=act(user), **kwargs)
 
 
@@ -119,9 +128,12 @@ def pay(office, app, *, reference=None, by="cashier"):
     from issuance.billing import payment_record
 
     bill = Bill.objects.get(application=app)
+    payer = office.cashier if by == "cashier" else by
+    if payer is not None:
+        declare_clear(app, payer)
     return payment_record(
         bill=bill,
-        actor=act(office.cashier if by == "cashier" else by),
+        actor=act(payer),
         channel=PaymentChannel.CASHIER,
         reference=reference or f"KW-{app.pk:05d}",
         amount=bill.amount,
@@ -129,6 +141,7 @@ def pay(office, app, *, reference=None, by="cashier"):
 
 
 def mark_all_ok(app, officer):
+    declare_clear(app, officer)
     for check in app.checks.all():
         check_update(check=check, status=CheckStatus.OK, note="", actor=act(officer))
 
@@ -138,6 +151,8 @@ def walk(office, app, until: str) -> Application:
     app.refresh_from_db()
     while app.state != until:
         app = step(office, app)
+    if app.assigned_to is not None:  # the new holder has declared, as before any action
+        declare_clear(app, app.assigned_to)
     return app
 
 

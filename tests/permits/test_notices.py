@@ -49,11 +49,21 @@ def test_entering_payment_asks_for_the_official_fee_only(reachable):
     assert "Rp150.000" in message.body and "tidak ada biaya lain" in message.body
 
 
-def test_signing_tells_the_applicant_the_permit_is_issued(reachable):
-    app = walk(reachable, new_file(reachable, reachable.simple_type), Stage.ISSUED)
+def test_signing_tells_the_applicant_once_the_signed_permit_exists(
+    reachable, signing_ca, django_capture_on_commit_callbacks
+):
+    app = walk(reachable, new_file(reachable, reachable.simple_type), Stage.SIGNING)
+    with django_capture_on_commit_callbacks(execute=True):
+        app = fire(app, "sign", app.assigned_to)
     assert "sudah terbit" in told(app, "file.issued").subject
+    assert app.permit.number in told(app, "file.issued").body
     kinds = list(Message.objects.filter(application=app).values_list("kind", flat=True))
     assert sorted(kinds) == ["file.issued", "file.received"]
+
+
+def test_no_issued_message_before_the_signed_pdf(reachable):
+    app = walk(reachable, new_file(reachable, reachable.simple_type), Stage.ISSUED)
+    assert not Message.objects.filter(application=app, kind="file.issued").exists()
 
 
 def test_a_rejection_gives_the_reason_and_legal_basis(reachable):

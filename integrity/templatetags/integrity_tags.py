@@ -1,0 +1,33 @@
+"""The integrity panel of a back-office file page: a fixed handful of queries."""
+
+from django import template
+
+from integrity.forms import ConflictDeclarationForm, OpenCaseForm
+from integrity.models import CaseState
+from integrity.services import declaration_needed, may_open_case
+
+register = template.Library()
+
+
+@register.inclusion_tag("integrity/_file_panel.html", takes_context=True)
+def integrity_panel(context, app):
+    from integrity.views import DECLARING_ROLES, file_officers
+
+    user = context["user"]
+    auditing = user.role in {"supervisor", "head", "auditor"}
+    cases = list(app.conflict_cases.select_related("officer"))
+    visible_cases = [c for c in cases if auditing or c.officer_id == user.pk]
+    opener = may_open_case(user)
+    return {
+        "app": app,
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "must_declare": declaration_needed(app, user),
+        "may_declare_conflict": user.role in DECLARING_ROLES and not app.is_final,
+        "conflict_form": ConflictDeclarationForm(),
+        "matches": list(app.conflict_matches.select_related("officer")) if auditing else [],
+        "cases": visible_cases,
+        "open_cases": [c for c in visible_cases if c.state != CaseState.CLOSED],
+        "may_open": opener and not app.is_final,
+        "open_form": OpenCaseForm(officers=file_officers(app)) if opener else None,
+    }
