@@ -399,7 +399,10 @@ class SanctionKind(models.TextChoices):
     DISSATISFACTION = "dissatisfaction", _("Pernyataan tidak puas secara tertulis")
     ALLOWANCE_CUT_6 = "allowance_cut_6", _("Pemotongan tunjangan kinerja 25 persen selama 6 bulan")
     ALLOWANCE_CUT_9 = "allowance_cut_9", _("Pemotongan tunjangan kinerja 25 persen selama 9 bulan")
-    ALLOWANCE_CUT_12 = "allowance_cut_12", _("Pemotongan tunjangan kinerja 25 persen selama 12 bulan")
+    ALLOWANCE_CUT_12 = (
+        "allowance_cut_12",
+        _("Pemotongan tunjangan kinerja 25 persen selama 12 bulan"),
+    )
     DEMOTION_12 = "demotion_12", _("Penurunan jabatan setingkat lebih rendah selama 12 bulan")
     RELEASE_12 = "release_12", _("Pembebasan dari jabatan menjadi pelaksana selama 12 bulan")
     DISMISSAL = "dismissal", _("Pemberhentian dengan hormat tidak atas permintaan sendiri")
