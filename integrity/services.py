@@ -72,9 +72,7 @@ def register_declare(
         Affiliation(declaration=declaration, **{k: (v or "").strip() for k, v in item.items()})
         for item in items
     )
-    for app in Application.objects.exclude(state__in=sorted(FINAL_STAGES)).exclude(
-        registration_number=None
-    ):
+    for app in Application.objects.exclude(state__in=sorted(FINAL_STAGES)):  # drafts too
         matches_refresh(app, officers=[officer])
     return declaration
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("gratifikasi/", views.gratifications, name="gratifications"),
     path("gratifikasi/<uuid:public_id>/kpk/", views.gratification_kpk, name="gratification_kpk"),
     path("sanksi/", views.sanctions, name="sanctions"),
+    path("sanksi/<uuid:public_id>/banding/", views.sanction_appeal, name="sanction_appeal"),
     path("berkas/<uuid:public_id>/deklarasi/", views.declare, name="declare"),
     path("berkas/<uuid:public_id>/kasus-baru/", views.open_case, name="open_case"),
 ]

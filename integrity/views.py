@@ -21,7 +21,7 @@ from integrity.forms import (
     ReviewForm,
     SanctionForm,
 )
-from integrity.models import CaseOrigin, CaseState
+from integrity.models import AppealStatus, CaseOrigin, CaseState
 from integrity.services import (
     case_decide,
     case_open,
@@ -37,6 +37,7 @@ from integrity.services import (
     register_current,
     register_declare,
     registers_overdue,
+    sanction_appeal_update,
     sanction_record,
     sanctions_visible_to,
 )
@@ -282,6 +283,21 @@ def sanctions(request):
         "section": "integrity",
         "form": form,
         "sanctions": list(sanctions_visible_to(user)[:200]),
+        "appeal_choices": AppealStatus.choices,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "integrity/sanctions.html", context, status=status)
+
+
+@require_POST
+@backoffice(roles={Role.HEAD, Role.AUDITOR})
+def sanction_appeal(request, public_id):
+    """The outcome of an administrative appeal (upaya administratif) against a sanction."""
+    sanction = get_object_or_404(sanctions_visible_to(request.user), public_id=public_id)
+    status = request.POST.get("appeal_status", "")
+    if status not in AppealStatus.values:
+        messages.error(request, _("Pilih status upaya administratif."))
+    else:
+        sanction_appeal_update(sanction=sanction, actor=Actor.from_request(request), status=status)
+        messages.success(request, _("Status upaya administratif diperbarui."))
+    return redirect("integrity:sanctions")

@@ -219,6 +219,10 @@ def _callback_apply(body: bytes) -> _Applied:
         if bill.channel == PaymentChannel.BANK and bill.reference == reference:
             return _Applied(200, CallbackOutcome.ALREADY_PAID, "", bill)
         return _Applied(409, CallbackOutcome.REFUSED, "bill already paid", bill)
+    if bill.application.held_since is not None:
+        # The money has arrived; the file is on an integrity hold. 503 asks the bank to
+        # send it again later (banks retry server errors), when the hold is lifted.
+        return _Applied(503, CallbackOutcome.REFUSED, "file on hold; retry later", bill)
     try:
         payment_record(
             bill=bill,

@@ -10,7 +10,9 @@ from worktime.calendar import invalidate_calendar
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip, cleanly, what needs a service this run does not have."""
+    """Skip, cleanly, what needs a service this run does not have; run the browser tests
+    last (Playwright keeps an event loop running in this thread once it starts, and code
+    that runs its own loop, like pyHanko's validator in the tests, cannot run after it)."""
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL")
     for item in items:
@@ -18,6 +20,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not settings.REDIS_URL:
             item.add_marker(skip_redis)
+    items.sort(key=lambda item: "e2e" in item.keywords)
 
 
 @pytest.fixture(autouse=True)

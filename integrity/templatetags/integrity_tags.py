@@ -4,7 +4,7 @@ from django import template
 
 from integrity.forms import ConflictDeclarationForm, OpenCaseForm
 from integrity.models import CaseState
-from integrity.services import declaration_needed, may_open_case
+from integrity.services import cases_visible_to, declaration_needed, may_open_case
 
 register = template.Library()
 
@@ -15,8 +15,7 @@ def integrity_panel(context, app):
 
     user = context["user"]
     auditing = user.role in {"supervisor", "head", "auditor"}
-    cases = list(app.conflict_cases.select_related("officer"))
-    visible_cases = [c for c in cases if auditing or c.officer_id == user.pk]
+    visible_cases = list(cases_visible_to(user).filter(application=app))
     opener = may_open_case(user)
     return {
         "app": app,

@@ -281,6 +281,8 @@ def application_return(
     app = _locked(application)
     if expected_state is not None and app.state != expected_state:
         raise ActionRefused(STALE_MESSAGE)
+    if app.held_since is not None:
+        raise ActionRefused(HELD_MESSAGE)
     app.authorize("return_to_applicant", actor.user)
     if not findings:
         raise ActionRefused(_("Sebutkan persyaratan yang kurang atau tidak sah."))

@@ -60,6 +60,7 @@ from permits.views.uploads import posted_upload
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
+INTEGRITY_READERS = frozenset({Role.SUPERVISOR, Role.HEAD, Role.AUDITOR})
 STAFF_VIEWS_SHOWN = 100
 # Transitions a person fires from the file page (expire is the system's; confirm_payment
 # comes with the payment the cashier records: issuance's payment form).
@@ -116,6 +117,10 @@ def worklist(request):
 def file_page_render(request, app, *, forms=None, status=200):
     user = request.user
     parts = application_page_parts(app)
+    if user.role not in INTEGRITY_READERS:
+        # Who declared, opened, reviewed or decided a conflict case is for supervisors and
+        # the inspectorate; the officer concerned reads the decision on the case page.
+        parts["events"] = [e for e in parts["events"] if not e.action.startswith("integrity.")]
     available = {t.name for t in app.get_available_user_state_transitions(user)}
     checkable = may_check(app, user)
     context = {

@@ -179,3 +179,18 @@ def test_the_sanctions_page_refuses_applicants_and_recording_by_others(client, o
     client.force_login(office.counter)
     assert client.post(SANCTIONS, {"officer": office.counter2.pk}).status_code == 403
     assert client.get(SANCTIONS).status_code == 200
+
+
+def test_the_appeal_outcome_is_recorded_by_the_head_or_inspectorate_with_history(client, office):
+    made = sanction(office, office.auditor)
+    url = f"{SANCTIONS}{made.public_id}/banding/"
+    client.force_login(office.counter)
+    assert client.post(url, {"appeal_status": "filed"}).status_code == 403
+    client.force_login(office.head)
+    assert client.post(url, {"appeal_status": "bogus"}).status_code == 302
+    made.refresh_from_db()
+    assert made.appeal_status == "none"
+    client.post(url, {"appeal_status": "overturned"})
+    made.refresh_from_db()
+    assert made.appeal_status == "overturned"
+    assert made.history.first().history_user == office.head

@@ -900,3 +900,38 @@ def test_a_body_with_a_nul_byte_is_refused_not_a_crash(bank, office, due):
     response = bank_post(client, body=b'{"billing_code": "\x00"}', headers={})
     assert response.status_code == 401
     assert last_callback().reason == "bad signature"
+
+
+def test_a_payment_for_a_held_file_asks_the_bank_to_retry_and_lands_after_release(
+    bank, office, due, plain_client
+):
+    from integrity.services import case_decide, case_open, case_review
+
+    case = case_open(
+        application=due,
+        officer=office.cashier,
+        actor=act(office.supervisor),
+        origin="supervisor",
+        note="Kasir bersaudara dengan pemohon.",
+    )
+    held = bank_post(plain_client, bank_payload(bill_of(due)))
+    assert held.status_code == 503 and held.json()["reason"] == "file on hold; retry later"
+    assert_unpaid(due)
+    case = case_review(
+        case=case,
+        actor=act(case.reviewer),
+        real=False,
+        impact="",
+        recommendation="",
+        note="Bukan saudara.",
+    )
+    case_decide(
+        case=case,
+        actor=act(office.head),
+        decision="no_conflict",
+        measure="",
+        reason="Tidak ada hubungan keluarga.",
+    )
+    # The bank sends it again later: a fresh timestamp, so a fresh signature (not a replay).
+    retried = bank_post(plain_client, bank_payload(bill_of(due)), timestamp=int(time.time()) + 5)
+    assert retried.status_code == 200 and bill_of(due).status == BillStatus.PAID
