@@ -20,7 +20,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-messages: $(STAMP)
+MO := locale/en/LC_MESSAGES/django.mo
+
+messages: $(MO)
+
+# Compiled only when the catalogue changed, so two `make test` at once never write it together.
+$(MO): locale/en/LC_MESSAGES/django.po $(STAMP)
 	@$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
 
 makemessages: $(STAMP)
