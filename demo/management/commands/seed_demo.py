@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.twofactor import secret_for_display
 from demo.files import demo_files_seed
+from demo.integrity import demo_case_seed, demo_register_seed
 from demo.services import DEMO_PASSWORD, demo_device_ensure, demo_users_seed
 from permits.models import OPD
 
@@ -19,7 +20,9 @@ class Command(BaseCommand):
         if not OPD.objects.exists():
             raise CommandError("The catalogue is empty: run `manage.py load_catalogue` first.")
         users = demo_users_seed()
+        demo_register_seed()
         files = demo_files_seed(count=files)
+        demo_case_seed()
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})\n")
         self.stdout.write(
             "Staff also enter a 6-digit code: with DEBUG on the code page shows it; or add\n"
