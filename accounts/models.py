@@ -32,6 +32,8 @@ class ContactChannel(models.TextChoices):
 STAFF_ROLES = frozenset(
     {Role.COUNTER, Role.TECHNICAL, Role.SUPERVISOR, Role.HEAD, Role.CASHIER, Role.ADMIN}
 )
+# Who oversees staff: they open conflict cases and read who did what in one.
+OVERSIGHT_ROLES = frozenset({Role.SUPERVISOR, Role.HEAD, Role.AUDITOR})
 
 
 class User(AbstractUser):

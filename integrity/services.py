@@ -17,7 +17,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import STAFF_ROLES, Role, User
+from accounts.models import OVERSIGHT_ROLES, STAFF_ROLES, Role, User
 from integrity.matching import Party, party_match
 from integrity.models import (
     SANCTION_LEVELS,
@@ -41,8 +41,12 @@ from permits.assignment import least_loaded_officer
 from permits.models import FINAL_STAGES, Application
 from permits.models.stages import STAGE_ROLE
 from permits.services.context import ActionRefused, Actor
-from permits.services.events import event_record
+from permits.services.events import file_event
 from worktime.calendar import get_calendar
+
+# Staff who declare (registers, conflicts on files): everyone in the office but the
+# administrator of the system.
+DECLARING_ROLES = STAFF_ROLES - {Role.ADMIN}
 
 # --- the register ------------------------------------------------------------------------
 
@@ -176,12 +180,10 @@ def matches_refresh(app: Application, officers=None) -> list[ConflictMatch]:
     new = [m for key, m in found.items() if key not in kept]
     ConflictMatch.objects.bulk_create(new)
     for match in new:
-        event_record(
+        file_event(
             application=app,
             action="integrity.match_found",
             actor=Actor.system(),
-            from_state=app.state,
-            to_state=app.state,
             data={"officer": match.officer_id, "reason": match.reason, "detail": match.detail},
         )
     return list(ConflictMatch.objects.filter(application=app))
@@ -232,7 +234,7 @@ def file_declare(
     """The officer's declaration on a file; a conflict opens a case and holds the file."""
     user = actor.user
     app = Application.objects.select_for_update().get(pk=application.pk)
-    if user is None or user.role not in STAFF_ROLES or user.role == Role.ADMIN:
+    if user is None or user.role not in DECLARING_ROLES:
         raise PermissionDenied
     if app.assigned_to_id != user.pk and not has_conflict:
         raise ActionRefused(_("Hanya petugas yang memegang berkas menyatakan tidak ada konflik."))
@@ -250,12 +252,10 @@ def file_declare(
         related_party=related_party.strip() if has_conflict else "",
         description=description.strip() if has_conflict else "",
     )
-    event_record(
+    file_event(
         application=app,
         action="integrity.declared_conflict" if has_conflict else "integrity.declared_clear",
         actor=actor,
-        from_state=app.state,
-        to_state=app.state,
     )
     if has_conflict:
         case_open(
@@ -270,6 +270,14 @@ def file_declare(
 
 
 # --- cases -------------------------------------------------------------------------------
+
+
+def file_officers(app: Application) -> list[User]:
+    """Who has acted on or holds the file: the people a case may be about."""
+    ids = set(app.events.exclude(actor=None).values_list("actor_id", flat=True))
+    if app.assigned_to_id:
+        ids.add(app.assigned_to_id)
+    return list(User.objects.filter(pk__in=ids, role__in=sorted(STAFF_ROLES)).order_by("full_name"))
 
 
 def _reviewer_for(officer) -> User | None:
@@ -302,12 +310,10 @@ def _notify(user, kind: str, case: ConflictCase, **extra) -> None:
 
 def _event(case: ConflictCase, action: str, actor: Actor, **data) -> None:
     app = case.application
-    event_record(
+    file_event(
         application=app,
         action=action,
         actor=actor,
-        from_state=app.state,
-        to_state=app.state,
         data={"case": str(case.public_id), **data},
     )
 
@@ -330,16 +336,7 @@ def _release(app: Application, actor: Actor) -> None:
 
 
 def may_open_case(user) -> bool:
-    return (
-        user is not None
-        and user.is_active
-        and user.role
-        in {
-            Role.SUPERVISOR,
-            Role.HEAD,
-            Role.AUDITOR,
-        }
-    )
+    return user is not None and user.is_active and user.role in OVERSIGHT_ROLES
 
 
 @transaction.atomic
@@ -504,23 +501,20 @@ def escalate_overdue_cases(now=None) -> int:
     """Periodic: an overdue review goes to the head of office, an overdue decision to the
     inspectorate; once per step."""
     now = now or timezone.now()
+    auditors = User.objects.filter(is_active=True, role=Role.AUDITOR)
+    steps = (
+        ("review", CaseState.REVIEW, "review_due", "review_escalated_at", _heads),
+        ("decision", CaseState.DECISION, "decision_due", "decision_escalated_at", None),
+    )
     count = 0
-    for case in ConflictCase.objects.filter(
-        state=CaseState.REVIEW, review_due__lt=now, review_escalated_at=None
-    ):
-        for head in _heads(exclude=case.officer):
-            _notify(head, "integrity.case_overdue", case, step="review")
-        ConflictCase.objects.filter(pk=case.pk).update(review_escalated_at=now)
-        _event(case, "integrity.case_overdue", Actor.system(), step="review")
-        count += 1
-    for case in ConflictCase.objects.filter(
-        state=CaseState.DECISION, decision_due__lt=now, decision_escalated_at=None
-    ):
-        for auditor in User.objects.filter(is_active=True, role=Role.AUDITOR):
-            _notify(auditor, "integrity.case_overdue", case, step="decision")
-        ConflictCase.objects.filter(pk=case.pk).update(decision_escalated_at=now)
-        _event(case, "integrity.case_overdue", Actor.system(), step="decision")
-        count += 1
+    for step, state, due, stamp, recipients in steps:
+        overdue = ConflictCase.objects.filter(state=state, **{f"{due}__lt": now, stamp: None})
+        for case in overdue:
+            for person in recipients(exclude=case.officer) if recipients else auditors:
+                _notify(person, "integrity.case_overdue", case, step=step)
+            ConflictCase.objects.filter(pk=case.pk).update(**{stamp: now})
+            _event(case, "integrity.case_overdue", Actor.system(), step=step)
+            count += 1
     return count
 
 
@@ -607,12 +601,10 @@ def gratification_report(
     report._history_user = user
     report.save()
     if application is not None:
-        event_record(
+        file_event(
             application=application,
             action="integrity.gratification_reported",
             actor=actor,
-            from_state=application.state,
-            to_state=application.state,
             data={"report": str(report.public_id), "accepted": accepted},
         )
     for auditor in User.objects.filter(is_active=True, role=Role.AUDITOR):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import STAFF_ROLES, Role, User
+from accounts.models import OVERSIGHT_ROLES, STAFF_ROLES, Role, User
 from integrity.forms import (
     AffiliationFormSet,
     ConflictDeclarationForm,
@@ -23,11 +23,13 @@ from integrity.forms import (
 )
 from integrity.models import AppealStatus, CaseOrigin, CaseState
 from integrity.services import (
+    DECLARING_ROLES,
     case_decide,
     case_open,
     case_review,
     cases_visible_to,
     file_declare,
+    file_officers,
     gratification_kpk_reported,
     gratification_report,
     gratifications_visible_to,
@@ -46,7 +48,6 @@ from permits.services.context import ActionRefused, Actor
 from permits.views.backoffice import backoffice
 
 INTEGRITY_ROLES = STAFF_ROLES | {Role.AUDITOR}
-DECLARING_ROLES = STAFF_ROLES - {Role.ADMIN}
 
 
 @backoffice(roles=INTEGRITY_ROLES)
@@ -131,7 +132,7 @@ def declare(request, public_id):
 
 
 @require_POST
-@backoffice(roles={Role.SUPERVISOR, Role.HEAD, Role.AUDITOR})
+@backoffice(roles=OVERSIGHT_ROLES)
 def open_case(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
     officers = file_officers(app)
@@ -154,14 +155,6 @@ def open_case(request, public_id):
         return redirect("backoffice:file", public_id=app.public_id)
     messages.success(request, _("Kasus dibuka; berkas ditahan."))
     return redirect("integrity:case", public_id=case.public_id)
-
-
-def file_officers(app) -> list[User]:
-    """Who has acted on or holds the file: the people a case may be about."""
-    ids = set(app.events.exclude(actor=None).values_list("actor_id", flat=True))
-    if app.assigned_to_id:
-        ids.add(app.assigned_to_id)
-    return list(User.objects.filter(pk__in=ids, role__in=sorted(STAFF_ROLES)).order_by("full_name"))
 
 
 @require_http_methods(["GET", "POST"])

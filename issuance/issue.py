@@ -19,7 +19,7 @@ from issuance.models import Permit
 from permits.models import Application
 from permits.numbering import permit_number_next
 from permits.services.context import ActionRefused, Actor
-from permits.services.events import event_record
+from permits.services.events import file_event
 from permits.services.notices import applicant_notify
 from portal.queue import enqueue_on_commit
 
@@ -63,12 +63,10 @@ def permit_issue(app: Application, actor: Actor, at) -> Permit:
         signatory_name=signer.display_name,
         signatory_title=settings.SIGNATORY_TITLE,
     )
-    event_record(
+    file_event(
         application=app,
         action="permit.issued",
         actor=actor,
-        from_state=app.state,
-        to_state=app.state,
         data={"number": permit.number, "code": permit.code},
         at=at,
     )
@@ -100,12 +98,10 @@ def permit_render(permit: Permit) -> bool:
         current._history_user = None
         current.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at"])
         app = current.application
-        event_record(
+        file_event(
             application=app,
             action="permit.pdf_stored",
             actor=Actor.system(),
-            from_state=app.state,
-            to_state=app.state,
             data={"sha256": digest, "bytes": len(pdf)},
         )
         applicant_notify(app, "file.issued", permit=current, **permit_links(current))
@@ -133,12 +129,10 @@ def permit_revoke(*, permit: Permit, actor: Actor, reason: str) -> Permit:
     permit._history_user = user
     permit.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     app = permit.application
-    event_record(
+    file_event(
         application=app,
         action="permit.revoked",
         actor=actor,
-        from_state=app.state,
-        to_state=app.state,
         note=permit.revocation_reason,
         data={"number": permit.number},
         at=permit.revoked_at,

@@ -2,19 +2,24 @@
 
 from django import template
 
+from accounts.models import OVERSIGHT_ROLES
 from integrity.forms import ConflictDeclarationForm, OpenCaseForm
 from integrity.models import CaseState
-from integrity.services import cases_visible_to, declaration_needed, may_open_case
+from integrity.services import (
+    DECLARING_ROLES,
+    cases_visible_to,
+    declaration_needed,
+    file_officers,
+    may_open_case,
+)
 
 register = template.Library()
 
 
 @register.inclusion_tag("integrity/_file_panel.html", takes_context=True)
 def integrity_panel(context, app):
-    from integrity.views import DECLARING_ROLES, file_officers
-
     user = context["user"]
-    auditing = user.role in {"supervisor", "head", "auditor"}
+    auditing = user.role in OVERSIGHT_ROLES
     visible_cases = list(cases_visible_to(user).filter(application=app))
     opener = may_open_case(user)
     return {

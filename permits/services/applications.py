@@ -32,7 +32,7 @@ from permits.services.context import (
     ContactUnverified,
     action_guards_check,
 )
-from permits.services.events import event_record
+from permits.services.events import event_record, file_event
 from permits.services.notices import transition_notices
 from portal.queue import enqueue_on_commit
 from worktime.calendar import get_calendar
@@ -209,12 +209,10 @@ def _assign(app: Application, officer, actor: Actor, at, *, reason: str, note: s
     app.assigned_to, app.assigned_at = officer, at
     app._history_user = actor.user
     app.save(update_fields=["assigned_to", "assigned_at"])
-    event_record(
+    file_event(
         application=app,
         action="application.assigned" if reason == "auto" else "application.reassigned",
         actor=actor,
-        from_state=app.state,
-        to_state=app.state,
         note=note,
         data={
             "from": previous.pk if previous else None,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from permits.models import Application, CheckStatus, RequirementCheck
 from permits.models.stages import CHECK_STAGES
 from permits.services.context import HELD_MESSAGE, ActionRefused, Actor, action_guards_check
-from permits.services.events import event_record
+from permits.services.events import file_event
 
 BAD = {CheckStatus.MISSING, CheckStatus.INVALID}
 
@@ -70,12 +70,10 @@ def check_update(
     check.checked_by, check.checked_at = actor.user, timezone.now()
     check._history_user = actor.user
     check.save()
-    event_record(
+    file_event(
         application=app,
         action="check.updated",
         actor=actor,
-        from_state=app.state,
-        to_state=app.state,
         note=note,
         data={"requirement": check.requirement.code, "from": previous, "to": status},
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from permits.models import Application, Channel, Document, Requirement, Stage
 from permits.services.context import ActionRefused, Actor
-from permits.services.events import event_record
+from permits.services.events import file_event
 from permits.uploads import CONTENT_TYPES, UploadRejected, upload_inspect
 
 APPLICANT_UPLOAD_STAGES = {Stage.DRAFT, Stage.RETURNED}
@@ -60,12 +60,10 @@ def document_upload(
     document.file.save(f"{document.version}", uploaded, save=False)
     document._history_user = actor.user
     document.save()
-    event_record(
+    file_event(
         application=app,
         action="document.uploaded",
         actor=actor,
-        from_state=app.state,
-        to_state=app.state,
         data={
             "requirement": requirement.code,
             "version": document.version,

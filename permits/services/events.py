@@ -28,3 +28,20 @@ def event_record(
         user_agent=actor.user_agent,
         **fields,
     )
+
+
+def file_event(
+    *, application: Application, action: str, actor: Actor, note: str = "", data=None, at=None
+) -> ApplicationEvent:
+    """An event that does not move the file: it happened in the file's current stage."""
+    stage = application.state
+    return event_record(
+        application=application,
+        action=action,
+        actor=actor,
+        from_state=stage,
+        to_state=stage,
+        note=note,
+        data=data,
+        at=at,
+    )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
+from accounts.models import OVERSIGHT_ROLES, Role
 from permits.assignment import candidates_for, officer_may_take
 from permits.forms import (
     CheckForm,
@@ -60,7 +60,6 @@ from permits.views.uploads import posted_upload
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
-INTEGRITY_READERS = frozenset({Role.SUPERVISOR, Role.HEAD, Role.AUDITOR})
 STAFF_VIEWS_SHOWN = 100
 # Transitions a person fires from the file page (expire is the system's; confirm_payment
 # comes with the payment the cashier records: issuance's payment form).
@@ -117,7 +116,7 @@ def worklist(request):
 def file_page_render(request, app, *, forms=None, status=200):
     user = request.user
     parts = application_page_parts(app)
-    if user.role not in INTEGRITY_READERS:
+    if user.role not in OVERSIGHT_ROLES:
         # Who declared, opened, reviewed or decided a conflict case is for supervisors and
         # the inspectorate; the officer concerned reads the decision on the case page.
         parts["events"] = [e for e in parts["events"] if not e.action.startswith("integrity.")]
