@@ -34,3 +34,8 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Terang"), {"fields": ("full_name", "role", "unit", "supervisor", "position")}),
     )
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: their names stay on every event and
+        # history row they left, and those rows are append-only (trail's triggers).
+        return False

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "worktime",
+    "trail",
     "permits",
     "issuance",
     "integrity",

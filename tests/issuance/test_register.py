@@ -24,6 +24,7 @@ from issuance.models import GENESIS, Permit, RegisterDay, register_digest
 from issuance.register import register_seal, register_verify
 from issuance.tasks import seal_register
 from tests.permits.conftest import new_file, office  # noqa: F401
+from tests.trail.conftest import behind_the_back
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db
@@ -192,7 +193,8 @@ def test_a_changed_number_or_order_within_a_day_shows(sealed):
 
 
 def test_edited_entries_of_a_sealed_day_show(sealed):
-    RegisterDay.objects.filter(day=MAR[2]).update(entries=[["SIP/0002/2026", "KES-SIP", "x"]])
+    with behind_the_back():
+        RegisterDay.objects.filter(day=MAR[2]).update(entries=[["SIP/0002/2026", "KES-SIP", "x"]])
     problems = register_verify()
     assert "2026-03-02: sidik tidak cocok dengan isinya." in problems
     assert register_verify(check_permits=False) == ["2026-03-02: sidik tidak cocok dengan isinya."]
@@ -200,23 +202,26 @@ def test_edited_entries_of_a_sealed_day_show(sealed):
 
 def test_a_day_rewritten_with_a_fresh_digest_breaks_the_next_link(sealed):
     forged = [["SIP/0002/2026", "KES-SIP", "2026-03-02T09:00:00+07:00"]]
-    RegisterDay.objects.filter(day=MAR[2]).update(
-        entries=forged, count=1, digest=register_digest(MAR[2], forged, GENESIS)
-    )
+    with behind_the_back():
+        RegisterDay.objects.filter(day=MAR[2]).update(
+            entries=forged, count=1, digest=register_digest(MAR[2], forged, GENESIS)
+        )
     assert register_verify(check_permits=False) == [
         "2026-03-03 tidak merujuk sidik hari sebelumnya."
     ]
 
 
 def test_a_broken_link_shows(sealed):
-    RegisterDay.objects.filter(day=MAR[4]).update(previous_digest="f" * 64)
+    with behind_the_back():
+        RegisterDay.objects.filter(day=MAR[4]).update(previous_digest="f" * 64)
     problems = register_verify()
     assert "2026-03-04 tidak merujuk sidik hari sebelumnya." in problems
     assert "2026-03-04: sidik tidak cocok dengan isinya." in problems
 
 
 def test_a_removed_day_breaks_the_chain(sealed):
-    RegisterDay.objects.filter(day=MAR[3]).delete()  # the queryset bypasses append-only
+    with behind_the_back():  # the queryset bypasses append-only; raw access, the trigger
+        RegisterDay.objects.filter(day=MAR[3]).delete()
     problems = register_verify()
     assert "Rantai terputus: setelah 2026-03-02 langsung 2026-03-04." in problems
     assert "2026-03-04 tidak merujuk sidik hari sebelumnya." in problems

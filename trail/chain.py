@@ -1,0 +1,181 @@
+"""The hash chain over the file event log.
+
+Each event has a ``seq`` (1, 2, 3, … with no gap, in commit order), the ``prev_hash`` of
+the event before it (``GENESIS`` for the first) and its own ``hash``: the SHA-256 hex of the
+canonical JSON (keys sorted, no spaces, UTF-8) of::
+
+    {seq, application, action, actor, actor_role, created_at, from_state, to_state,
+     note, data, ip_address, user_agent, prev}
+
+``application`` and ``actor`` are ids (``actor`` null for the system), ``created_at`` is UTC
+ISO-8601 with microseconds, ``prev`` is ``prev_hash``. Values are normalised the way the
+database gives them back (JSON numbers, IP addresses, time zones), so an event re-read from
+SQLite or PostgreSQL hashes to what was stored when it was written.
+
+The row id is not hashed (it is unknown before the insert); order is ``seq``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import hashlib
+import ipaddress
+import json
+import math
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from trail.models import GENESIS, ChainHead
+
+__all__ = ["GENESIS", "chain_append", "chain_bulk_fill", "event_content", "event_hash"]
+
+HEAD = 1  # the primary key of the one ChainHead row
+
+
+def _instant(value: datetime.datetime) -> str:
+    # A naive time is stored as the default time zone's (Django warns): hash it as stored.
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def _address(value) -> str | None:
+    # Django stores "" as NULL; PostgreSQL's inet may print an address differently from
+    # how it was written (IPv6 zeros, mapped IPv4): hash Python's one spelling of it.
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(str(value).strip()).compressed
+    except ValueError:  # SQLite keeps what PostgreSQL would have refused
+        return str(value)
+
+
+def _number(value):
+    # PostgreSQL's jsonb keeps numbers as decimals: 1e16 comes back as 10000000000000000,
+    # 1.0 as 1.0, 1.5e-07 as 0.00000015. A float whose decimal value is whole is hashed as
+    # that integer, any other float as itself: the same on both sides of the round trip.
+    if isinstance(value, int) or not math.isfinite(value):
+        return value
+    exact = decimal.Decimal(repr(value))
+    return int(exact) if exact == exact.to_integral_value() else value
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)):
+        return _number(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return {key: _plain(item) for key, item in value.items()}
+
+
+def _json(value):
+    # Through JSON first, as the JSONField stores it: tuples become lists, keys strings.
+    return _plain(json.loads(json.dumps(value)))
+
+
+def event_content(event) -> dict:
+    """What the hash of ``event`` covers, normalised as the database gives it back."""
+    return {
+        "seq": int(event.seq),
+        "application": event.application_id,
+        "action": str(event.action),
+        "actor": event.actor_id,
+        "actor_role": str(event.actor_role),
+        "created_at": _instant(event.created_at),
+        "from_state": str(event.from_state),
+        "to_state": str(event.to_state),
+        "note": str(event.note),
+        "data": _json(event.data),
+        "ip_address": _address(event.ip_address),
+        "user_agent": str(event.user_agent),
+        "prev": str(event.prev_hash),
+    }
+
+
+def event_hash(event) -> str:
+    """The SHA-256 hex of ``event``'s canonical content (its ``seq`` and ``prev_hash`` set)."""
+    canonical = json.dumps(
+        event_content(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _head_locked() -> ChainHead:
+    """Take the next seq: the head row's lock first, then read it (seq already advanced).
+
+    An UPDATE, not SELECT … FOR UPDATE: it takes the row lock on PostgreSQL and the write
+    lock on SQLite, both held until the transaction ends.
+    """
+    if not ChainHead.objects.filter(pk=HEAD).update(seq=F("seq") + 1):
+        # The first append of an empty chain. Two at once: get_or_create's loser waits on
+        # the winner's insert, then reads its row.
+        ChainHead.objects.get_or_create(pk=HEAD)
+        ChainHead.objects.filter(pk=HEAD).update(seq=F("seq") + 1)
+    return ChainHead.objects.get(pk=HEAD)
+
+
+def _file_key_shared(event) -> None:
+    """On PostgreSQL, take the FOR KEY SHARE lock on the event's file row now.
+
+    The foreign-key check of the insert takes it anyway, but only at commit (Django's
+    constraints are deferred): after the head lock. A writer holding the head would then
+    wait at commit for a transition holding the file's row lock, which waits for the head:
+    a deadlock. Taken before the head, the file's lock always comes first. It conflicts only
+    with SELECT … FOR UPDATE (a service acting on the file), not with plain updates.
+    """
+    if connection.vendor != "postgresql":
+        return  # SQLite: one write lock for the whole database, taken at BEGIN
+    files = event._meta.get_field("application").related_model._meta
+    table, key = (connection.ops.quote_name(name) for name in (files.db_table, files.pk.column))
+    with connection.cursor() as cursor:
+        # The Django ORM has no FOR KEY SHARE; the identifiers are the model's, quoted.
+        sql = f"SELECT 1 FROM {table} WHERE {key} = %s FOR KEY SHARE"  # noqa: S608
+        cursor.execute(sql, [event.application_id])
+
+
+def chain_append(event):
+    """Link the unsaved ``event`` to the chain's head and save it (the only way an event is
+    saved one by one; ``permits.services.events.event_record`` calls it).
+
+    Appends are serialised on the head row: its lock is taken here and held until the
+    caller's transaction commits, so seq follows commit order with no gap (a rollback gives
+    its seq back). Lock order: services lock the file's row first (SELECT … FOR UPDATE),
+    then write its event; the event takes the file's key-share lock (``_file_key_shared``)
+    and then the head lock, which is the last lock a transaction takes: every transaction
+    that writes an event waits here for the one before to commit. So, after writing an
+    event, a transaction must not lock a row (a file included) that another transaction
+    locks before writing its own event: the two would deadlock and PostgreSQL would abort
+    one. Slow work belongs before the first event, or after commit.
+    """
+    with transaction.atomic(savepoint=False):
+        _file_key_shared(event)
+        head = _head_locked()
+        event.seq, event.prev_hash = head.seq, head.hash
+        event.hash = event_hash(event)
+        event.save()
+        ChainHead.objects.filter(pk=HEAD).update(hash=event.hash)
+    return event
+
+
+def chain_bulk_fill(events) -> list:
+    """Give unsaved ``events``, in the order given, their seq, prev_hash and hash, and move
+    the head past them: for seeders that ``bulk_create`` them next, in the same transaction
+    (which holds the head lock until it commits)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("chain_bulk_fill() must run inside transaction.atomic()")
+    events = list(events)
+    if not events:
+        return events
+    head = _head_locked()
+    seq, prev = head.seq, head.hash
+    for event in events:
+        event.seq, event.prev_hash = seq, prev
+        event.hash = prev = event_hash(event)
+        seq += 1
+    ChainHead.objects.filter(pk=HEAD).update(seq=seq - 1, hash=prev)
+    return events
