@@ -7,7 +7,8 @@ class IntegrityConfig(AppConfig):
     verbose_name = _("Integritas")
 
     def ready(self) -> None:
-        from integrity import receivers  # noqa: F401  (matching on applicant data)
+        from integrity import receivers  # noqa: F401  (matching, red flags after events)
+        from integrity.flags import rules  # noqa: F401  (registers every red-flag rule)
         from integrity.services import declaration_guard, officer_is_clear
         from permits.assignment import register_eligibility_rule
         from permits.services.context import register_action_guard

@@ -13,3 +13,31 @@ def send_register_reminders() -> int:
     from integrity.services import register_reminders_send
 
     return register_reminders_send()
+
+
+@shared_task
+def evaluate_flags(event_id: int) -> int:
+    from integrity.flags.engine import flags_for_event
+
+    return flags_for_event(event_id)
+
+
+@shared_task
+def sweep_flags() -> int:
+    from integrity.flags.engine import flags_sweep
+
+    return flags_sweep().raised
+
+
+@shared_task
+def render_monev(month: str | None = None, requested_by: int | None = None) -> str:
+    """The monev report of ``month`` (YYYY-MM-DD, any day of it; default: last month)."""
+    import datetime
+
+    from accounts.models import User
+    from integrity.monev import previous_month
+    from integrity.monev_report import monev_render
+
+    day = datetime.date.fromisoformat(month) if month else previous_month()
+    user = User.objects.filter(pk=requested_by).first() if requested_by else None
+    return monev_render(day, requested_by=user).pdf_sha256

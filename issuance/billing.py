@@ -31,6 +31,7 @@ from issuance.models import (
 from permits.models import Application, Stage
 from permits.services.applications import transition_fire
 from permits.services.context import ActionRefused, Actor
+from permits.services.events import held_attempts_recorded
 
 
 def bill_issue(app: Application, at) -> Bill:
@@ -55,6 +56,7 @@ def bill_close(app: Application, status: str, actor: Actor) -> None:
         bill.save(update_fields=["status"])
 
 
+@held_attempts_recorded
 @transaction.atomic
 def payment_record(
     *, bill: Bill, actor: Actor, channel: str, reference: str, amount: int, paid_at=None

@@ -64,17 +64,38 @@ SCHEDULES = [
         "falls due, and when overdue or missing).",
     ),
     Schedule(
+        name="integrity.sweep_flags",
+        task="integrity.tasks.sweep_flags",
+        crontab={"minute": "30", "hour": "1"},
+        description="Runs the red-flag rules over every event since the last sweep (with a "
+        "day's overlap) and over running files past their SOP deadline; idempotent.",
+    ),
+    Schedule(
+        name="integrity.render_monev",
+        task="integrity.tasks.render_monev",
+        crontab={"minute": "0", "hour": "3", "day_of_month": "1"},
+        description="Renders last month's monitoring and evaluation report (PDF and CSV) "
+        "for the inspectorate.",
+    ),
+    Schedule(
         name="issuance.seal_register",
         task="issuance.tasks.seal_register",
         crontab={"minute": "15", "hour": "0"},
         description="Seals yesterday (and any day missed) in the hash-chained public register.",
+    ),
+    Schedule(
+        name="trail.record_chain_day",
+        task="trail.tasks.record_chain_day",
+        crontab={"minute": "10", "hour": "0"},
+        description="Records yesterday's closing head of the hash-chained file event log "
+        "(what verify_audit_trail checks a rewritten chain against); idempotent.",
     ),
 ]
 
 
 # Our own periodic tasks carry one of these prefixes; others (added by hand in the
 # admin) are left alone.
-OWN_PREFIXES = r"^(portal|accounts|worktime|permits|issuance|integrity|outbox|public)\."
+OWN_PREFIXES = r"^(portal|accounts|worktime|trail|permits|issuance|integrity|outbox|public)\."
 
 
 def schedules_install() -> dict[str, str]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("akun/", include("accounts.urls")),
     path("akun/pesan/", include("outbox.urls")),
     path("kantor/integritas/", include("integrity.urls")),
+    path("kantor/audit/", include("integrity.audit_urls")),
     path("kantor/", include("permits.urls_backoffice")),
     path("lacak/", include("permits.urls_tracking")),
     path("saya/", include("permits.urls_applicant")),

@@ -164,6 +164,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["permit_type", "state"], name="app_type_state"),
             models.Index(fields=["state", "applicant_deadline"], name="app_returned_due"),
             models.Index(fields=["applicant_nik"], name="app_nik"),
+            # Red flags: a type's recently issued files (FAST), a representative's files (PAIR).
+            models.Index(fields=["permit_type", "state", "finished_at"], name="app_type_finished"),
+            models.Index(fields=["representative_nik"], name="app_representative_nik"),
+            # QUEUE: the type's files submitted in a window.
+            models.Index(fields=["permit_type", "submitted_at"], name="app_type_submitted"),
         ]
 
     def __str__(self) -> str:

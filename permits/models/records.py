@@ -14,21 +14,7 @@ from accounts.models import Role
 from permits.models.application import Application
 from permits.models.catalogue import Requirement
 from permits.models.stages import Stage
-
-
-class AppendOnlyModel(models.Model):
-    """A record written once: saving it again or deleting it raises."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError(f"{type(self).__name__} is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError(f"{type(self).__name__} is append-only")
+from trail.models import AppendOnlyModel
 
 
 class CheckStatus(models.TextChoices):
@@ -108,7 +94,9 @@ class ApplicationEvent(AppendOnlyModel):
     """An append-only record of one act on a file: who, when, from, to, why, from where.
 
     Actions are dotted names (``application.returned``, ``check.updated``,
-    ``document.uploaded``). Rows are never updated or deleted.
+    ``document.uploaded``). Rows are never updated or deleted. Each row is a link of a hash
+    chain (``trail.chain``): ``seq`` numbers the rows in commit order with no gap, ``hash``
+    covers the row's content and ``prev_hash``, the hash of the row before.
     """
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
@@ -128,10 +116,19 @@ class ApplicationEvent(AppendOnlyModel):
     data = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["application", "created_at"], name="event_timeline")]
+        indexes = [
+            models.Index(fields=["application", "created_at"], name="event_timeline"),
+            # The red-flag rules and their nightly sweep (integrity.flags): events in time
+            # order, one officer's acts.
+            models.Index(fields=["created_at", "id"], name="event_time"),
+            models.Index(fields=["actor", "created_at"], name="event_actor_time"),
+        ]
         verbose_name = _("peristiwa berkas")
         verbose_name_plural = _("peristiwa berkas")
 
@@ -195,6 +192,7 @@ class FileView(AppendOnlyModel):
     class Kind(models.TextChoices):
         PAGE = "page", _("halaman berkas")
         DOCUMENT = "document", _("dokumen")
+        AUDIT = "audit", _("ruang audit Inspektorat")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="views")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

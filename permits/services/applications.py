@@ -25,14 +25,14 @@ from permits.models import (
 from permits.models.stages import APPLICANT_STAGES, EVENT_ACTIONS, STAGE_ROLE
 from permits.numbering import registration_number_next
 from permits.services.context import (
-    HELD_MESSAGE,
     STALE_MESSAGE,
     ActionRefused,
     Actor,
     ContactUnverified,
+    HeldRefused,
     action_guards_check,
 )
-from permits.services.events import event_record, file_event
+from permits.services.events import event_record, file_event, held_attempts_recorded
 from permits.services.notices import transition_notices
 from portal.queue import enqueue_on_commit
 from worktime.calendar import get_calendar
@@ -140,6 +140,7 @@ def _locked(application: Application) -> Application:
     )
 
 
+@held_attempts_recorded
 @transaction.atomic
 def transition_fire(
     *,
@@ -160,7 +161,7 @@ def transition_fire(
     if expected_state is not None and app.state != expected_state:
         raise ActionRefused(STALE_MESSAGE)
     if app.held_since is not None:
-        raise ActionRefused(HELD_MESSAGE)
+        raise HeldRefused(app.pk, actor, name)
     action_guards_check(app, actor.user, name)
     from_state, at = app.state, timezone.now()
     try:
@@ -262,6 +263,7 @@ def application_submit(*, application: Application, actor: Actor, expected_state
     )
 
 
+@held_attempts_recorded
 @transaction.atomic
 def application_return(
     *,
@@ -280,7 +282,7 @@ def application_return(
     if expected_state is not None and app.state != expected_state:
         raise ActionRefused(STALE_MESSAGE)
     if app.held_since is not None:
-        raise ActionRefused(HELD_MESSAGE)
+        raise HeldRefused(app.pk, actor, "return_to_applicant")
     app.authorize("return_to_applicant", actor.user)
     if not findings:
         raise ActionRefused(_("Sebutkan persyaratan yang kurang atau tidak sah."))

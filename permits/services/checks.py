@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from permits.models import Application, CheckStatus, RequirementCheck
 from permits.models.stages import CHECK_STAGES
-from permits.services.context import HELD_MESSAGE, ActionRefused, Actor, action_guards_check
-from permits.services.events import file_event
+from permits.services.context import ActionRefused, Actor, HeldRefused, action_guards_check
+from permits.services.events import file_event, held_attempts_recorded
 
 BAD = {CheckStatus.MISSING, CheckStatus.INVALID}
 
@@ -26,6 +26,7 @@ def may_check(application: Application, user) -> bool:
     )
 
 
+@held_attempts_recorded
 @transaction.atomic
 def check_update(
     *,
@@ -45,7 +46,7 @@ def check_update(
     if not may_check(app, actor.user):
         raise PermissionDenied(_("Anda tidak dapat memeriksa persyaratan berkas ini sekarang."))
     if app.held_since is not None:
-        raise ActionRefused(HELD_MESSAGE)
+        raise HeldRefused(app.pk, actor, "check")
     action_guards_check(app, actor.user, "check")
     if status not in CheckStatus.values or status == CheckStatus.PENDING:
         raise ActionRefused(_("Pilih hasil pemeriksaan."))

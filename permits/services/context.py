@@ -47,6 +47,15 @@ class ContactUnverified(ActionRefused):
         )
 
 
+class HeldRefused(ActionRefused):
+    """Someone tried to act on a file under an integrity hold (the attempt is recorded:
+    ``permits.services.events.held_attempts_recorded``)."""
+
+    def __init__(self, application_id: int, actor: Actor, action: str) -> None:
+        super().__init__(HELD_MESSAGE)
+        self.application_id, self.actor, self.action = application_id, actor, action
+
+
 HELD_MESSAGE = _(
     "Berkas ini sedang ditahan untuk pemeriksaan konflik kepentingan. Tidak ada tahap yang "
     "dapat dijalankan sampai penahanan dicabut."

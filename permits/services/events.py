@@ -1,5 +1,11 @@
+import functools
+import threading
+
+from django.db import transaction
+
 from permits.models import Application, ApplicationEvent
-from permits.services.context import Actor
+from permits.services.context import Actor, HeldRefused
+from trail.chain import chain_append
 
 
 def event_record(
@@ -13,9 +19,11 @@ def event_record(
     data: dict | None = None,
     at=None,
 ) -> ApplicationEvent:
-    """Append one event to the file's record (the only way events are written)."""
+    """Append one event to the file's record (the only way events are written), as the
+    next link of the event chain: see ``trail.chain.chain_append`` for the lock it holds
+    until the caller's transaction commits."""
     fields = {"created_at": at} if at else {}
-    return ApplicationEvent.objects.create(
+    event = ApplicationEvent(
         application=application,
         action=action,
         actor=actor.user,
@@ -28,6 +36,7 @@ def event_record(
         user_agent=actor.user_agent,
         **fields,
     )
+    return chain_append(event)
 
 
 def file_event(
@@ -45,3 +54,33 @@ def file_event(
         data=data,
         at=at,
     )
+
+
+def held_attempts_recorded(service):
+    """Record a refused attempt to act on a held file (``HeldRefused``) as an
+    ``integrity.held_attempt`` event: the refusal rolls the service's own transaction back,
+    so the record is written after it, by the outermost decorated call."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        depth = getattr(_calls, "depth", 0)
+        _calls.depth = depth + 1
+        try:
+            return service(*args, **kwargs)
+        except HeldRefused as refused:
+            if depth == 0:
+                with transaction.atomic():
+                    file_event(
+                        application=Application.objects.get(pk=refused.application_id),
+                        action="integrity.held_attempt",
+                        actor=refused.actor,
+                        data={"action": refused.action},
+                    )
+            raise
+        finally:
+            _calls.depth = depth
+
+    return wrapper
+
+
+_calls = threading.local()

@@ -100,7 +100,8 @@ def kinds_to(user) -> list[str]:
 
 def snapshot(app) -> tuple:
     fresh = Application.objects.get(pk=app.pk)
-    return fresh.state, fresh.events.count(), fresh.assigned_to_id
+    events = fresh.events.exclude(action="integrity.held_attempt")
+    return fresh.state, events.count(), fresh.assigned_to_id
 
 
 # --- no declaration, no action ---------------------------------------------------------------
@@ -297,6 +298,10 @@ def test_a_held_file_moves_on_no_transition(office, name):
             transition_fire(application=fresh, name=name, actor=actor, **model_kwargs(name))
     assert str(refused.value) == str(HELD_MESSAGE)
     assert snapshot(app) == before
+    # The attempt itself is on the record (rule HELD raises a flag on it).
+    attempt = app.events.get(action="integrity.held_attempt")
+    assert attempt.data == {"action": "confirm_payment" if name == "confirm_payment" else name}
+    assert attempt.actor_id == (user.pk if user else None)
 
 
 def test_a_held_submission_keeps_its_draft_unnumbered(office):

@@ -1,11 +1,15 @@
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.twofactor import secret_for_display
 from demo.files import demo_files_seed
 from demo.integrity import demo_case_seed, demo_register_seed
 from demo.services import DEMO_PASSWORD, demo_device_ensure, demo_users_seed
 from permits.models import OPD
+from trail.services import chain_day_record
 
 
 class Command(BaseCommand):
@@ -23,6 +27,9 @@ class Command(BaseCommand):
         demo_register_seed()
         files = demo_files_seed(count=files)
         demo_case_seed()
+        today = timezone.localdate()
+        for back in range(7, 0, -1):  # the audit trail's daily heads, as the nightly task keeps
+            chain_day_record(today - datetime.timedelta(days=back))
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})\n")
         self.stdout.write(
             "Staff also enter a 6-digit code: with DEBUG on the code page shows it; or add\n"

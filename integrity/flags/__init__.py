@@ -1,0 +1,1 @@
+"""Red flags over the event history (see ``registry`` for what a rule is)."""

@@ -1,0 +1,73 @@
+"""FAST: a file finished far faster than its SOP allows or than its peers.
+
+A file issued in under ``share`` of its SOP budget (default 25%), or in under
+``peer_margin`` × the ``percentile``-th percentile (default 5th) of the working time of
+the type's files issued in the last ``window_days`` (default 90; needs ``min_sample``
+files). The margin keeps the ordinary fastest few of every type out of the queue (by
+definition 5% of files sit under the 5th percentile); a file that beat even those by a
+wide margin was fast-tracked. Evidence: the moment the clock started and the signature.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from integrity.flags.baselines import percentile, type_durations
+from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.rules.common import hours, last_event
+from integrity.models import Severity
+
+
+@register
+class Fast(Rule):
+    code = "FAST"
+    title = _("Selesai jauh lebih cepat dari SOP")
+    description = _(
+        "Berkas terbit dalam waktu kurang dari sebagian kecil SOP, atau jauh lebih cepat "
+        "daripada berkas sejenis dalam 90 hari terakhir."
+    )
+    severity = Severity.MEDIUM
+    params = {
+        "share": 0.25,
+        "percentile": 5,
+        "peer_margin": 0.75,
+        "window_days": 90,
+        "min_sample": 20,
+    }
+    triggers = frozenset({"application.signed"})
+
+    def on_event(self, event, params, context):
+        app = event.application
+        if app.clock_started_at is None or not app.sop_budget:
+            return []
+        used, budget = hours(app.work_used), hours(app.sop_budget)
+        reasons, detail = [], {"used_hours": used, "budget_hours": budget}
+        if used < params["share"] * budget:
+            reasons.append("share")
+        memo_key = ("fast", app.permit_type_id)
+        if memo_key not in context.memo:
+            context.memo[memo_key] = type_durations(app.permit_type_id, params["window_days"])
+        sample = context.memo[memo_key]
+        if len(sample) >= params["min_sample"]:
+            fence = percentile(sample, params["percentile"])
+            detail["peer_fence_hours"] = round(fence, 2)
+            if used < params["peer_margin"] * fence:
+                reasons.append("peers")
+        if not reasons:
+            return []
+        start = last_event(app.pk, event.created_at, action="application.completed")
+        evidence = tuple(e.pk for e in (start, event) if e is not None)
+        return [
+            Hit(
+                key=f"FAST:{app.pk}",
+                occurred_at=event.created_at,
+                evidence=evidence,
+                application_id=app.pk,
+                officer_id=app.verified_by_id,
+                detail={**detail, "reasons": reasons},
+            )
+        ]
+
+    def explain(self, detail):
+        return _("Selesai dalam %(used)s jam kerja dari SOP %(budget)s jam.") % {
+            "used": detail.get("used_hours"),
+            "budget": detail.get("budget_hours"),
+        }

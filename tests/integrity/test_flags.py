@@ -1,0 +1,361 @@
+# ruff: noqa: F811
+"""Red-flag rules on files moved through the real services: each rule raises its flag on
+the events it depends on (after commit), links its evidence, raises nothing on honest
+work, never raises the same evidence twice, and obeys the administrator's settings."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+
+from integrity.flags.engine import flag_raise, flags_for_event, flags_sweep
+from integrity.models import Flag, FlagEvidence, RuleSetting, Severity
+from permits.models import CheckStatus, Stage
+from permits.services.applications import application_reassign
+from permits.services.checks import check_update
+from permits.services.context import ActionRefused
+from permits.services.documents import document_upload
+from tests.integrity.test_cases import decide, declared_case, hold, review, submitted
+from tests.permits.conftest import (
+    act,
+    fire,
+    mark_all_ok,
+    new_file,
+    office,  # noqa: F401
+    pdf,
+    return_file,
+    walk,
+)
+
+pytestmark = pytest.mark.django_db
+
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+WEDNESDAY_10 = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=JAKARTA)
+SATURDAY_10 = datetime.datetime(2026, 11, 21, 10, 0, tzinfo=JAKARTA)
+
+
+def evaluate_all() -> None:
+    """What the after-commit tasks do, for every event so far (tests run in one
+    transaction, so on_commit callbacks do not fire by themselves)."""
+    from permits.models import ApplicationEvent
+
+    for pk in ApplicationEvent.objects.order_by("pk").values_list("pk", flat=True):
+        flags_for_event(pk)
+
+
+def flags(rule: str):
+    return Flag.objects.filter(rule=rule)
+
+
+def evidence_actions(flag: Flag) -> list[str]:
+    return list(flag.evidence.order_by("created_at", "id").values_list("action", flat=True))
+
+
+@pytest.fixture
+def office_hours():
+    with time_machine.travel(WEDNESDAY_10, tick=True):
+        yield
+
+
+# --- FLIP ------------------------------------------------------------------------------------
+
+
+def flipped(office, *, new_document: bool):
+    """A file returned for an invalid STR, resubmitted, then STR passed."""
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    app = return_file(office, app)
+    str_check = app.checks.get(requirement__code="STR")
+    if new_document:
+        document_upload(
+            application=app,
+            requirement=str_check.requirement,
+            uploaded=pdf(),
+            actor=act(office.applicant),
+        )
+    app = fire(app, "resubmit", office.applicant)
+    note = "" if new_document else "Asli diperlihatkan di loket."
+    check_update(check=str_check, status=CheckStatus.OK, note=note, actor=act(app.assigned_to))
+    return app
+
+
+def test_a_requirement_passed_without_a_new_document_raises_flip(
+    office, office_hours, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        app = flipped(office, new_document=False)
+    flag = flags("FLIP").get()
+    assert flag.application == app
+    assert flag.officer == app.assigned_to
+    assert flag.severity == Severity.MEDIUM
+    assert flag.detail["requirement"] == "STR"
+    assert evidence_actions(flag) == ["check.updated", "check.updated"]
+
+
+def test_completing_the_flipped_file_the_same_day_makes_the_flag_high(office, office_hours):
+    app = flipped(office, new_document=False)
+    mark_all_ok(app, app.assigned_to)
+    fire(app, "declare_complete", app.assigned_to)
+    evaluate_all()
+    flag = flags("FLIP").get()
+    assert flag.severity == Severity.HIGH
+    assert flag.detail["same_day_move"] is True
+    assert evidence_actions(flag)[-1] == "application.completed"
+
+
+def test_a_requirement_passed_after_a_new_document_raises_nothing(office, office_hours):
+    app = flipped(office, new_document=True)
+    mark_all_ok(app, app.assigned_to)
+    fire(app, "declare_complete", app.assigned_to)
+    evaluate_all()
+    assert not flags("FLIP").exists()
+
+
+# --- HOURS -----------------------------------------------------------------------------------
+
+
+def test_acting_on_a_saturday_raises_hours_once_per_officer_and_day(office):
+    with time_machine.travel(WEDNESDAY_10, tick=True):
+        app = submitted(office)
+    with time_machine.travel(SATURDAY_10, tick=True):
+        app = fire(app, "begin_verification", app.assigned_to)
+        mark_all_ok(app, app.assigned_to)
+        evaluate_all()
+    flag = flags("HOURS").get()
+    assert flag.officer == app.assigned_to
+    assert flag.detail == {"day": "2026-11-21", "reason": "day_off"}
+    assert flag.evidence.count() >= 3  # the start, the declaration-free checks: one flag
+    assert flag.severity == Severity.LOW
+
+
+def test_acting_in_service_hours_raises_no_hours_flag(office, office_hours):
+    app = submitted(office)
+    walk(office, app, Stage.TECHNICAL_REVIEW)
+    evaluate_all()
+    assert not flags("HOURS").exists()
+
+
+def test_the_applicant_acting_at_night_is_not_an_hours_flag(office):
+    with time_machine.travel(datetime.datetime(2026, 11, 18, 23, 0, tzinfo=JAKARTA), tick=True):
+        submitted(office)
+        evaluate_all()
+    assert not flags("HOURS").exists()
+
+
+# --- HELD, COI -------------------------------------------------------------------------------
+
+
+def test_an_attempt_on_a_held_file_raises_held(office, office_hours):
+    app = walk(office, new_file(office), Stage.TECHNICAL_REVIEW)
+    hold(office, app)
+    app.refresh_from_db()
+    with pytest.raises(ActionRefused):
+        fire(app, "finish_review", app.assigned_to)
+    evaluate_all()
+    flag = flags("HELD").get()
+    assert flag.officer == app.assigned_to
+    assert flag.severity == Severity.HIGH
+    assert evidence_actions(flag) == ["integrity.held", "integrity.held_attempt"]
+    assert flag.detail == {"action": "finish_review"}
+
+
+def test_a_confirmed_conflict_raises_coi_and_a_cleared_one_does_not(office, office_hours):
+    confirmed = walk(office, new_file(office), Stage.SUBMITTED)
+    case = declared_case(confirmed)
+    decide(review(case, office.supervisor), office.head)
+    cleared = walk(office, new_file(office), Stage.SUBMITTED)
+    other = declared_case(cleared)
+    decide(
+        review(other, office.supervisor, real=False),
+        office.head,
+        decision="no_conflict",
+        measure="",
+    )
+    evaluate_all()
+    flag = flags("COI").get()
+    assert flag.application == confirmed
+    assert flag.officer == case.officer
+    assert evidence_actions(flag) == ["integrity.case_opened", "integrity.case_decided"]
+
+
+# --- FAST, LATE ------------------------------------------------------------------------------
+
+
+def test_a_permit_issued_within_minutes_raises_fast(office, office_hours):
+    app = walk(office, new_file(office, office.simple_type), Stage.ISSUED)
+    evaluate_all()
+    flag = flags("FAST").get()
+    assert flag.application == app
+    assert "share" in flag.detail["reasons"]
+    assert evidence_actions(flag) == ["application.completed", "application.signed"]
+
+
+def test_a_permit_issued_after_its_deadline_raises_late(office):
+    with time_machine.travel(WEDNESDAY_10, tick=True):
+        app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+    with time_machine.travel(WEDNESDAY_10 + datetime.timedelta(days=14), tick=True):
+        app = walk(office, app, Stage.ISSUED)
+        evaluate_all()
+    assert app.finished_late
+    flag = flags("LATE").get()
+    assert flag.application == app
+    assert flag.detail["over_hours"] > 0
+    assert not flags("FAST").exists()
+
+
+def test_the_nightly_sweep_flags_a_running_file_past_its_deadline(office):
+    with time_machine.travel(WEDNESDAY_10, tick=True):
+        app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+    with time_machine.travel(WEDNESDAY_10 + datetime.timedelta(days=14), tick=True):
+        flags_sweep()
+    flag = flags("LATE").get()
+    assert flag.application == app
+    assert flag.detail == {"running": True}
+
+
+# --- QUEUE -----------------------------------------------------------------------------------
+
+
+def test_starting_a_later_file_while_an_earlier_one_waits_raises_queue(office):
+    with time_machine.travel(WEDNESDAY_10, tick=True):
+        earlier = submitted(office)
+    with time_machine.travel(WEDNESDAY_10 + datetime.timedelta(days=2), tick=True):
+        later = submitted(office)
+        for app in (earlier, later):
+            app.refresh_from_db()
+            if app.assigned_to != office.counter:
+                application_reassign(
+                    application=app,
+                    officer=office.counter,
+                    actor=act(office.supervisor),
+                    reason="Pemerataan beban.",
+                )
+        later.refresh_from_db()
+        fire(later, "begin_verification", office.counter)
+        evaluate_all()
+    flag = flags("QUEUE").get()
+    assert flag.application == later
+    assert flag.officer == office.counter
+    assert flag.detail["passed_over"] == earlier.pk
+    assert evidence_actions(flag) == ["application.submitted", "application.verification_started"]
+
+
+def test_taking_files_in_order_raises_no_queue_flag(office):
+    with time_machine.travel(WEDNESDAY_10, tick=True):
+        earlier = submitted(office)
+    with time_machine.travel(WEDNESDAY_10 + datetime.timedelta(days=2), tick=True):
+        later = submitted(office)
+        for app in (earlier, later):
+            app.refresh_from_db()
+            fire(app, "begin_verification", app.assigned_to)
+        evaluate_all()
+    assert not flags("QUEUE").exists()
+
+
+# --- the engine ------------------------------------------------------------------------------
+
+
+def test_the_same_evidence_never_raises_two_flags(office, office_hours):
+    app = flipped(office, new_document=False)
+    evaluate_all()
+    evaluate_all()
+    assert flags("FLIP").count() == 1
+    assert FlagEvidence.objects.filter(flag__rule="FLIP").count() == 2
+    assert flags_sweep(everything=True).raised == 0
+    assert app.flags.count() == Flag.objects.filter(application=app).count()
+
+
+def test_the_sweep_catches_events_whose_task_was_lost(office, office_hours):
+    flipped(office, new_document=False)  # no on_commit: as if the broker had lost the task
+    assert not Flag.objects.exists()
+    run = flags_sweep()
+    assert run.raised >= 1
+    assert flags("FLIP").exists()
+    assert run.events > 0 and run.finished_at is not None
+
+
+def test_a_rule_switched_off_by_the_administrator_raises_nothing(office, office_hours):
+    RuleSetting.objects.create(code="FLIP", enabled=False)
+    flipped(office, new_document=False)
+    evaluate_all()
+    assert not flags("FLIP").exists()
+
+
+def act_at(office, moment):
+    with time_machine.travel(moment, tick=True):
+        app = submitted(office)
+        fire(app, "begin_verification", app.assigned_to)
+        evaluate_all()
+
+
+def test_the_default_grace_covers_a_few_minutes_after_closing(office):
+    act_at(office, datetime.datetime(2026, 11, 18, 15, 50, tzinfo=JAKARTA))  # closes 15.30
+    assert not flags("HOURS").exists()
+
+
+def test_the_administrator_sets_severity_and_parameters(office):
+    RuleSetting.objects.create(code="HOURS", severity=Severity.HIGH, params={"grace_minutes": 5})
+    act_at(office, datetime.datetime(2026, 11, 18, 15, 50, tzinfo=JAKARTA))
+    assert flags("HOURS").get().severity == Severity.HIGH
+
+
+def test_unknown_parameters_in_a_setting_are_ignored(office, office_hours):
+    RuleSetting.objects.create(code="FLIP", params={"nonsense": 1})
+    flipped(office, new_document=False)
+    evaluate_all()
+    assert flags("FLIP").exists()
+
+
+def test_complaints_and_surveys_raise_flags_through_the_hook(office):
+    first = flag_raise(
+        rule="COMPLAINT", key="A-1", officer=office.counter, detail={"summary": "Meminta uang"}
+    )
+    again = flag_raise(rule="COMPLAINT", key="A-1", officer=office.counter)
+    assert first.pk == again.pk and first.key == "COMPLAINT:A-1"
+    assert first.severity == Severity.MEDIUM
+    RuleSetting.objects.create(code="SURVEY", enabled=False)
+    assert flag_raise(rule="SURVEY", key="R-1") is None
+
+
+# --- the administrator's form ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"nonsense": 1}, "tidak dikenal"),
+        ({"share": "banyak"}, "angka"),
+        ({"share": -0.1}, "angka"),
+        ({"share": True}, "angka"),
+        ([1, 2], "objek JSON"),
+    ],
+)
+def test_the_admin_form_refuses_bad_parameters(params, error):
+    import json
+
+    from integrity.admin import RuleSettingForm
+
+    form = RuleSettingForm(
+        data={"code": "FAST", "enabled": "on", "severity": "", "params": json.dumps(params)}
+    )
+    assert not form.is_valid()
+    assert error in str(form.errors["params"])
+
+
+def test_the_admin_form_keeps_good_parameters():
+    from integrity.admin import RuleSettingForm
+
+    form = RuleSettingForm(
+        data={"code": "FAST", "enabled": "on", "severity": "high", "params": '{"share": 0.2}'}
+    )
+    assert form.is_valid(), form.errors
+    setting = form.save()
+    assert setting.params == {"share": 0.2}
+
+
+def test_the_admin_reaches_the_rule_settings_page(client, office):
+    client.force_login(office.admin)
+    assert client.get("/admin/integrity/rulesetting/add/").status_code == 200
+    assert client.get("/admin/integrity/flag/").status_code == 404
