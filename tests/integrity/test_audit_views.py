@@ -419,7 +419,7 @@ def test_the_pager_of_the_default_queue_keeps_to_open_flags(client, office):
     client.force_login(office.auditor)
     first = client.get(reverse("audit:queue")).content.decode()
     assert rows(first) == 50 and "Halaman 1 dari 2" in first
-    link = re.search(r'<a href="([^"]*)">Berikutnya</a>', first).group(1)
+    link = re.search(r'<a href="([^"]*)">Berikutnya ›</a>', first).group(1)
     second = client.get(reverse("audit:queue") + unescape(link)).content.decode()
     assert rows(second) == 5
     assert "BANYAK-055" not in second  # a dismissed flag
