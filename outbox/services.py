@@ -46,6 +46,18 @@ def contact_for(user) -> Contact:
     return Contact(Channel.IN_APP, "", language, user)
 
 
+def contact_of(*, user=None, email: str = "", phone: str = "") -> Contact | None:
+    """Someone with an account (``contact_for``), else the e-mail or phone they left (a
+    walk-in applicant, a complainant without an account); None if they left neither."""
+    if user is not None:
+        return contact_for(user)
+    if email:
+        return Contact(Channel.EMAIL, email, settings.LANGUAGE_CODE)
+    if phone:
+        return Contact(Channel.SMS, phone, settings.LANGUAGE_CODE)
+    return None
+
+
 def message_render(kind: str, context: dict, language: str | None = None) -> tuple[str, str]:
     """Render ``outbox/<kind>.txt`` in ``language``: the first line is the subject."""
     with translation.override(language or settings.LANGUAGE_CODE):

@@ -84,6 +84,20 @@ SCHEDULES = [
         description="Seals yesterday (and any day missed) in the hash-chained public register.",
     ),
     Schedule(
+        name="public.escalate_complaints",
+        task="public.tasks.escalate_complaints",
+        crontab={"minute": "40", "hour": "*"},
+        description="Escalates complaints past their forwarding or answer deadline (once per "
+        "deadline) and closes answered ones the complainant left unanswered.",
+    ),
+    Schedule(
+        name="public.refresh_dashboard",
+        task="public.tasks.refresh_dashboard",
+        crontab={"minute": "50", "hour": "*"},
+        description="Recomputes the public transparency dashboard of this month, this year "
+        "and the month before.",
+    ),
+    Schedule(
         name="trail.record_chain_day",
         task="trail.tasks.record_chain_day",
         crontab={"minute": "10", "hour": "0"},

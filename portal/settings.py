@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "issuance",
     "integrity",
     "outbox",
+    "public",
     "demo",
 ]
 
@@ -300,6 +301,27 @@ CONFLICT_REVIEW_WORKING_DAYS = int(os.environ.get("CONFLICT_REVIEW_WORKING_DAYS"
 CONFLICT_DECISION_WORKING_DAYS = int(os.environ.get("CONFLICT_DECISION_WORKING_DAYS", "7"))
 # Staff renew their affiliation register this often (a reminder goes out a month before).
 AFFILIATION_RENEWAL_DAYS = int(os.environ.get("AFFILIATION_RENEWAL_DAYS", "365"))
+
+# --- Public accountability --------------------------------------------------------------
+# Complaints, as SP4N-LAPOR!: forwarded within this many working days of arrival, answered
+# within this many of forwarding, closed this many after the answer unless the complainant
+# writes back.
+COMPLAINT_FORWARD_WORKING_DAYS = int(os.environ.get("COMPLAINT_FORWARD_WORKING_DAYS", "3"))
+COMPLAINT_ANSWER_WORKING_DAYS = int(os.environ.get("COMPLAINT_ANSWER_WORKING_DAYS", "5"))
+COMPLAINT_CLOSE_WORKING_DAYS = int(os.environ.get("COMPLAINT_CLOSE_WORKING_DAYS", "10"))
+# Evidence with a complaint: at most this many files of at most this size each.
+COMPLAINT_EVIDENCE_MAX_FILES = int(os.environ.get("COMPLAINT_EVIDENCE_MAX_FILES", "3"))
+COMPLAINT_EVIDENCE_MAX_KB = int(os.environ.get("COMPLAINT_EVIDENCE_MAX_KB", "5120"))
+# Complaints and follow-up-code lookups per address per hour.
+COMPLAINT_LIMIT = int(os.environ.get("COMPLAINT_LIMIT", "10"))
+COMPLAINT_LOOKUP_LIMIT = int(os.environ.get("COMPLAINT_LOOKUP_LIMIT", "30"))
+# The national complaint channel, for those who prefer it.
+SP4N_LAPOR_URL = os.environ.get("SP4N_LAPOR_URL", "https://www.lapor.go.id/")
+# A survey link stays valid this many days after the file ends.
+SURVEY_VALID_DAYS = int(os.environ.get("SURVEY_VALID_DAYS", "30"))
+# A group (unit, permit type) with fewer answers shows no IKM or integrity index to the
+# office's staff or on the public dashboard (the inspectorate sees all).
+SURVEY_MIN_GROUP = int(os.environ.get("SURVEY_MIN_GROUP", "5"))
 
 # --- Issuance ---------------------------------------------------------------------------
 # A bill for a fee falls due this many working days after it is issued; past that, an unpaid

@@ -16,6 +16,11 @@ urlpatterns = [
     path("lacak/", include("permits.urls_tracking")),
     path("saya/", include("permits.urls_applicant")),
     path("", include("issuance.urls")),
+    path("pengaduan/", include("public.urls_complaints")),
+    path("kantor/pengaduan/", include("public.urls_complaints_staff")),
+    path("survei/", include("public.urls_survey")),
+    path("kantor/indeks/", include("public.urls_indexes")),
+    path("", include("public.urls_transparency")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through Terang's own two-step sign-in, never its password-only form.

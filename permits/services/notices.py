@@ -10,8 +10,7 @@ e-mail or phone number on the file.
 from django.conf import settings
 from django.urls import reverse
 
-from outbox.models import Channel
-from outbox.services import Contact, contact_for, message_queue
+from outbox.services import Contact, contact_of, message_queue
 from permits.models import Application, CheckStatus, Stage
 
 TRANSITION_NOTICES = {
@@ -25,13 +24,11 @@ TRANSITION_NOTICES = {
 
 
 def applicant_contact(app: Application) -> Contact | None:
-    if app.applicant_id:
-        return contact_for(app.applicant)
-    if app.applicant_email:
-        return Contact(Channel.EMAIL, app.applicant_email, settings.LANGUAGE_CODE)
-    if app.applicant_phone:
-        return Contact(Channel.SMS, app.applicant_phone, settings.LANGUAGE_CODE)
-    return None
+    return contact_of(
+        user=app.applicant if app.applicant_id else None,
+        email=app.applicant_email,
+        phone=app.applicant_phone,
+    )
 
 
 def tracking_url(app: Application) -> str:

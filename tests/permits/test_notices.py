@@ -58,7 +58,8 @@ def test_signing_tells_the_applicant_once_the_signed_permit_exists(
     assert "sudah terbit" in told(app, "file.issued").subject
     assert app.permit.number in told(app, "file.issued").body
     kinds = list(Message.objects.filter(application=app).values_list("kind", flat=True))
-    assert sorted(kinds) == ["file.issued", "file.received"]
+    # The survey invitation follows once the permit is in hand (public.receivers).
+    assert sorted(kinds) == ["file.issued", "file.received", "survey.invitation"]
 
 
 def test_no_issued_message_before_the_signed_pdf(reachable):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.twofactor import secret_for_display
 from demo.files import demo_files_seed
 from demo.integrity import demo_case_seed, demo_register_seed
+from demo.public import demo_complaints_seed, demo_survey_seed
 from demo.services import DEMO_PASSWORD, demo_device_ensure, demo_users_seed
 from permits.models import OPD
 from trail.services import chain_day_record
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         demo_register_seed()
         files = demo_files_seed(count=files)
         demo_case_seed()
+        demo_survey_seed()
+        demo_complaints_seed()
         today = timezone.localdate()
         for back in range(7, 0, -1):  # the audit trail's daily heads, as the nightly task keeps
             chain_day_record(today - datetime.timedelta(days=back))

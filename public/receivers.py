@@ -1,0 +1,20 @@
+"""A file that ended invites its applicant to the satisfaction survey, in the transaction
+that ended it: once the issued permit's PDF is stored (the permit is in hand), or when the
+file is rejected."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from permits.models import ApplicationEvent, Stage
+from public.survey import survey_invite
+
+
+@receiver(post_save, sender=ApplicationEvent, dispatch_uid="public.survey_on_end")
+def survey_on_end(sender, instance, created, **kwargs) -> None:
+    if not created:
+        return
+    ended = instance.action == "permit.pdf_stored" or (
+        instance.to_state == Stage.REJECTED and instance.from_state != Stage.REJECTED
+    )
+    if ended:
+        survey_invite(application=instance.application)

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+
+@shared_task
+def escalate_complaints() -> dict:
+    from public.complaints import complaints_escalate
+
+    return complaints_escalate()
+
+
+@shared_task
+def refresh_dashboard() -> int:
+    from public.transparency import dashboard_refresh
+
+    return dashboard_refresh()
