@@ -50,7 +50,7 @@ from django.utils import timezone
 
 from integrity.flags.baselines import percentile
 from integrity.monev import month_bounds
-from permits.models import Application, PermitType
+from permits.models import OPD, Application, PermitType
 from permits.models.catalogue import SopUnit
 from public.models import DashboardSnapshot
 from public.survey import Ikm, Totals, min_group, survey_totals
@@ -203,12 +203,9 @@ def _summary(target: dict, received: int, finished: int, on_time: int, backlog: 
     return target
 
 
-def dashboard_compute(period: Period, *, now: datetime.datetime | None = None) -> dict:
-    """The dashboard's numbers for ``period`` as plain JSON data (see the module's rules)."""
-    now = now or timezone.now()
-    start, end = period.start, period.end
-    backlog_at = min(end, now)
-    types = list(PermitType.objects.select_related("opd"))
+def _file_facts(start, end, backlog_at, by_type: dict) -> tuple[dict, dict, dict]:
+    """Per type id: files received, files open at ``backlog_at``, and the finished files as
+    (late, working time, share of the SOP); three queries."""
     received = _counts(Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end))
     backlog = _counts(
         Application.objects.filter(submitted_at__lt=backlog_at).filter(
@@ -218,11 +215,57 @@ def dashboard_compute(period: Period, *, now: datetime.datetime | None = None) -
     finished = Application.objects.filter(
         finished_at__gte=start, finished_at__lt=end, clock_started_at__isnull=False
     ).values_list("permit_type_id", "finished_late", "work_used", "sop_budget")
-    by_type = {pt.pk: pt for pt in types}
-    done: dict[int, list] = defaultdict(list)  # type id -> [(late, working time, share)]
+    done: dict[int, list] = defaultdict(list)
     for type_id, late, used, budget in finished:
         share = used / budget if budget else None
         done[type_id].append((bool(late), _working_time(by_type[type_id], used, budget), share))
+    return received, backlog, done
+
+
+def _type_row(pt: PermitType, files: list, received: int, backlog: int, ikm) -> dict:
+    times = [t for _late, t, _share in files if t is not None]
+    row = {
+        "opd": pt.opd.code,
+        "opd_name_id": pt.opd.name_id,
+        "opd_name_en": pt.opd.name_en,
+        "code": pt.code,
+        "name_id": pt.name_id,
+        "name_en": pt.name_en,
+        "sop_duration": pt.sop_duration,
+        "sop_unit": pt.sop_unit,
+        "median": _median(times, 2),
+        "p90": _p90(times, 2),
+        **_ikm_fields(ikm),
+    }
+    on_time = sum(not late for late, _t, _s in files)
+    shares = [s for _late, _t, s in files if s is not None]
+    return _summary(row, received, len(files), on_time, backlog, shares)
+
+
+def _opd_row(opd: OPD, ikm) -> dict:
+    return {
+        "code": opd.code,
+        "name_id": opd.name_id,
+        "name_en": opd.name_en,
+        "types": 0,
+        "received": 0,
+        "finished": 0,
+        "on_time": 0,
+        "backlog": 0,
+        **_ikm_fields(ikm),
+    }
+
+
+COUNTS = ("received", "finished", "on_time", "backlog")
+
+
+def dashboard_compute(period: Period, *, now: datetime.datetime | None = None) -> dict:
+    """The dashboard's numbers for ``period`` as plain JSON data (see the module's rules)."""
+    now = now or timezone.now()
+    start, end = period.start, period.end
+    backlog_at = min(end, now)
+    types = list(PermitType.objects.select_related("opd"))
+    received, backlog, done = _file_facts(start, end, backlog_at, {pt.pk: pt for pt in types})
     ikm_types, ikm_units, ikm_all = _ikm(start, end)
 
     type_rows, opd_rows, opd_shares = [], {}, defaultdict(list)
@@ -231,52 +274,20 @@ def dashboard_compute(period: Period, *, now: datetime.datetime | None = None) -
         shown = pt.active or files or received.get(pt.pk) or backlog.get(pt.pk)
         if not shown and pt.pk not in ikm_types:
             continue
-        times = [t for _late, t, _share in files if t is not None]
-        shares = [s for _late, _t, s in files if s is not None]
-        row = {
-            "opd": pt.opd.code,
-            "opd_name_id": pt.opd.name_id,
-            "opd_name_en": pt.opd.name_en,
-            "code": pt.code,
-            "name_id": pt.name_id,
-            "name_en": pt.name_en,
-            "sop_duration": pt.sop_duration,
-            "sop_unit": pt.sop_unit,
-            "median": _median(times, 2),
-            "p90": _p90(times, 2),
-            **_ikm_fields(ikm_types.get(pt.pk)),
-        }
-        on_time = sum(not late for late, _t, _s in files)
-        _summary(row, received.get(pt.pk, 0), len(files), on_time, backlog.get(pt.pk, 0), shares)
+        row = _type_row(
+            pt, files, received.get(pt.pk, 0), backlog.get(pt.pk, 0), ikm_types.get(pt.pk)
+        )
         type_rows.append(row)
-        opd = opd_rows.setdefault(
-            pt.opd.code,
-            {
-                "code": pt.opd.code,
-                "name_id": pt.opd.name_id,
-                "name_en": pt.opd.name_en,
-                "types": 0,
-                "received": 0,
-                "finished": 0,
-                "on_time": 0,
-                "backlog": 0,
-                **_ikm_fields(ikm_units.get(pt.opd_id)),
-            },
-        )
+        opd = opd_rows.setdefault(pt.opd.code, _opd_row(pt.opd, ikm_units.get(pt.opd_id)))
         opd["types"] += 1
-        for key in ("received", "finished", "on_time", "backlog"):
+        for key in COUNTS:
             opd[key] += row[key]
-        opd_shares[pt.opd.code] += shares
+        opd_shares[pt.opd.code] += [s for _late, _t, s in files if s is not None]
     for code, opd in opd_rows.items():
-        _summary(
-            opd, opd["received"], opd["finished"], opd["on_time"], opd["backlog"], opd_shares[code]
-        )
+        _summary(opd, *(opd[key] for key in COUNTS), opd_shares[code])
     total = _summary(
         {"types": len(type_rows), **_ikm_fields(ikm_all)},
-        sum(r["received"] for r in type_rows),
-        sum(r["finished"] for r in type_rows),
-        sum(r["on_time"] for r in type_rows),
-        sum(r["backlog"] for r in type_rows),
+        *(sum(r[key] for r in type_rows) for key in COUNTS),
         [s for shares in opd_shares.values() for s in shares],
     )
     return {
