@@ -96,7 +96,8 @@ class StoryEntry:
     """One line of a file's story."""
 
     at: datetime.datetime
-    kind: str  # event, change, document, message, view, declaration, case, flag, finding
+    kind: str  # event, change, document, message, view, declaration, case, flag, finding,
+    # and from other apps: complaint, survey
     title: str
     who: object | None = None
     role: str = ""
@@ -123,6 +124,18 @@ def _changes(records) -> list[tuple]:
                 out.append((record, text))
         previous[record.id] = record
     return out
+
+
+# Other apps' parts of a file's story (complaints, survey answers): callables app -> entries.
+_story_sources: list = []
+
+
+def story_source(provider):
+    """Register a provider of more story entries for a file (``public`` adds complaints and
+    the survey answer), so the inspectorate reads them on the same timeline."""
+    if provider not in _story_sources:
+        _story_sources.append(provider)
+    return provider
 
 
 def file_story(app: Application) -> list[StoryEntry]:
@@ -239,6 +252,8 @@ def file_story(app: Application) -> list[StoryEntry]:
                 detail=finding.state_label,
             )
         )
+    for provider in _story_sources:
+        entries.extend(provider(app))
     entries.sort(key=lambda entry: entry.at)
     return entries
 

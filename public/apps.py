@@ -10,7 +10,8 @@ class PublicConfig(AppConfig):
     verbose_name = _("Akuntabilitas publik")
 
     def ready(self) -> None:
-        from public import (
-            monev,  # noqa: F401
-            receivers,  # noqa: F401
+        from public import (  # noqa: F401  (they register themselves)
+            monev,
+            receivers,
+            story,
         )
