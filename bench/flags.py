@@ -31,7 +31,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.measure import machine  # noqa: E402
+from bench.measure import machine, report  # noqa: E402
 from integrity.flags.engine import Context, flags_sweep  # noqa: E402
 from integrity.flags.registry import RULES  # noqa: E402
 from integrity.flags.rules.common import STAFF_ACTOR_ROLES  # noqa: E402
@@ -123,10 +123,7 @@ def main() -> None:
             f"{seconds / 60:.1f} min ({seen / seconds:,.0f} events/s)."
         )
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.write:
-        with open(Path(__file__).parent / "README.md", "a") as readme:
-            readme.write("\n" + text)
+    report(text, write=args.write)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,14 @@ def timed_rounds(pages, requests: int) -> list[list[float]]:
     return samples
 
 
+def report(text: str, *, write: bool) -> None:
+    """Print a result section and, with ``--write``, append it to bench/README.md."""
+    print(text)
+    if write:
+        with README.open("a") as readme:
+            readme.write("\n" + text.rstrip("\n") + "\n")
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -193,11 +201,7 @@ def main() -> None:
         f"{tracking / bare_anonymous:.1f}× bare).",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        with README.open("a") as readme:
-            readme.write("\n" + text)
+    report("\n".join(lines), write=args.write)
 
 
 if __name__ == "__main__":

@@ -29,13 +29,13 @@ from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from bench.measure import report  # noqa: E402
 from issuance import document  # noqa: E402
 from issuance.issue import permit_validity  # noqa: E402
 from issuance.models import Permit  # noqa: E402
 from issuance.signing import pdf_sign  # noqa: E402
 from permits.models import Application  # noqa: E402
 
-README = Path(__file__).resolve().parent / "README.md"
 TARGET_MS = 150
 
 
@@ -136,11 +136,7 @@ def main() -> None:
         f"Target (one permit under {TARGET_MS} ms, outside any web request): **{verdict}** "
         f"({median:.0f} ms).",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        with README.open("a") as readme:
-            readme.write("\n" + text + "\n")
+    report("\n".join(lines), write=args.write)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.measure import machine  # noqa: E402
+from bench.measure import machine, report  # noqa: E402
 from permits.models import Application  # noqa: E402
 from public.models import SurveyResponse  # noqa: E402
 from public.models.survey import ELEMENT_FIELDS  # noqa: E402
@@ -139,10 +139,7 @@ def main() -> None:
             f"{queries} |"
         )
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.write:
-        with open(Path(__file__).parent / "README.md", "a") as readme:
-            readme.write("\n" + text)
+    report(text, write=args.write)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from permits.models import OPD
+from permits.uploads import UploadRejected
+from public.complaints import evidence_check
 from public.models import ComplaintCategory, ComplaintState, ComplaintSubject
 
 NO_FILE = _(
@@ -22,7 +24,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class EvidenceField(forms.FileField):
     """Several files in one input (Django's documented pattern); each is checked by content
-    in the view, with ``public.complaints.evidence_check``."""
+    in ``ComplaintForm.clean_evidence``, with ``public.complaints.evidence_check``."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
@@ -111,6 +113,14 @@ class ComplaintForm(forms.Form):
             raise forms.ValidationError(
                 _("Paling banyak %(n)s berkas bukti.") % {"n": limit}, code="too_many"
             )
+        problems = []
+        for uploaded in files:
+            try:
+                evidence_check(uploaded)
+            except UploadRejected as rejected:
+                problems.append(f"{uploaded.name}: {rejected.message}")
+        if problems:
+            raise forms.ValidationError(problems)
         return files
 
     def clean(self):
@@ -148,7 +158,7 @@ class ComplaintForm(forms.Form):
         return data
 
     def service_arguments(self) -> dict:
-        """The arguments of ``complaint_submit`` (evidence apart: checked first)."""
+        """The arguments of ``complaint_submit`` (but the evidence)."""
         data = self.cleaned_data
         subject = data["subject"]
         about_file = subject in {ComplaintSubject.FILE, ComplaintSubject.OFFICER}

@@ -205,6 +205,13 @@ def complaints_of(user):
     return Complaint.objects.filter(complainant=user, anonymous=False)
 
 
+def complaint_public_entries(complaint: Complaint):
+    """What the complainant reads of the record: not internal notes nor escalations."""
+    return complaint.entries.filter(kind__in=sorted(ComplaintEntry.PUBLIC_KINDS)).order_by(
+        "created_at", "id"
+    )
+
+
 def overdue_q(now) -> Q:
     """Complaints whose running deadline (forwarding or answer) has passed."""
     return Q(state=ComplaintState.RECEIVED, forward_due__lt=now) | Q(

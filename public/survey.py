@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -358,6 +359,27 @@ def integrity_by(group="", *, start=None, end=None) -> dict:
 
 
 @dataclass
+class Rollup:
+    """A period's answers summed per (unit, permit type), and those sums added up per type,
+    per unit and overall: one query."""
+
+    pairs: dict  # (unit id, type id) -> Totals
+    types: dict  # type id -> Totals
+    units: dict  # unit id -> Totals
+    total: Totals
+
+
+def survey_rollup(*, start=None, end=None) -> Rollup:
+    pairs = survey_totals(("unit", "permit_type"), start=start, end=end)
+    types, units, total = defaultdict(Totals), defaultdict(Totals), Totals()
+    for (unit_id, type_id), totals in pairs.items():
+        types[type_id].add(totals)
+        units[unit_id].add(totals)
+        total.add(totals)
+    return Rollup(pairs, dict(types), dict(units), total)
+
+
+@dataclass
 class IndexRow:
     """One line of the index overview: a unit, a permit type, or all units."""
 
@@ -378,27 +400,22 @@ def index_overview(*, start, end, small_groups: bool) -> tuple[list[IndexRow], I
     inspectorate) may see groups of fewer than ``min_group()`` answers."""
     from permits.models import OPD, PermitType
 
-    by_pair = survey_totals(("unit", "permit_type"), start=start, end=end)
+    rollup = survey_rollup(start=start, end=end)
     bands = list(IntegrityBand.objects.order_by("lower"))
-    units = OPD.objects.in_bulk({unit_id for unit_id, _type in by_pair})
-    types = PermitType.objects.in_bulk({type_id for _unit, type_id in by_pair})
+    units = OPD.objects.in_bulk(rollup.units)
+    types = PermitType.objects.in_bulk(rollup.types)
 
     def row(subject, totals: Totals) -> IndexRow:
         shown = small_groups or totals.n >= min_group()
         return IndexRow(subject, totals.ikm(), totals.integrity(bands), shown)
 
-    unit_totals: dict[int, Totals] = {}
-    all_totals = Totals()
-    for (unit_id, _type), totals in by_pair.items():
-        unit_totals.setdefault(unit_id, Totals()).add(totals)
-        all_totals.add(totals)
     rows = []
-    for unit_id, totals in unit_totals.items():
+    for unit_id, totals in rollup.units.items():
         unit_row = row(units[unit_id], totals)
         unit_row.types = sorted(
-            (row(types[t], tt) for (u, t), tt in by_pair.items() if u == unit_id),
+            (row(types[t], tt) for (u, t), tt in rollup.pairs.items() if u == unit_id),
             key=lambda r: r.subject.code,
         )
         rows.append(unit_row)
     rows.sort(key=lambda r: r.subject.code)
-    return rows, row(None, all_totals)
+    return rows, row(None, rollup.total)

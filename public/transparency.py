@@ -24,7 +24,7 @@ Rules (one place, so that the page, the CSV and the tests agree):
   running, the period's end for a past one.
 - IKM (the satisfaction index, ``public.survey``) and its category per type, per OPD (the
   unit the answer was counted for) and in total, from the answers given in the period: as
-  ``ikm_by``, but from the additive ``survey_totals`` read once.
+  ``public.survey.survey_rollup``, one query.
 
 Every permit type that is active, or had a file or an answer in the period, has a row; an
 OPD has a row when one of its types has. The numbers cost a fixed number of queries
@@ -53,7 +53,7 @@ from integrity.monev import month_bounds
 from permits.models import OPD, Application, PermitType
 from permits.models.catalogue import SopUnit
 from public.models import DashboardSnapshot
-from public.survey import Ikm, Totals, min_group, survey_totals
+from public.survey import Ikm, min_group, survey_rollup
 from worktime.calendar import get_calendar
 
 FIRST_YEAR = 2000
@@ -158,19 +158,12 @@ def _ikm_fields(ikm) -> dict:
 
 
 def _ikm(start, end) -> tuple[dict, dict, Ikm]:
-    """The IKM per type, per unit (the answer's unit) and in total, from one query: the
-    survey's totals are additive."""
-    types, units, everything = defaultdict(Totals), defaultdict(Totals), Totals()
-    for (unit_id, type_id), totals in survey_totals(
-        ("unit", "permit_type"), start=start, end=end
-    ).items():
-        types[type_id].add(totals)
-        units[unit_id].add(totals)
-        everything.add(totals)
+    """The IKM per type, per unit (the answer's unit) and in total, from one query."""
+    rollup = survey_rollup(start=start, end=end)
     return (
-        {key: t.ikm() for key, t in types.items()},
-        {key: t.ikm() for key, t in units.items()},
-        everything.ikm(),
+        {key: t.ikm() for key, t in rollup.types.items()},
+        {key: t.ikm() for key, t in rollup.units.items()},
+        rollup.total.ikm(),
     )
 
 

@@ -188,6 +188,8 @@ class Complaint(models.Model):
         }.get(self.state)
 
     def is_overdue(self, now=None) -> bool:
+        """The forwarding or answer deadline passed (``public.complaints.overdue_q`` says
+        the same in SQL); an answer waiting on the complainant is never overdue."""
         due = self.due
         return (
             due is not None

@@ -25,7 +25,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
-from permits.uploads import UploadRejected
 from portal.ratelimit import allow, client_address
 from public.complaint_forms import NO_FILE, ComplaintForm, FollowForm, MessageForm
 from public.complaints import (
@@ -33,9 +32,9 @@ from public.complaints import (
     complaint_by_code,
     complaint_file,
     complaint_message,
+    complaint_public_entries,
     complaint_submit,
     complaints_of,
-    evidence_check,
     file_officers,
 )
 from public.models import Complaint, ComplaintCategory, ComplaintEntry, ComplaintSubject
@@ -143,8 +142,8 @@ def start(request):
     return render(request, "public/complaints/start.html", context)
 
 
-def _form_parts(request, code: str):
-    """The file named by ``code`` and its officers; lookups count against the address."""
+def _form_parts(code: str):
+    """The file named by ``code`` and the officers who acted on it."""
     if not code.strip():
         return None, []
     application = complaint_file(code)
@@ -173,7 +172,7 @@ def new(request):
             "complaint-lookup", who, limit=settings.COMPLAINT_LOOKUP_LIMIT, window=3600
         ):
             code = ""
-        application, officers = _form_parts(request, code)
+        application, officers = _form_parts(code)
         category = request.GET.get("kategori", "")
         initial = {
             "subject": ComplaintSubject.FILE if code else None,
@@ -192,7 +191,7 @@ def new(request):
     if not allow("complaint", who, limit=settings.COMPLAINT_LIMIT, window=3600):
         form = ComplaintForm(request.POST, signed_in=signed_in)
         return _render_form(request, form, status=429, error=TOO_MANY)
-    application, officers = _form_parts(request, request.POST.get("berkas", ""))
+    application, officers = _form_parts(request.POST.get("berkas", ""))
     data = request.POST.copy()
     token = data.get("token", "")
     data["token"] = token_issue(request)  # a form shown again posts with a fresh token
@@ -205,14 +204,6 @@ def new(request):
         if request.session.get(DONE):  # the same form again: it was sent already
             return redirect("complaints:done")
         return _render_form(request, form, status=400, error=STALE)
-    for uploaded in form.cleaned_data["evidence"]:
-        try:
-            evidence_check(uploaded)
-        except UploadRejected as rejected:
-            form.add_error("evidence", f"{uploaded.name}: {rejected.message}")
-    if form.errors:
-        token_release(token)
-        return _render_form(request, form, status=400)
     arguments = form.service_arguments()
     if signed_in and not arguments["anonymous"]:
         arguments["complainant"] = request.user
@@ -247,7 +238,7 @@ def _lookup(request, *, signed_in: bool):
     ):
         form = ComplaintForm(initial=values, signed_in=signed_in)
         return _render_form(request, form, status=429, error=TOO_MANY)
-    application, officers = _form_parts(request, code)
+    application, officers = _form_parts(code)
     if application is not None:
         values["berkas"] = application.tracking_code
     form = ComplaintForm(
@@ -315,11 +306,7 @@ def thread(request, public_id):
                 messages.success(request, _("Pesan Anda terkirim kepada petugas pengaduan."))
                 return redirect("complaints:thread", public_id=complaint.public_id)
         status = 400
-    entries = list(
-        ComplaintEntry.objects.filter(
-            complaint=complaint, kind__in=sorted(ComplaintEntry.PUBLIC_KINDS)
-        ).order_by("created_at", "id")
-    )
+    entries = list(complaint_public_entries(complaint))
     for entry in entries:
         entry.who = _public_author(entry)
     form.initial["token"] = token_issue(request)

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.ratelimit import allow, client_address
-from public.survey import SurveyRefused, invitation_for, survey_answer
+from public.survey import SurveyRefused, invitation_answer, invitation_for
 from public.survey_forms import SurveyForm
 
 # Unknown links per address in ten minutes before the page stops answering (tokens are
@@ -55,7 +55,7 @@ def answer(request, token: str):
         if form.is_valid():
             answers = form.answers()
             try:
-                survey_answer(token=token, **answers)
+                invitation_answer(invitation=invitation, **answers)
             except SurveyRefused as refused:
                 if refused.reason != "invalid":
                     return _closed(request, refused)
