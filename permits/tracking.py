@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from permits.models import Application, CheckStatus, Stage
 from permits.models.stages import EVENT_ACTIONS
-from permits.sla import ClockState, ClockStatus, clock_status
+from permits.sla import RUNNING, ClockState, ClockStatus, clock_status
 from portal.masking import mask_name, mask_nik
 from portal.moments import moment_iso, moment_text
 from worktime.calendar import get_calendar
@@ -63,11 +63,26 @@ STAGE_EXPLANATIONS = {
 }
 
 
-# A file held for a conflict-of-interest review: said plainly, without detail.
+# A file held for a conflict-of-interest review, said plainly and without detail. What it
+# says of the SOP clock is true of this file: before the file was declared complete the
+# clock has not started; after, it runs on.
+HELD_BEFORE_COMPLETION = _(
+    "Pemeriksaan berkas Anda dihentikan sementara untuk pemeriksaan internal kantor; "
+    "waktu SOP belum berjalan dan baru dimulai setelah berkas dinyatakan lengkap."
+)
 HELD_EXPLANATION = _(
     "Berkas Anda sedang dalam pemeriksaan internal kantor. Waktu SOP tetap berjalan; "
     "keterlambatan karena pemeriksaan ini menjadi tanggung jawab kantor."
 )
+HELD_PLAIN = _("Berkas Anda sedang dalam pemeriksaan internal kantor.")
+
+
+def held_explanation(status: ClockStatus) -> str:
+    """The one sentence a held file's applicant reads (tracking page and their own file
+    page); a paused clock is explained beside the badge, as for any paused file."""
+    if status.state == ClockState.NOT_STARTED:
+        return str(HELD_BEFORE_COMPLETION)
+    return str(HELD_EXPLANATION if status.state in RUNNING else HELD_PLAIN)
 
 
 @dataclass
@@ -160,7 +175,9 @@ def tracking_for(app: Application, events, problems=(), views=(), *, now=None) -
     return Tracking(
         app=app,
         status=status,
-        explanation=str(HELD_EXPLANATION if app.held_since else STAGE_EXPLANATIONS[app.state]),
+        explanation=held_explanation(status)
+        if app.held_since
+        else str(STAGE_EXPLANATIONS[app.state]),
         applicant_masked=mask_name(app.applicant_name),
         nik_masked=mask_nik(app.applicant_nik),
         timeline=timeline,
