@@ -31,6 +31,7 @@ LONG = "long"  # "Senin, 7 Desember 2026, 06.30"  l, j F Y, H.i  (promises, rece
 SECONDS = "seconds"  # "7 Des 2026, 06.30.05"     j M Y, H.i.s  (the audit trail)
 DAY = "day"  # "7 Des 2026"                       j M Y
 TIME = "time"  # "06.30"                          H.i
+MONTH = "month"  # "Desember 2026"                F Y
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,17 @@ def moment_iso(value: datetime.datetime | None) -> str:
 
 def moment_text(value: datetime.datetime | datetime.date | None, form: str = SHORT) -> str:
     """``value`` in words in the active language: an aware datetime in local time (``SHORT``,
-    ``WEEKDAY``, ``LONG``, ``SECONDS``, ``DAY``, ``TIME``), a date as ``DAY`` or ``LONG``."""
+    ``WEEKDAY``, ``LONG``, ``SECONDS``, ``DAY``, ``TIME``, ``MONTH``), a date as ``DAY``,
+    ``LONG`` or ``MONTH``."""
     if value is None:
         return ""
     names = _names_for(translation.get_language() or "id")
     if isinstance(value, datetime.datetime):
         value = local(value)
-    elif form != LONG:
+    elif form not in (LONG, MONTH):
         form = DAY
+    if form == MONTH:
+        return f"{names.months[value.month - 1]} {value.year}"
     day = f"{value.day} {names.months_short[value.month - 1]} {value.year}"
     if form == DAY:
         return day

@@ -10,6 +10,7 @@ from django.utils import translation
 from portal.moments import (
     DAY,
     LONG,
+    MONTH,
     SECONDS,
     SHORT,
     TIME,
@@ -52,6 +53,9 @@ def test_a_date_reads_as_a_day():
     with translation.override("id"):
         assert moment_text(datetime.date(2026, 12, 7)) == "7 Des 2026"
         assert moment_text(datetime.date(2026, 12, 7), LONG) == "Senin, 7 Desember 2026"
+        assert moment_text(datetime.date(2026, 12, 1), MONTH) == "Desember 2026"
+    with translation.override("en"):
+        assert moment_text(datetime.date(2026, 12, 1), MONTH) == "December 2026"
     assert moment_text(None) == ""
 
 
