@@ -71,26 +71,28 @@ def moment_text(value: datetime.datetime | datetime.date | None, form: str = SHO
     if value is None:
         return ""
     names = _names_for(translation.get_language() or "id")
-    if isinstance(value, datetime.datetime):
-        value = local(value)
-    elif form not in (LONG, MONTH):
-        form = DAY
+    moment = isinstance(value, datetime.datetime)
+    if moment:
+        value = local(value)  # the local day and month, not UTC's
+    month, day = names.months[value.month - 1], value.day
+    long_day = f"{names.weekdays[value.weekday()]}, {day} {month} {value.year}"
+    short_day = f"{day} {names.months_short[value.month - 1]} {value.year}"
     if form == MONTH:
-        return f"{names.months[value.month - 1]} {value.year}"
-    day = f"{value.day} {names.months_short[value.month - 1]} {value.year}"
+        return f"{month} {value.year}"
+    if not moment:
+        return long_day if form == LONG else short_day
+    clock = f"{value:%H.%M}"
     if form == DAY:
-        return day
-    if form == LONG:
-        words = f"{names.weekdays[value.weekday()]}, {value.day} {names.months[value.month - 1]}"
-        words = f"{words} {value.year}"
-        return words if not isinstance(value, datetime.datetime) else f"{words}, {value:%H.%M}"
+        return short_day
     if form == TIME:
-        return f"{value:%H.%M}"
+        return clock
     if form == WEEKDAY:
-        return f"{names.weekdays_short[value.weekday()]} {day}, {value:%H.%M}"
+        return f"{names.weekdays_short[value.weekday()]} {short_day}, {clock}"
+    if form == LONG:
+        return f"{long_day}, {clock}"
     if form == SECONDS:
-        return f"{day}, {value:%H.%M.%S}"
-    return f"{day}, {value:%H.%M}"
+        return f"{short_day}, {clock}.{value:%S}"
+    return f"{short_day}, {clock}"
 
 
 def moment_parse(text: str) -> datetime.datetime | None:

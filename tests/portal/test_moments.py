@@ -54,6 +54,10 @@ def test_a_date_reads_as_a_day():
         assert moment_text(datetime.date(2026, 12, 7)) == "7 Des 2026"
         assert moment_text(datetime.date(2026, 12, 7), LONG) == "Senin, 7 Desember 2026"
         assert moment_text(datetime.date(2026, 12, 1), MONTH) == "Desember 2026"
+        # 1 December 00.30 WIB is still November in UTC.
+        assert moment_text(datetime.datetime(2026, 11, 30, 17, 30, tzinfo=UTC), MONTH) == (
+            "Desember 2026"
+        )
     with translation.override("en"):
         assert moment_text(datetime.date(2026, 12, 1), MONTH) == "December 2026"
     assert moment_text(None) == ""
