@@ -28,6 +28,7 @@ from permits.models import (
     FileView,
     RequirementCheck,
 )
+from portal.moments import SECONDS, moment_parse, moment_text
 
 QUEUE_PAGE = 50
 
@@ -107,7 +108,7 @@ class StoryEntry:
 
 def _value(value) -> str:
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+        return moment_text(value, SECONDS)
     return "—" if value in (None, "") else f"{value!s:.80}"
 
 
@@ -261,7 +262,13 @@ def file_story(app: Application) -> list[StoryEntry]:
 def _data_text(data) -> str:
     if not data:
         return ""
-    return ", ".join(f"{key}={value}" for key, value in sorted(data.items()))[:300]
+    return ", ".join(f"{key}={_data_value(value)}" for key, value in sorted(data.items()))[:300]
+
+
+def _data_value(value) -> str:
+    """An event's data as stored (JSON); moments are stored as ISO text in UTC."""
+    moment = moment_parse(value) if isinstance(value, str) else None
+    return moment_text(moment, SECONDS) if moment else str(value)
 
 
 def period_default() -> tuple[datetime.date, datetime.date]:

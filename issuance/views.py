@@ -34,6 +34,7 @@ from permits.services.views_log import file_view_record
 from permits.views.applicant import applicant_only
 from permits.views.backoffice import backoffice, file_page_render
 from portal.masking import mask_name
+from portal.moments import TIME, moment_iso, moment_parse, moment_text
 from portal.queue import enqueue
 from portal.ratelimit import allow, client_address
 
@@ -263,7 +264,7 @@ def register_day(request, day: str):
     entries = sealed.entries if sealed else day_entries(date)
     names = _type_names()
     rows = [
-        {"number": number, "type": names.get(code, code), "at": at[11:16]}
+        {"number": number, "type": names.get(code, code), "at": moment_text(moment_parse(at), TIME)}
         for number, code, at in entries
     ]
     context = {
@@ -287,7 +288,7 @@ def register_day_json(request, day: str):
             "entries": sealed.entries,
             "previous": sealed.previous_digest,
             "digest": sealed.digest,
-            "sealed_at": sealed.sealed_at.isoformat(),
+            "sealed_at": moment_iso(sealed.sealed_at),
             "algorithm": "sha256(json.dumps({day, entries, previous}, sort_keys=True, "
             "separators=(',', ':'), ensure_ascii=False).encode('utf-8'))",
         },

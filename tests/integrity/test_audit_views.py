@@ -238,7 +238,7 @@ def queue_world(office):
     q.markers = {
         "high": "ADUAN-TINGGI",
         "low": "ADUAN-RENDAH",
-        "hours": "Bertindak pada 2026-04-01",
+        "hours": "Bertindak pada 1 Apr 2026",
         "dismissed": "ADUAN-DIABAIKAN",
     }
     return q
