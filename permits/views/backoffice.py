@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from accounts.models import OVERSIGHT_ROLES, Role
 from permits.assignment import candidates_for, officer_may_take
 from permits.forms import (
     CheckForm,
+    ChecklistForm,
     ReassignForm,
     RejectForm,
     ReturnForm,
@@ -33,6 +35,7 @@ from permits.forms import (
 )
 from permits.models import Document, FileView, Stage
 from permits.models.stages import STAGE_ROLE
+from permits.previews import document_preview as preview_render
 from permits.selectors import (
     BACKOFFICE_ROLES,
     application_for_page,
@@ -46,11 +49,12 @@ from permits.selectors import (
 from permits.services.applications import (
     application_create,
     application_reassign,
+    application_resubmit,
     application_return,
     application_submit,
     transition_fire,
 )
-from permits.services.checks import check_update, may_check
+from permits.services.checks import ChecklistRefused, check_update, checklist_save, may_check
 from permits.services.context import ActionRefused, Actor
 from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post, may_post
@@ -139,6 +143,7 @@ def file_page_render(request, app, *, forms=None, status=200):
         "transition_form": TransitionForm(initial={"expected_state": app.state}),
         "reject_form": RejectForm(initial={"expected_state": app.state}),
         "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
+        "checklist_form": ChecklistForm(checks=parts["checks"]) if checkable else None,
         "upload_form": UploadForm(),
         "thread": list(app.file_messages.select_related("author")),
         # Who opened the file, with names: for the inspectorate only (applicants see roles).
@@ -202,6 +207,13 @@ def file_action(request, public_id, name):
                 expected_state=data["expected_state"],
                 reason=data["reason"],
                 legal_basis=data["legal_basis"],
+            )
+        elif name == "resubmit":
+            form = TransitionForm(request.POST)
+            if not form.is_valid():
+                raise ActionRefused(_("Permintaan tidak lengkap; muat ulang halaman."))
+            application_resubmit(
+                application=app, actor=actor, expected_state=form.cleaned_data["expected_state"]
             )
         elif name == "submit":
             form = TransitionForm(request.POST)
@@ -273,6 +285,52 @@ def file_check(request, public_id, check_id):
 
 @require_POST
 @backoffice
+def file_checklist(request, public_id):
+    """Save the whole checklist (htmx: the checklist comes back in place; without
+    JavaScript: back to the page). A refusal keeps every choice and note typed."""
+    app = application_for_page(user=request.user, public_id=public_id)
+    parts = application_page_parts(app)
+    form = ChecklistForm(request.POST, checks=parts["checks"])
+    error = None
+    if form.is_valid():
+        try:
+            checklist_save(
+                application=app, verdicts=form.verdicts(), actor=Actor.from_request(request)
+            )
+        except ChecklistRefused as refused:
+            error = refused.message
+            form.add_refusal(refused.errors)
+        except ActionRefused as refused:
+            error = refused.message
+    else:
+        error = _("Periksa kembali isian daftar persyaratan.")
+    if not request.htmx:
+        if error:
+            forms = {"checklist_form": form, "checklist_error": error}
+            return file_page_render(request, app, forms=forms, status=400)
+        messages.success(request, _("Hasil pemeriksaan tersimpan."))
+        return redirect(reverse("backoffice:file", args=[app.public_id]) + "#h-checks")
+    if error is None:  # show what was saved, and the return panel that starts from it
+        parts = application_page_parts(app)
+        form = ChecklistForm(checks=parts["checks"])
+    available = {t.name for t in app.get_available_user_state_transitions(request.user)}
+    context = {
+        "app": app,
+        "checks": parts["checks"],
+        "checklist_form": form,
+        "checklist_error": error,
+        "checklist_saved": error is None,
+        "can_check": True,
+        "can_upload": may_upload(app, request.user),
+        "can_return": "return_to_applicant" in available,
+        "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
+        "oob": True,
+    }
+    return render(request, "permits/backoffice/_checklist_response.html", context)
+
+
+@require_POST
+@backoffice
 def file_upload(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
     error = posted_upload(request, app)
@@ -306,10 +364,8 @@ def file_reassign(request, public_id):
     return redirect("backoffice:file", public_id=app.public_id)
 
 
-@require_GET
-@backoffice
-def document_download(request, public_id):
-    """A document version, only for staff who may see its file (no guessable path)."""
+def _document_seen(request, public_id) -> Document:
+    """A document of a file the user may see (else 404), its opening recorded."""
     document = get_object_or_404(
         Document.objects.select_related("application"), public_id=public_id
     )
@@ -320,6 +376,14 @@ def document_download(request, public_id):
         actor=Actor.from_request(request),
         kind=FileView.Kind.DOCUMENT,
     )
+    return document
+
+
+@require_GET
+@backoffice
+def document_download(request, public_id):
+    """A document version, only for staff who may see its file (no guessable path)."""
+    document = _document_seen(request, public_id)
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
         document.content_type
     ]
@@ -331,6 +395,22 @@ def document_download(request, public_id):
         f"{document.requirement.code}-v{document.version}.{extension}",
     )
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@backoffice
+def document_preview(request, public_id):
+    """The first page of a PDF document as a PNG, shown beside the checklist; the same
+    permission (and record) as the download. An image is shown through the download."""
+    document = _document_seen(request, public_id)
+    if document.content_type != "application/pdf":
+        raise Http404
+    name = preview_render(document)
+    if name is None:
+        return HttpResponseRedirect(static("img/document.svg"))
+    response = FileResponse(document.file.storage.open(name, "rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
