@@ -107,6 +107,7 @@ class ReturnForm(TransitionForm):
     def __init__(self, *args, checks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.checks = list(checks)
+        self.flagged = set()
         for check in self.checks:
             self.fields[f"status_{check.pk}"] = forms.ChoiceField(
                 label=check.requirement.name,
@@ -125,6 +126,22 @@ class ReturnForm(TransitionForm):
                 # The saved checklist already found it wanting: start from that verdict.
                 self.initial.setdefault(f"status_{check.pk}", check.status)
                 self.initial.setdefault(f"note_{check.pk}", check.note)
+                self.flagged.add(check.pk)
+
+    def requirement_rows(self, *, flagged: bool) -> list[tuple]:
+        """(status field, note field) of the requirements the saved checklist found
+        wanting (``flagged``), or of the others."""
+        return [
+            (self[f"status_{c.pk}"], self[f"note_{c.pk}"])
+            for c in self.checks
+            if (c.pk in self.flagged) == flagged
+        ]
+
+    def flagged_rows(self) -> list[tuple]:
+        return self.requirement_rows(flagged=True)
+
+    def other_rows(self) -> list[tuple]:
+        return self.requirement_rows(flagged=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -159,8 +176,12 @@ class ChecklistForm(forms.Form):
     def __init__(self, *args, checks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.checks = list(checks)
+        # Judged before, but a newer document came since: the verdict is asked again.
+        self.renewed = set()
         for check in self.checks:
             stands = verdict_stands(check, getattr(check, "versions", None))
+            if not stands and check.status != CheckStatus.PENDING:
+                self.renewed.add(check.pk)
             self.fields[f"status_{check.pk}"] = forms.ChoiceField(
                 label=check.requirement.name,
                 required=False,
