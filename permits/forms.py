@@ -212,13 +212,6 @@ class ChecklistForm(forms.Form):
             self.add_error(f"status_{pk}", message)
 
 
-class CheckForm(forms.Form):
-    status = forms.ChoiceField(
-        choices=[(s, label) for s, label in CheckStatus.choices if s != CheckStatus.PENDING]
-    )
-    note = forms.CharField(required=False, max_length=1000)
-
-
 class ReassignForm(forms.Form):
     officer = forms.ModelChoiceField(label=_("Petugas baru"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Alasan"), max_length=1000)

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import OVERSIGHT_ROLES, Role
 from permits.assignment import candidates_for, officer_may_take
 from permits.forms import (
-    CheckForm,
     ChecklistForm,
     ReassignForm,
     RejectForm,
@@ -54,7 +53,7 @@ from permits.services.applications import (
     application_submit,
     transition_fire,
 )
-from permits.services.checks import ChecklistRefused, check_update, checklist_save, may_check
+from permits.services.checks import ChecklistRefused, checklist_save, may_check
 from permits.services.context import ActionRefused, Actor
 from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post, may_post
@@ -239,47 +238,6 @@ def file_action(request, public_id, name):
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Tersimpan. Tahap berkas diperbarui."))
-    return redirect("backoffice:file", public_id=app.public_id)
-
-
-@require_POST
-@backoffice
-def file_check(request, public_id, check_id):
-    app = application_for_page(user=request.user, public_id=public_id)
-    check = get_object_or_404(app.checks.select_related("requirement"), pk=check_id)
-    form = CheckForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            check_update(
-                check=check,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                actor=Actor.from_request(request),
-            )
-        except ActionRefused as refused:
-            error = refused.message
-    else:
-        error = _("Pilih hasil pemeriksaan.")
-    if request.htmx:
-        check.versions = list(
-            app.documents.filter(requirement=check.requirement)
-            .select_related("uploaded_by")
-            .order_by("-version")
-        )
-        return render(
-            request,
-            "permits/backoffice/_check_row.html",
-            {
-                "app": app,
-                "check": check,
-                "can_check": True,
-                "error": error,
-                "can_upload": may_upload(app, request.user),
-            },
-        )
-    if error:
-        messages.error(request, error)
     return redirect("backoffice:file", public_id=app.public_id)
 
 

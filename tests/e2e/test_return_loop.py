@@ -126,7 +126,10 @@ def test_a_file_found_wanting_comes_back_only_with_new_content(live_server, offi
     shot(counter, "counter-checklist")
 
     # The return panel starts from the saved checklist.
-    counter.locator("#return-panel summary").click()
+    counter.locator("#return-panel > summary").click()
+    expect(counter.locator("#return-panel")).to_contain_text(
+        "Dari daftar pemeriksaan yang tersimpan"
+    )
     expect(counter.locator(f"#id_status_{str_.pk}")).to_have_value("invalid")
     expect(counter.locator(f"#id_note_{str_.pk}")).to_have_value(NOTE)
     expect(counter.locator(f"#id_status_{ktp.pk}")).to_have_value("")

@@ -201,6 +201,8 @@ def test_a_returned_requirement_reads_perlu_diganti_until_new_content_arrives(si
     siti.post(url(app, "ajukan"), {"expected_state": "returned"})
     app.refresh_from_db()
     assert app.state == Stage.VERIFICATION
+    page = siti.get(url(app)).content.decode()  # the old verdict waits on the new document
+    assert "Sudah diganti; petugas akan memeriksanya lagi." in page
 
 
 def test_withdrawing_needs_a_reason(siti, office):
