@@ -26,7 +26,7 @@ def preview_name(document: Document) -> str:
     return f"previews/{document.public_id}.png"
 
 
-def document_preview(document: Document) -> str | None:
+def pdf_first_page(document: Document) -> str | None:
     """The storage name of the document's first-page PNG (rendered on first use), or None
     when the PDF cannot be rendered."""
     storage, name = document.file.storage, preview_name(document)

@@ -34,7 +34,7 @@ from permits.forms import (
 )
 from permits.models import Document, FileView, Stage
 from permits.models.stages import STAGE_ROLE
-from permits.previews import document_preview as preview_render
+from permits.previews import pdf_first_page
 from permits.selectors import (
     BACKOFFICE_ROLES,
     application_for_page,
@@ -278,7 +278,6 @@ def file_checklist(request, public_id):
         "checklist_form": form,
         "checklist_error": error,
         "checklist_saved": error is None,
-        "can_check": True,
         "can_upload": may_upload(app, request.user),
         "can_return": "return_to_applicant" in available,
         "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
@@ -364,7 +363,7 @@ def document_preview(request, public_id):
     document = _document_seen(request, public_id)
     if document.content_type != "application/pdf":
         raise Http404
-    name = preview_render(document)
+    name = pdf_first_page(document)
     if name is None:
         return HttpResponseRedirect(static("img/document.svg"))
     response = FileResponse(document.file.storage.open(name, "rb"), content_type="image/png")
