@@ -9,6 +9,7 @@ from accounts.identity import nib_validator, nik_validator, phone_normalise
 from accounts.models import User
 from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.selectors import WorklistFilters, catalogue_choices
+from permits.services.checks import verdict_stands
 
 
 class WorklistFilterForm(forms.Form):
@@ -97,11 +98,16 @@ class RejectForm(TransitionForm):
 
 
 class ReturnForm(TransitionForm):
-    """One status and note per requirement; at least one must be missing or invalid."""
+    """One status and note per requirement; at least one must be missing or invalid.
+
+    It starts from the saved checklist: each requirement already found missing or invalid
+    comes with its verdict and note.
+    """
 
     def __init__(self, *args, checks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.checks = list(checks)
+        self.flagged = set()
         for check in self.checks:
             self.fields[f"status_{check.pk}"] = forms.ChoiceField(
                 label=check.requirement.name,
@@ -115,6 +121,27 @@ class ReturnForm(TransitionForm):
             self.fields[f"note_{check.pk}"] = forms.CharField(
                 label=_("Catatan untuk pemohon"), required=False, max_length=1000
             )
+            bad = check.status in {CheckStatus.MISSING, CheckStatus.INVALID}
+            if bad and verdict_stands(check, getattr(check, "versions", None)):
+                # The saved checklist already found it wanting: start from that verdict.
+                self.initial.setdefault(f"status_{check.pk}", check.status)
+                self.initial.setdefault(f"note_{check.pk}", check.note)
+                self.flagged.add(check.pk)
+
+    def requirement_rows(self, *, flagged: bool) -> list[tuple]:
+        """(status field, note field) of the requirements the saved checklist found
+        wanting (``flagged``), or of the others."""
+        return [
+            (self[f"status_{c.pk}"], self[f"note_{c.pk}"])
+            for c in self.checks
+            if (c.pk in self.flagged) == flagged
+        ]
+
+    def flagged_rows(self) -> list[tuple]:
+        return self.requirement_rows(flagged=True)
+
+    def other_rows(self) -> list[tuple]:
+        return self.requirement_rows(flagged=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -136,11 +163,53 @@ class ReturnForm(TransitionForm):
         return cleaned
 
 
-class CheckForm(forms.Form):
-    status = forms.ChoiceField(
-        choices=[(s, label) for s, label in CheckStatus.choices if s != CheckStatus.PENDING]
-    )
-    note = forms.CharField(required=False, max_length=1000)
+class ChecklistForm(forms.Form):
+    """The verdict on every requirement of a file, in one form (the counter's checklist).
+
+    No verdict is chosen in advance: a requirement starts empty unless its saved verdict
+    still judges its latest document (``verdict_stands``). The service refuses a checklist
+    with a requirement left unchosen.
+    """
+
+    prefix = "checklist"
+
+    def __init__(self, *args, checks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checks = list(checks)
+        # Judged before, but a newer document came since: the verdict is asked again.
+        self.renewed = set()
+        for check in self.checks:
+            stands = verdict_stands(check, getattr(check, "versions", None))
+            if not stands and check.status != CheckStatus.PENDING:
+                self.renewed.add(check.pk)
+            self.fields[f"status_{check.pk}"] = forms.ChoiceField(
+                label=check.requirement.name,
+                required=False,
+                choices=[(s, label) for s, label in CheckStatus.choices if s != "pending"],
+                widget=forms.RadioSelect,
+                initial=check.status if stands else None,
+            )
+            self.fields[f"note_{check.pk}"] = forms.CharField(
+                label=_("Catatan"),
+                required=False,
+                max_length=1000,
+                initial=check.note if stands else "",
+            )
+
+    def rows(self) -> list[tuple]:
+        """(check, status field, note field) per requirement, for the template."""
+        return [(c, self[f"status_{c.pk}"], self[f"note_{c.pk}"]) for c in self.checks]
+
+    def verdicts(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            c.pk: (data.get(f"status_{c.pk}") or "", data.get(f"note_{c.pk}") or "")
+            for c in self.checks
+        }
+
+    def add_refusal(self, errors: dict[int, str]) -> None:
+        for pk, message in errors.items():
+            self.add_error(f"status_{pk}", message)
 
 
 class ReassignForm(forms.Form):

@@ -10,9 +10,10 @@ urlpatterns = [
     path("loket/baru/", views.walk_in, name="walk_in"),
     path("berkas/<uuid:public_id>/", views.file_page, name="file"),
     path("berkas/<uuid:public_id>/aksi/<slug:name>/", views.file_action, name="action"),
-    path("berkas/<uuid:public_id>/periksa/<int:check_id>/", views.file_check, name="check"),
+    path("berkas/<uuid:public_id>/periksa/", views.file_checklist, name="checklist"),
     path("berkas/<uuid:public_id>/unggah/", views.file_upload, name="upload"),
     path("berkas/<uuid:public_id>/pindah/", views.file_reassign, name="reassign"),
     path("berkas/<uuid:public_id>/pesan/", views.file_message, name="message"),
     path("dokumen/<uuid:public_id>/", views.document_download, name="document"),
+    path("dokumen/<uuid:public_id>/pratinjau.png", views.document_preview, name="preview"),
 ]

@@ -106,6 +106,12 @@ EVENT_ACTIONS = {
     "expire": "application.expired",
 }
 
+# Acts on a requirement check (``file_event``: the stage does not change).
+CHECK_UPDATED = "check.updated"
+# A requirement passed as "ok" although its content is what was found missing or invalid
+# (the same SHA-256, or no newer document): allowed only with the officer's written note.
+CHECK_REAFFIRMED_WANTING = "check.reaffirmed_wanting"
+
 # Who may update requirement checks in each stage (the assigned officer of that role).
 CHECK_STAGES = {
     Stage.VERIFICATION: Role.COUNTER,

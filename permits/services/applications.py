@@ -265,6 +265,33 @@ def application_submit(*, application: Application, actor: Actor, expected_state
 
 @held_attempts_recorded
 @transaction.atomic
+def application_resubmit(*, application: Application, actor: Actor, expected_state=None):
+    """Send a returned file back to verification, once it is fixed.
+
+    Every requirement found missing or invalid needs a new document whose content differs
+    from every version found wanting (``checks_awaiting_replacement``); until then the
+    file stays with the applicant and the refusal names what is still to replace.
+    """
+    from permits.services.checks import checks_awaiting_replacement
+
+    app = _locked(application)
+    if expected_state is not None and app.state != expected_state:
+        raise ActionRefused(STALE_MESSAGE)
+    if app.held_since is None:
+        app.authorize("resubmit", actor.user)
+    waiting = checks_awaiting_replacement(application=app)
+    if waiting:
+        raise ActionRefused(
+            _("Ganti dulu dokumen yang dikembalikan petugas: %(docs)s.")
+            % {"docs": ", ".join(check.requirement.name for check in waiting)}
+        )
+    return transition_fire(
+        application=app, name="resubmit", actor=actor, expected_state=expected_state
+    )
+
+
+@held_attempts_recorded
+@transaction.atomic
 def application_return(
     *,
     application: Application,
@@ -286,7 +313,7 @@ def application_return(
     app.authorize("return_to_applicant", actor.user)
     if not findings:
         raise ActionRefused(_("Sebutkan persyaratan yang kurang atau tidak sah."))
-    from permits.services.checks import check_update
+    from permits.services.checks import check_update, verdict_unchanged
 
     for check_id, (status, check_note) in findings.items():
         if status not in {CheckStatus.MISSING, CheckStatus.INVALID} or not check_note.strip():
@@ -297,6 +324,8 @@ def application_return(
                 )
             )
         check = app.checks.get(pk=check_id)
+        if verdict_unchanged(check, status, check_note):
+            continue  # already saved from the checklist: no second verdict in the record
         check_update(check=check, status=status, note=check_note, actor=actor, application=app)
     deadline = get_calendar().add_working_days(
         timezone.now(), settings.RETURNED_EXPIRY_WORKING_DAYS

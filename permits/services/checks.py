@@ -1,4 +1,12 @@
-"""The officer's verdict on each requirement of a file."""
+"""The officer's verdict on each requirement of a file.
+
+A requirement found missing or invalid is "found wanting"; the document version that was
+the latest at that verdict is content found wanting, known by its SHA-256. Such content
+never counts as a replacement: the applicant cannot upload it again
+(``permits.services.documents``), the file cannot be resubmitted before every flagged
+requirement has new content (``checks_awaiting_replacement``), and an officer who passes it
+as "ok" writes why, which is recorded (``check.reaffirmed_wanting``).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from permits.models import Application, CheckStatus, RequirementCheck
-from permits.models.stages import CHECK_STAGES
+from permits.models import Application, CheckStatus, Document, RequirementCheck
+from permits.models.stages import CHECK_REAFFIRMED_WANTING, CHECK_STAGES, CHECK_UPDATED
 from permits.services.context import ActionRefused, Actor, HeldRefused, action_guards_check
 from permits.services.events import file_event, held_attempts_recorded
 
@@ -26,6 +34,82 @@ def may_check(application: Application, user) -> bool:
     )
 
 
+def _versions(check: RequirementCheck) -> list[Document]:
+    return list(
+        Document.objects.filter(
+            application_id=check.application_id, requirement_id=check.requirement_id
+        ).order_by("version")
+    )
+
+
+def wanting_digests(check: RequirementCheck, versions: list[Document] | None = None) -> set[str]:
+    """The SHA-256 of every version found wanting: at each verdict "missing" or "invalid"
+    on this requirement (its history), the latest version uploaded by then."""
+    versions = _versions(check) if versions is None else versions
+    verdicts = check.history.filter(status__in=sorted(BAD)).values_list("checked_at", flat=True)
+    digests = set()
+    for at in verdicts:
+        seen = [v for v in versions if at is not None and v.uploaded_at <= at]
+        if seen:
+            digests.add(seen[-1].sha256)
+    return digests
+
+
+def check_replaced(check: RequirementCheck, versions: list[Document] | None = None) -> bool:
+    """Whether a flagged requirement has a document uploaded after the verdict whose content
+    differs from every version found wanting (a check not flagged needs nothing)."""
+    if check.status not in BAD:
+        return True
+    versions = _versions(check) if versions is None else versions
+    newer = [v for v in versions if check.checked_at is None or v.uploaded_at > check.checked_at]
+    if not newer:
+        return False
+    return newer[-1].sha256 not in wanting_digests(check, versions)
+
+
+def verdict_stands(check: RequirementCheck, versions: list[Document] | None = None) -> bool:
+    """Whether the saved verdict still judges the latest document: one was given and no
+    version was uploaded after it (a new document needs a new verdict)."""
+    if check.status == CheckStatus.PENDING or check.checked_at is None:
+        return False
+    versions = _versions(check) if versions is None else versions
+    return all(v.uploaded_at <= check.checked_at for v in versions)
+
+
+def verdict_unchanged(check: RequirementCheck, status: str, note: str) -> bool:
+    """Saving (status, note) again would add nothing: the same verdict, still standing."""
+    return (check.status, check.note) == (status, note.strip()) and verdict_stands(check)
+
+
+def checks_awaiting_replacement(*, application: Application) -> list[RequirementCheck]:
+    """The requirements found missing or invalid that still wait for a new document: the
+    file goes back to its officer only when this is empty."""
+    flagged = list(
+        application.checks.filter(status__in=sorted(BAD))
+        .select_related("requirement")
+        .order_by("requirement__position")
+    )
+    return [check for check in flagged if not check_replaced(check)]
+
+
+def _wanting_reason(app: Application, check: RequirementCheck, previous: str) -> str | None:
+    """Why turning this check "ok" needs a note, or None: no newer document since it was
+    found wanting, or the latest document's content is a version found wanting."""
+    versions = _versions(check)
+    latest = versions[-1] if versions else None
+    if previous in BAD and (latest is None or latest.uploaded_at <= check.checked_at):
+        return _(
+            "Persyaratan ini sebelumnya kurang atau tidak sah dan belum ada dokumen baru. "
+            "Tuliskan catatan bila tetap dinyatakan sesuai."
+        )
+    if latest is not None and latest.sha256 in wanting_digests(check, versions):
+        return _(
+            "Isi dokumen ini sama persis dengan versi yang sebelumnya dinyatakan kurang atau "
+            "tidak sah. Tuliskan catatan bila tetap dinyatakan sesuai."
+        )
+    return None
+
+
 @held_attempts_recorded
 @transaction.atomic
 def check_update(
@@ -38,9 +122,10 @@ def check_update(
 ) -> RequirementCheck:
     """Record a verdict on one requirement.
 
-    A requirement found missing or invalid may become "ok" only once a newer document
-    version exists, or with a note that says why (for example, the original was shown at
-    the counter): a file does not turn complete by a click alone.
+    A requirement found missing or invalid may become "ok" only once a document with new
+    content exists, or with a note that says why (for example, the original was shown at
+    the counter): a file does not turn complete by a click alone. Passing content found
+    wanting is recorded as its own event (``check.reaffirmed_wanting``) for the auditors.
     """
     app = application or Application.objects.select_for_update().get(pk=check.application_id)
     if not may_check(app, actor.user):
@@ -56,26 +141,86 @@ def check_update(
             _("Tuliskan catatan: apa yang kurang atau salah, dan cara memperbaikinya.")
         )
     previous = check.status
-    if previous in BAD and status == CheckStatus.OK and not note:
-        newer = app.documents.filter(
-            requirement_id=check.requirement_id, uploaded_at__gt=check.checked_at
-        ).exists()
-        if not newer:
-            raise ActionRefused(
-                _(
-                    "Persyaratan ini sebelumnya kurang atau tidak sah dan belum ada dokumen baru. "
-                    "Tuliskan catatan bila tetap dinyatakan sesuai."
-                )
-            )
+    wanting = None
+    if status == CheckStatus.OK and previous != CheckStatus.OK:
+        wanting = _wanting_reason(app, check, previous)
+        if wanting and not note:
+            raise ActionRefused(wanting)
     check.status, check.note = status, note
     check.checked_by, check.checked_at = actor.user, timezone.now()
     check._history_user = actor.user
     check.save()
+    code = check.requirement.code
     file_event(
         application=app,
-        action="check.updated",
+        action=CHECK_UPDATED,
         actor=actor,
         note=note,
-        data={"requirement": check.requirement.code, "from": previous, "to": status},
+        data={"requirement": code, "from": previous, "to": status},
     )
+    if wanting:
+        latest = app.documents.filter(requirement_id=check.requirement_id).order_by("-version")
+        document = latest.first()
+        file_event(
+            application=app,
+            action=CHECK_REAFFIRMED_WANTING,
+            actor=actor,
+            note=note,
+            data={
+                "requirement": code,
+                "from": previous,
+                "version": document.version if document else None,
+                "sha256": document.sha256 if document else None,
+            },
+        )
     return check
+
+
+class ChecklistRefused(ActionRefused):
+    """The checklist was not saved; ``errors`` maps check ids to what is wrong with each."""
+
+    def __init__(self, message, errors: dict[int, str]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+@held_attempts_recorded
+@transaction.atomic
+def checklist_save(
+    *, application: Application, verdicts: dict[int, tuple[str, str]], actor: Actor
+) -> list[RequirementCheck]:
+    """Save the verdict on every requirement of the file at once (``verdicts`` maps check
+    ids to (status, note)).
+
+    There is no default verdict: every requirement needs a choice, or nothing is saved.
+    Each changed verdict goes through ``check_update`` and its rules; one refusal saves
+    nothing and says which requirement.
+    """
+    app = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if not may_check(app, actor.user):
+        raise PermissionDenied(_("Anda tidak dapat memeriksa persyaratan berkas ini sekarang."))
+    if app.held_since is not None:
+        raise HeldRefused(app.pk, actor, "check")
+    checks = list(app.checks.select_related("requirement").order_by("requirement__position"))
+    unchosen = {
+        c.pk: _("Pilih hasil pemeriksaan.")
+        for c in checks
+        if not verdicts.get(c.pk, ("", ""))[0] or verdicts[c.pk][0] == CheckStatus.PENDING
+    }
+    if unchosen:
+        names = ", ".join(c.requirement.name for c in checks if c.pk in unchosen)
+        raise ChecklistRefused(
+            _("Pilih hasil pemeriksaan untuk setiap persyaratan. Belum dipilih: %(names)s.")
+            % {"names": names},
+            unchosen,
+        )
+    for check in checks:
+        status, note = verdicts[check.pk]
+        if verdict_unchanged(check, status, note):
+            continue
+        try:
+            check_update(check=check, status=status, note=note, actor=actor, application=app)
+        except ActionRefused as refused:
+            message = f"{check.requirement.name}: {refused.message}"
+            raise ChecklistRefused(message, {check.pk: refused.message}) from refused
+    return checks

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from permits.models import Application, Channel, Document, Requirement, Stage
+from permits.services.checks import BAD, wanting_digests
 from permits.services.context import ActionRefused, Actor
 from permits.services.events import file_event
 from permits.uploads import CONTENT_TYPES, UploadRejected, upload_inspect
@@ -34,6 +35,11 @@ def may_upload(application: Application, user) -> bool:
 def document_upload(
     *, application: Application, requirement: Requirement, uploaded, actor: Actor
 ) -> Document:
+    """Store a new version of a requirement's document, checked by its content.
+
+    For a requirement found missing or invalid, content found wanting (the same SHA-256 as
+    a version the officer refused) is not a replacement and is refused.
+    """
     app = Application.objects.select_for_update().get(pk=application.pk)
     if not may_upload(app, actor.user):
         raise PermissionDenied(_("Anda tidak dapat mengunggah dokumen untuk berkas ini sekarang."))
@@ -45,6 +51,15 @@ def document_upload(
         )
     except UploadRejected as exc:
         raise ActionRefused(f"{requirement.name}: {exc.message}") from exc
+    check = app.checks.filter(requirement=requirement).first()
+    if check is not None and check.status in BAD and sha256 in wanting_digests(check):
+        raise ActionRefused(
+            f"{requirement.name}: "
+            + _(
+                "Berkas ini sama persis dengan yang dikembalikan petugas. "
+                "Unggah dokumen yang sudah diperbaiki."
+            )
+        )
     latest = app.documents.filter(requirement=requirement).aggregate(v=Max("version"))["v"]
     document = Document(
         application=app,

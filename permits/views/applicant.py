@@ -26,9 +26,11 @@ from permits.selectors import applicant_file, files_of_applicant, latest_documen
 from permits.services.applications import (
     application_create,
     application_draft_update,
+    application_resubmit,
     application_submit,
     transition_fire,
 )
+from permits.services.checks import checks_awaiting_replacement
 from permits.services.context import ActionRefused, Actor, ContactUnverified
 from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post
@@ -84,14 +86,19 @@ def start(request, code: str):
 def _file_context(request, app, **extra) -> dict:
     checks = list(app.checks.select_related("requirement").order_by("requirement__position"))
     latest = {document.requirement_id: document for document in latest_documents(app)}
+    waiting = set()
+    if app.state == Stage.RETURNED:
+        waiting = {check.pk for check in checks_awaiting_replacement(application=app)}
     for check in checks:
         check.latest = latest.get(check.requirement_id)
+        check.needs_replacement = check.pk in waiting
     missing = [c for c in checks if c.requirement.mandatory and c.latest is None]
     status = clock_status(app, timezone.now(), get_calendar())
     return {
         "app": app,
         "checks": checks,
         "missing": missing,
+        "to_replace": [c for c in checks if c.needs_replacement],
         "problems": [c for c in checks if c.status in {CheckStatus.MISSING, CheckStatus.INVALID}],
         "can_upload": may_upload(app, request.user),
         "status": status,
@@ -175,7 +182,7 @@ def submit(request, public_id):
         if app.state == Stage.DRAFT:
             application_submit(application=app, actor=actor, expected_state=expected)
             return redirect("applicant:receipt", app.public_id)
-        transition_fire(application=app, name="resubmit", actor=actor, expected_state=expected)
+        application_resubmit(application=app, actor=actor, expected_state=expected)
     except ContactUnverified as exc:
         messages.error(request, str(exc))
         return redirect("accounts:verify")

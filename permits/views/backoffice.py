@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import OVERSIGHT_ROLES, Role
 from permits.assignment import candidates_for, officer_may_take
 from permits.forms import (
-    CheckForm,
+    ChecklistForm,
     ReassignForm,
     RejectForm,
     ReturnForm,
@@ -33,6 +34,7 @@ from permits.forms import (
 )
 from permits.models import Document, FileView, Stage
 from permits.models.stages import STAGE_ROLE
+from permits.previews import pdf_first_page
 from permits.selectors import (
     BACKOFFICE_ROLES,
     application_for_page,
@@ -46,11 +48,12 @@ from permits.selectors import (
 from permits.services.applications import (
     application_create,
     application_reassign,
+    application_resubmit,
     application_return,
     application_submit,
     transition_fire,
 )
-from permits.services.checks import check_update, may_check
+from permits.services.checks import ChecklistRefused, checklist_save, may_check
 from permits.services.context import ActionRefused, Actor
 from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post, may_post
@@ -139,6 +142,7 @@ def file_page_render(request, app, *, forms=None, status=200):
         "transition_form": TransitionForm(initial={"expected_state": app.state}),
         "reject_form": RejectForm(initial={"expected_state": app.state}),
         "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
+        "checklist_form": ChecklistForm(checks=parts["checks"]) if checkable else None,
         "upload_form": UploadForm(),
         "thread": list(app.file_messages.select_related("author")),
         # Who opened the file, with names: for the inspectorate only (applicants see roles).
@@ -203,6 +207,13 @@ def file_action(request, public_id, name):
                 reason=data["reason"],
                 legal_basis=data["legal_basis"],
             )
+        elif name == "resubmit":
+            form = TransitionForm(request.POST)
+            if not form.is_valid():
+                raise ActionRefused(_("Permintaan tidak lengkap; muat ulang halaman."))
+            application_resubmit(
+                application=app, actor=actor, expected_state=form.cleaned_data["expected_state"]
+            )
         elif name == "submit":
             form = TransitionForm(request.POST)
             if not form.is_valid():
@@ -232,43 +243,47 @@ def file_action(request, public_id, name):
 
 @require_POST
 @backoffice
-def file_check(request, public_id, check_id):
+def file_checklist(request, public_id):
+    """Save the whole checklist (htmx: the checklist comes back in place; without
+    JavaScript: back to the page). A refusal keeps every choice and note typed."""
     app = application_for_page(user=request.user, public_id=public_id)
-    check = get_object_or_404(app.checks.select_related("requirement"), pk=check_id)
-    form = CheckForm(request.POST)
+    parts = application_page_parts(app)
+    form = ChecklistForm(request.POST, checks=parts["checks"])
     error = None
     if form.is_valid():
         try:
-            check_update(
-                check=check,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                actor=Actor.from_request(request),
+            checklist_save(
+                application=app, verdicts=form.verdicts(), actor=Actor.from_request(request)
             )
+        except ChecklistRefused as refused:
+            error = refused.message
+            form.add_refusal(refused.errors)
         except ActionRefused as refused:
             error = refused.message
     else:
-        error = _("Pilih hasil pemeriksaan.")
-    if request.htmx:
-        check.versions = list(
-            app.documents.filter(requirement=check.requirement)
-            .select_related("uploaded_by")
-            .order_by("-version")
-        )
-        return render(
-            request,
-            "permits/backoffice/_check_row.html",
-            {
-                "app": app,
-                "check": check,
-                "can_check": True,
-                "error": error,
-                "can_upload": may_upload(app, request.user),
-            },
-        )
-    if error:
-        messages.error(request, error)
-    return redirect("backoffice:file", public_id=app.public_id)
+        error = _("Periksa kembali isian daftar persyaratan.")
+    if not request.htmx:
+        if error:
+            forms = {"checklist_form": form, "checklist_error": error}
+            return file_page_render(request, app, forms=forms, status=400)
+        messages.success(request, _("Hasil pemeriksaan tersimpan."))
+        return redirect(reverse("backoffice:file", args=[app.public_id]) + "#h-checks")
+    if error is None:  # show what was saved, and the return panel that starts from it
+        parts = application_page_parts(app)
+        form = ChecklistForm(checks=parts["checks"])
+    available = {t.name for t in app.get_available_user_state_transitions(request.user)}
+    context = {
+        "app": app,
+        "checks": parts["checks"],
+        "checklist_form": form,
+        "checklist_error": error,
+        "checklist_saved": error is None,
+        "can_upload": may_upload(app, request.user),
+        "can_return": "return_to_applicant" in available,
+        "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
+        "oob": True,
+    }
+    return render(request, "permits/backoffice/_checklist_response.html", context)
 
 
 @require_POST
@@ -306,10 +321,8 @@ def file_reassign(request, public_id):
     return redirect("backoffice:file", public_id=app.public_id)
 
 
-@require_GET
-@backoffice
-def document_download(request, public_id):
-    """A document version, only for staff who may see its file (no guessable path)."""
+def _document_seen(request, public_id) -> Document:
+    """A document of a file the user may see (else 404), its opening recorded."""
     document = get_object_or_404(
         Document.objects.select_related("application"), public_id=public_id
     )
@@ -320,6 +333,14 @@ def document_download(request, public_id):
         actor=Actor.from_request(request),
         kind=FileView.Kind.DOCUMENT,
     )
+    return document
+
+
+@require_GET
+@backoffice
+def document_download(request, public_id):
+    """A document version, only for staff who may see its file (no guessable path)."""
+    document = _document_seen(request, public_id)
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
         document.content_type
     ]
@@ -331,6 +352,22 @@ def document_download(request, public_id):
         f"{document.requirement.code}-v{document.version}.{extension}",
     )
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@backoffice
+def document_preview(request, public_id):
+    """The first page of a PDF document as a PNG, shown beside the checklist; the same
+    permission (and record) as the download. An image is shown through the download."""
+    document = _document_seen(request, public_id)
+    if document.content_type != "application/pdf":
+        raise Http404
+    name = pdf_first_page(document)
+    if name is None:
+        return HttpResponseRedirect(static("img/document.svg"))
+    response = FileResponse(document.file.storage.open(name, "rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

@@ -129,16 +129,18 @@ def test_from_sign_up_to_permit_with_a_return_on_the_way(
     # The applicant sees what is wrong, uploads a new STR and resubmits.
     applicant.goto(f"{base}/saya/berkas/{app.public_id}/")
     expect(applicant.locator(".track__todo")).to_contain_text("STR sudah habis masa berlakunya.")
-    upload(applicant, str_check.requirement.name_id, "str-baru.pdf", PDF, "application/pdf")
+    new_str = PDF + b"% STR 2026\n"  # new content: the same bytes again would be refused
+    upload(applicant, str_check.requirement.name_id, "str-baru.pdf", new_str, "application/pdf")
     applicant.locator("#submit-section").get_by_role("button", name="Ajukan kembali").click()
     expect(applicant.locator(".messages")).to_contain_text("diajukan kembali")
 
-    # The counter officer checks every requirement and declares the file complete.
+    # The counter officer checks every requirement on the checklist and declares the file
+    # complete.
     open_file(counter, base, app)
-    for row in counter.locator("tr[id^=check-]").all():
-        row.locator("select[name=status]").select_option("ok")
-        row.get_by_role("button", name="Simpan").click()
-        expect(row).to_contain_text("Sesuai")
+    for item in counter.locator("fieldset.checklist__item").all():
+        item.get_by_label("Sesuai").check()
+    counter.get_by_role("button", name="Simpan hasil pemeriksaan").click()
+    expect(counter.locator("#checklist")).to_contain_text("Hasil pemeriksaan tersimpan.")
     act(counter, "Nyatakan berkas lengkap")
     app.refresh_from_db()
     assert app.state == Stage.APPROVAL

@@ -1125,8 +1125,8 @@ def test_the_auditor_moves_no_file(client, office, stage):
         assert snapshot(app) == before, name
     check = app.checks.first()
     response = client.post(
-        reverse("backoffice:check", args=[app.public_id, check.pk]),
-        {"status": "invalid", "note": "Buram."},
+        reverse("backoffice:checklist", args=[app.public_id]),
+        {f"checklist-status_{check.pk}": "invalid", f"checklist-note_{check.pk}": "Buram."},
     )
     assert response.status_code in {302, 403, 404}
     response = client.post(

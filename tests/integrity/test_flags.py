@@ -20,6 +20,7 @@ from permits.services.context import ActionRefused
 from permits.services.documents import document_upload
 from tests.integrity.test_cases import decide, declared_case, hold, review, submitted
 from tests.permits.conftest import (
+    PDF,
     act,
     fire,
     mark_all_ok,
@@ -72,7 +73,7 @@ def flipped(office, *, new_document: bool):
         document_upload(
             application=app,
             requirement=str_check.requirement,
-            uploaded=pdf(),
+            uploaded=pdf(content=PDF + b"% STR baru\n"),  # new content: the same is refused
             actor=act(office.applicant),
         )
     app = fire(app, "resubmit", office.applicant)

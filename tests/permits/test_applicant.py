@@ -170,11 +170,39 @@ def test_a_returned_file_is_completed_and_resubmitted(siti, office):
     app = return_file(office, walk(office, app, Stage.VERIFICATION))
     page = siti.get(url(app)).content.decode()
     assert "STR sudah habis masa berlakunya." in page
-    assert upload(siti, app, "STR").status_code == 302
+    assert upload(siti, app, "STR", content=PDF + b"% STR baru\n").status_code == 302
     siti.post(url(app, "ajukan"), {"expected_state": "returned"})
     app.refresh_from_db()
     assert app.state == Stage.VERIFICATION
     assert app.documents.filter(requirement__code="STR").count() == 2
+
+
+def test_a_returned_requirement_reads_perlu_diganti_until_new_content_arrives(siti, office):
+    app = start(siti, office.full_type)
+    upload(siti, app, "KTP")
+    upload(siti, app, "STR")
+    siti.post(url(app, "ajukan"), {"expected_state": "draft"})
+    app = return_file(office, walk(office, app, Stage.VERIFICATION))
+    page = siti.get(url(app)).content.decode()
+    assert "perlu diganti" in page and "STR sudah habis masa berlakunya." in page
+    assert "Semua dokumen wajib sudah ada" not in page
+    assert "Ganti dulu dokumen yang dikembalikan petugas" in page
+
+    same = upload(siti, app, "STR", htmx=True).content.decode()
+    assert "Berkas ini sama persis dengan yang dikembalikan petugas" in same
+    refused = siti.post(url(app, "ajukan"), {"expected_state": "returned"}, follow=True)
+    assert "Ganti dulu dokumen yang dikembalikan petugas" in refused.content.decode()
+    app.refresh_from_db()
+    assert app.state == Stage.RETURNED
+
+    fixed = upload(siti, app, "STR", content=PDF + b"% STR baru\n", htmx=True).content.decode()
+    assert "perlu diganti</span>" not in fixed
+    assert "Semua dokumen wajib sudah ada" in fixed
+    siti.post(url(app, "ajukan"), {"expected_state": "returned"})
+    app.refresh_from_db()
+    assert app.state == Stage.VERIFICATION
+    page = siti.get(url(app)).content.decode()  # the old verdict waits on the new document
+    assert "Sudah diganti; petugas akan memeriksanya lagi." in page
 
 
 def test_withdrawing_needs_a_reason(siti, office):

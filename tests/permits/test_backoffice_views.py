@@ -199,21 +199,6 @@ def test_a_return_with_findings_goes_back_to_the_applicant(client, office):
     assert app.state == Stage.RETURNED
 
 
-def test_checks_update_through_htmx(client, office):
-    app = walk(office, new_file(office), Stage.VERIFICATION)
-    check = app.checks.first()
-    client.force_login(app.assigned_to)
-    response = client.post(
-        reverse("backoffice:check", args=[app.public_id, check.pk]),
-        {"status": "ok", "note": ""},
-        headers={"HX-Request": "true"},
-    )
-    assert response.status_code == 200
-    assert f'id="check-{check.pk}"' in response.content.decode()
-    check.refresh_from_db()
-    assert check.status == "ok"
-
-
 def test_documents_are_served_only_to_those_who_may_see_the_file(client, office, make_user):
     from tests.factories import OPDFactory
 
@@ -377,9 +362,13 @@ def _endpoints(office, app):
             reverse("backoffice:action", args=[app.public_id, "declare_complete"]),
             {"expected_state": app.state},
         ),
-        "check": (
-            reverse("backoffice:check", args=[app.public_id, check.pk]),
-            {"status": "invalid", "note": "Buram"},
+        "checklist": (
+            reverse("backoffice:checklist", args=[app.public_id]),
+            {
+                **{f"checklist-status_{c.pk}": "ok" for c in app.checks.all()},
+                f"checklist-status_{check.pk}": "invalid",
+                f"checklist-note_{check.pk}": "Buram",
+            },
         ),
         "upload": (
             reverse("backoffice:upload", args=[app.public_id]),
@@ -403,7 +392,7 @@ def _snapshot(app):
     )
 
 
-@pytest.mark.parametrize("endpoint", ["action", "check", "upload", "reassign"])
+@pytest.mark.parametrize("endpoint", ["action", "checklist", "upload", "reassign"])
 def test_anonymous_posts_are_sent_to_sign_in_and_change_nothing(client, office, endpoint):
     app = _verifying(office)
     before = _snapshot(app)
@@ -413,7 +402,7 @@ def test_anonymous_posts_are_sent_to_sign_in_and_change_nothing(client, office, 
     assert _snapshot(app) == before
 
 
-@pytest.mark.parametrize("endpoint", ["action", "check", "upload", "reassign"])
+@pytest.mark.parametrize("endpoint", ["action", "checklist", "upload", "reassign"])
 @pytest.mark.parametrize("role", ["applicant", "technical", "cashier", "auditor", "counter2"])
 def test_posts_by_people_without_the_right_change_nothing(client, office, endpoint, role):
     """The applicant, staff of another stage or unit, the auditor (read-only) and the
@@ -428,7 +417,7 @@ def test_posts_by_people_without_the_right_change_nothing(client, office, endpoi
     assert _snapshot(app) == before
 
 
-@pytest.mark.parametrize("endpoint", ["action", "check", "upload", "reassign"])
+@pytest.mark.parametrize("endpoint", ["action", "checklist", "upload", "reassign"])
 def test_the_same_posts_by_the_right_person_do_change_the_file(client, office, endpoint):
     """The control for the two tests above: the same request succeeds for the holder
     (or, for reassignment, the supervisor)."""

@@ -10,7 +10,7 @@ from permits.models import CheckStatus, Stage
 from permits.services.applications import application_return
 from permits.services.documents import document_upload
 from permits.sla import ClockState
-from tests.permits.conftest import act, fire, mark_all_ok, new_file, pay, pdf, walk
+from tests.permits.conftest import PDF, act, fire, mark_all_ok, new_file, pay, pdf, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 H = datetime.timedelta(hours=1)
@@ -87,7 +87,7 @@ def test_a_return_after_completion_pauses_the_clock_and_never_resets_it(office):
         document_upload(
             application=app,
             requirement=check.requirement,
-            uploaded=pdf(),
+            uploaded=pdf(content=PDF + b"% STR baru\n"),  # new content: the same is refused
             actor=act(office.applicant),
         )
         app = fire(app, "resubmit", office.applicant)
