@@ -2,17 +2,15 @@
 fields that show only when they apply, the result of an upload read out where the focus
 lands, radio buttons and checkboxes large enough to hit, and a one-time code to copy."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from public.models import Complaint
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, send_complaint
+from tests.e2e.conftest import applicant_sign_in as sign_in
 from tests.permits.conftest import PDF, new_file
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Pelayanan-Terang-2026"
 WIDTHS = pytest.mark.parametrize("width", [1280, 360], ids=["desk", "phone"])
 
 
@@ -23,16 +21,6 @@ def shot(page, name: str) -> None:
 
 def focused_id(page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
-
-
-def sign_in(page, base, user):
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(f"{base}/akun/masuk/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page).not_to_have_url(re.compile(r"/akun/masuk/$"))
 
 
 def bad_sign_up(page, base):
@@ -179,16 +167,6 @@ def test_radio_buttons_and_checkboxes_are_at_least_24_px(live_server, open_page,
     assert len(boxes) >= 5
     for box in boxes:
         assert box["width"] >= 24 and box["height"] >= 24, box
-
-
-def send_complaint(page, base) -> str:
-    page.goto(f"{base}/pengaduan/baru/")
-    page.locator("input[name=subject][value=service]").check()
-    page.select_option("#id_category", "improper")
-    page.fill("#id_description", "Antrean loket tidak dipanggil sesuai nomor urut.")
-    page.locator("#id_anonymous").check()
-    page.get_by_role("button", name="Kirim pengaduan").click()
-    return page.locator("#follow-code").inner_text().strip()
 
 
 @WIDTHS
