@@ -19,7 +19,10 @@ def summary_of(response) -> tuple[str, list[str]]:
     match = re.search(r'<div class="error-summary".*?</div>', body, re.S)
     assert match, "no error summary on the page"
     assert body.index('class="error-summary"') < body.index("<h1"), "summary not at the top"
-    return title, re.findall(r'<a href="#([^"]+)"', match.group(0))
+    targets = re.findall(r'<a href="#([^"]+)"', match.group(0))
+    missing = [t for t in targets if f'id="{t}"' not in body]
+    assert not missing, f"summary links to no input: {missing}"
+    return title, targets
 
 
 def test_sign_up_with_bad_input(client):
@@ -132,3 +135,43 @@ def test_a_business_draft_keeps_them(client, office):
     )
     app.refresh_from_db()
     assert (app.business_name, app.applicant_nib) == ("CV Baru", "1234567890123")
+
+
+def test_a_password_reset_request_and_a_walk_in_file(client, office):
+    title, targets = summary_of(client.post(reverse("accounts:reset_start"), {"identifier": ""}))
+    assert title.startswith("Galat: ") and targets
+    client.force_login(office.counter)
+    response = client.post(reverse("backoffice:walk_in"), {"applicant_nik": "123"})
+    assert response.status_code == 400
+    _, targets = summary_of(response)
+    assert "id_applicant_nik" in targets
+
+
+def test_the_cashiers_payment_form(client, office):
+    app = walk(office, new_file(office), Stage.AWAITING_PAYMENT)
+    client.force_login(office.cashier)
+    response = client.post(
+        reverse("issuance:payment", args=[app.public_id]),
+        {"expected_state": Stage.AWAITING_PAYMENT},
+    )
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ")
+    assert {"pay-reference", "pay-amount"} <= set(targets)
+
+
+def test_an_auditors_finding(client, office):
+    client.force_login(office.auditor)
+    response = client.post(reverse("audit:finding_new"), {"title": ""})
+    assert response.status_code == 400
+    _, targets = summary_of(response)
+    assert "id_title" in targets
+
+
+def test_the_heads_revocation_form(client, office):
+    app = walk(office, new_file(office, office.simple_type), Stage.ISSUED)
+    client.force_login(office.head)
+    response = client.post(reverse("issuance:revoke", args=[app.public_id]), {"reason": "x"})
+    assert response.status_code == 400
+    _, targets = summary_of(response)
+    assert {"revoke-reason", "revoke-confirm"} <= set(targets)
