@@ -7,11 +7,16 @@ from playwright.sync_api import expect
 
 from integrity.flags.engine import flag_raise
 from permits.models import Stage
-from tests.e2e.conftest import applicant_sign_in, send_complaint
+from tests.e2e.conftest import ARTIFACTS, applicant_sign_in, send_complaint
 from tests.e2e.test_applicant_journey import staff_sign_in
 from tests.permits.conftest import new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"a11y-{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("width", [1280, 360], ids=["desk", "phone"])
@@ -52,6 +57,7 @@ def test_the_public_pages(live_server, open_page, office, assert_accessible, wid
     assert_accessible(page, "complaint form with errors")
     send_complaint(page, base)
     assert_accessible(page, "complaint code shown")
+    shot(page, f"complaint-code-{width}")
 
 
 def test_the_applicants_pages(live_server, open_page, office, assert_accessible):
@@ -71,6 +77,7 @@ def test_the_applicants_pages(live_server, open_page, office, assert_accessible)
     page.evaluate("document.getElementById('draft-form').submit()")
     expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page, "draft application with errors")
+    shot(page, "draft-errors")
 
 
 def test_the_counter_officers_pages(live_server, open_page, office, assert_accessible):
@@ -85,6 +92,7 @@ def test_the_counter_officers_pages(live_server, open_page, office, assert_acces
     page.evaluate("document.querySelector('form[action$=\"/aksi/reject/\"]').submit()")
     expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page, "back-office file page with errors")
+    shot(page, "file-page-errors")
 
 
 def test_the_auditors_pages(live_server, open_page, office, assert_accessible):
