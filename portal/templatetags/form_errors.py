@@ -46,7 +46,9 @@ def _entries(form) -> list[dict]:
     for bound in form:
         if not bound.errors:
             continue
-        target, label = _input_id(bound), "" if bound.is_hidden else bound.label
+        target, label = _input_id(bound), "" if bound.is_hidden else str(bound.label)
+        if label and not label.endswith(("?", ":")):
+            label += ":"  # a question keeps its own mark: "Bagaimana ...? Pilih satu jawaban"
         for message in bound.errors:
             entries.append({"target": target, "label": label, "message": message})
     return entries
