@@ -65,12 +65,14 @@ class SignUpForm(PasswordPairMixin):
         max_length=200,
         required=False,
         help_text=_("Hanya bila mengajukan atas nama usaha."),
+        widget=forms.TextInput(attrs={"data-show-if": "is_business"}),
     )
     nib = forms.CharField(
         label=_("NIB"),
         max_length=13,
         required=False,
         help_text=_("Nomor Induk Berusaha dari OSS, 13 angka."),
+        widget=forms.TextInput(attrs={"data-show-if": "is_business"}),
     )
 
     field_order = [

@@ -24,6 +24,11 @@ class ConflictDeclarationForm(forms.Form):
         label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the file page holds other forms with fields of the same names.
+        kwargs.setdefault("auto_id", "conflict-%s")
+        super().__init__(*args, **kwargs)
+
 
 class OpenCaseForm(forms.Form):
     officer = forms.TypedChoiceField(label=_("Petugas yang diduga berkonflik"), coerce=int)
@@ -34,6 +39,7 @@ class OpenCaseForm(forms.Form):
     )
 
     def __init__(self, *args, officers=(), **kwargs):
+        kwargs.setdefault("auto_id", "case-%s")  # the file page has other "note" fields
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = [(o.pk, o.display_name) for o in officers]
 
@@ -166,5 +172,6 @@ class SanctionForm(forms.Form):
     )
 
     def __init__(self, *args, officers=(), **kwargs):
+        kwargs.setdefault("auto_id", "case-%s")  # the file page has other "note" fields
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = [(o.pk, o.display_name) for o in officers]

@@ -45,7 +45,7 @@ from integrity.services import (
 )
 from permits.selectors import application_for_page, applications_visible_to
 from permits.services.context import ActionRefused, Actor
-from permits.views.backoffice import backoffice
+from permits.views.backoffice import backoffice, file_page_render
 
 INTEGRITY_ROLES = STAFF_ROLES | {Role.AUDITOR}
 
@@ -114,10 +114,8 @@ def declare(request, public_id):
     try:
         if request.POST.get("has_conflict") == "1":
             form = ConflictDeclarationForm(request.POST)
-            if not form.is_valid():
-                raise ActionRefused(
-                    _("Sebutkan sifat, sumber dan uraian konflik kepentingan, serta pihak terkait.")
-                )
+            if not form.is_valid():  # the page again, the summary on top, nothing lost
+                return file_page_render(request, app, forms={"conflict_form": form}, status=400)
             file_declare(application=app, actor=actor, has_conflict=True, **form.cleaned_data)
             messages.success(
                 request,
@@ -137,9 +135,8 @@ def open_case(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
     officers = file_officers(app)
     form = OpenCaseForm(request.POST, officers=officers)
-    if not form.is_valid():
-        messages.error(request, _("Pilih petugas dan tuliskan dugaan konflik kepentingannya."))
-        return redirect("backoffice:file", public_id=app.public_id)
+    if not form.is_valid():  # the page again, the summary on top, nothing lost
+        return file_page_render(request, app, forms={"case_form": form}, status=400)
     officer = next(o for o in officers if o.pk == form.cleaned_data["officer"])
     origin = CaseOrigin.AUDITOR if request.user.role == Role.AUDITOR else CaseOrigin.SUPERVISOR
     try:

@@ -14,6 +14,12 @@ class PaymentForm(TransitionForm):
     )
     amount = forms.IntegerField(label=_("Jumlah diterima (Rp)"), min_value=1)
 
+    def __init__(self, *args, **kwargs):
+        # The ids the file page's inputs carry (issuance/_office_actions.html), for the
+        # error summary's links; the page has other forms with fields of the same names.
+        kwargs.setdefault("auto_id", "pay-%s")
+        super().__init__(*args, **kwargs)
+
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
@@ -27,6 +33,10 @@ class RevokeForm(forms.Form):
         label=_("Saya mengerti bahwa pencabutan tidak dapat dibatalkan."),
         error_messages={"required": _("Centang konfirmasi untuk mencabut izin.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "revoke-%s")  # as PaymentForm's
+        super().__init__(*args, **kwargs)
 
 
 class VerifyLookupForm(forms.Form):

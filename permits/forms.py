@@ -258,7 +258,21 @@ class WalkInForm(forms.Form):
 
 
 class DraftForm(forms.ModelForm):
-    """The applicant's own data on their draft, saved as they go."""
+    """The applicant's own data on their draft, saved as they go.
+
+    Business name and NIB apply only to an application for a business: for a person the
+    page hides them, and whatever is posted for them is ignored and cleared.
+    """
+
+    PERSON, BUSINESS = "person", "business"
+    BUSINESS_FIELDS = ("business_name", "applicant_nib")
+
+    applicant_kind = forms.ChoiceField(
+        label=_("Mengajukan sebagai"),
+        choices=[(PERSON, _("Perorangan")), (BUSINESS, _("Badan usaha"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
     class Meta:
         model = Application
@@ -277,17 +291,30 @@ class DraftForm(forms.ModelForm):
             "applicant_address": _("Alamat"),
             "applicant_phone": _("Nomor ponsel"),
             "applicant_email": _("Surel"),
-            "business_name": _("Nama usaha (bila ada)"),
-            "applicant_nib": _("NIB (bila atas nama usaha)"),
+            "business_name": _("Nama usaha"),
+            "applicant_nib": _("NIB"),
             "representative_name": _("Nama kuasa (bila diwakilkan)"),
             "representative_nik": _("NIK kuasa"),
         }
-        widgets = {"applicant_address": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "applicant_address": forms.Textarea(attrs={"rows": 2}),
+            "business_name": forms.TextInput(attrs={"data-show-if": "applicant_kind=business"}),
+            "applicant_nib": forms.TextInput(attrs={"data-show-if": "applicant_kind=business"}),
+        }
+
+    field_order = ["applicant_name", "applicant_address", "applicant_phone", "applicant_email"]
+    field_order += ["applicant_kind", *BUSINESS_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applicant_nib"].validators.append(nib_validator)
         self.fields["representative_nik"].validators.append(nik_validator)
+        business = any(getattr(self.instance, name) for name in self.BUSINESS_FIELDS)
+        self.initial.setdefault("applicant_kind", self.BUSINESS if business else self.PERSON)
+        if self.is_bound and self.data.get("applicant_kind") == self.PERSON:
+            self.data = self.data.copy()
+            for name in self.BUSINESS_FIELDS:
+                self.data[name] = ""
 
     def clean_applicant_phone(self):
         phone = self.cleaned_data["applicant_phone"].strip()
@@ -298,6 +325,11 @@ class DraftForm(forms.ModelForm):
         if data.get("representative_name") and not data.get("representative_nik"):
             self.add_error("representative_nik", _("Isi NIK kuasa."))
         return data
+
+    def updates(self) -> dict:
+        """The application's fields the applicant changed (a person's business data cleared)."""
+        fields = self._meta.fields
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in fields}
 
 
 class WithdrawForm(forms.Form):

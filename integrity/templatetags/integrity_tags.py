@@ -34,11 +34,14 @@ def integrity_panel(context, app):
         "csrf_token": context.get("csrf_token"),
         "must_declare": declaration_needed(app, user),
         "may_declare_conflict": user.role in DECLARING_ROLES and not app.is_final,
-        "conflict_form": ConflictDeclarationForm(),
+        # A form posted with errors comes back in the page's context, as typed.
+        "conflict_form": context.get("conflict_form") or ConflictDeclarationForm(),
         "matches": list(app.conflict_matches.select_related("officer")) if auditing else [],
         "cases": visible_cases,
         "open_cases": [c for c in visible_cases if c.state != CaseState.CLOSED],
         "may_open": opener and not app.is_final,
         "clock_note": held_clock_note(status) if app.held_since else "",
-        "open_form": OpenCaseForm(officers=file_officers(app)) if opener else None,
+        "open_form": (context.get("case_form") or OpenCaseForm(officers=file_officers(app)))
+        if opener
+        else None,
     }

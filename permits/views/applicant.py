@@ -133,7 +133,7 @@ def save_draft(request, public_id):
         application_draft_update(
             application=app,
             actor=Actor.from_request(request),
-            **{name: form.cleaned_data[name] for name in form.changed_data},
+            **form.updates(),
         )
         if request.htmx:
             return render(

@@ -30,3 +30,78 @@ document.addEventListener("submit", function (event) {
     delete form.dataset.sent;
   }
 }, true);
+
+// The error summary (templates/_form_errors.html) takes the focus when the page opens, so a
+// screen reader reads what went wrong first; its links open a closed <details> around the
+// field they point to and put the cursor in it.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) return;
+  var field = document.getElementById(link.getAttribute("href").slice(1));
+  if (!field) return;
+  event.preventDefault();
+  for (var node = field.parentElement; node; node = node.parentElement) {
+    if (node.tagName === "DETAILS") node.open = true;
+  }
+  field.scrollIntoView({ block: "center" });
+  field.focus();
+});
+
+// Fields that apply only to some answers: an input marked data-show-if="name" (a checkbox
+// that must be ticked) or data-show-if="name=value" (a radio that must be chosen) is shown,
+// with its label and help, only then. Without JavaScript every field shows and the server
+// ignores the ones that do not apply.
+function terangConditionalFields(root) {
+  root.querySelectorAll("[data-show-if]").forEach(function (input) {
+    var form = input.form;
+    if (!form || input.dataset.showIfBound) return;
+    input.dataset.showIfBound = "1";
+    var rule = input.getAttribute("data-show-if").split("=");
+    var update = function () {
+      var control = form.elements[rule[0]];
+      if (!control) return;
+      var shown = rule.length > 1 ? control.value === rule[1] : control.checked;
+      input.parentElement.hidden = !shown;
+    };
+    form.addEventListener("change", update);
+    update();
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { terangConditionalFields(document); });
+document.addEventListener("htmx:load", function (event) { terangConditionalFields(event.detail.elt); });
+
+// After an upload htmx swaps the requirement list: the row just updated takes the focus
+// (data-focus-after-swap) and the live region beside the list reads the result.
+document.addEventListener("htmx:afterSettle", function () {
+  var row = document.querySelector("[data-focus-after-swap]");
+  if (!row) return;
+  row.removeAttribute("data-focus-after-swap");
+  row.focus();
+});
+
+// A code shown once has a copy button (data-copy="id of the element holding the code").
+// Without the clipboard API the code is selected, for the person to copy it themselves.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-copy]");
+  if (!button) return;
+  var source = document.getElementById(button.getAttribute("data-copy"));
+  var status = document.getElementById(button.getAttribute("data-copy-status"));
+  if (!source) return;
+  var text = source.textContent.trim();
+  var select = function () {
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    if (status) status.textContent = button.getAttribute("data-copy-selected");
+  };
+  if (!navigator.clipboard || !window.isSecureContext) { select(); return; }
+  navigator.clipboard.writeText(text).then(function () {
+    if (status) status.textContent = button.getAttribute("data-copy-done");
+  }, select);
+});

@@ -74,3 +74,63 @@ def open_page(browser, request):
             page.screenshot(path=str(ARTIFACTS / f"{name}-{index}.png"), full_page=True)
     for page in pages:
         page.context.close()
+
+
+# axe-core rules whose impact fails a page (WCAG 2.2 A/AA and best practices).
+AXE_FAILING_IMPACTS = {"serious", "critical"}
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core (bundled by axe-playwright-python, injected from disk: no CDN) on the page as
+    it is now; the serious and critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v["impact"] in AXE_FAILING_IMPACTS]
+
+
+def axe_readable(name: str, violations: list[dict]) -> str:
+    lines = [f"{name}: {len(violations)} serious or critical accessibility violation(s)"]
+    for violation in violations:
+        lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"      {' '.join(node['target'])}: {node['failureSummary'][:200]}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible():
+    """``assert_accessible(page, "name")`` fails on any serious or critical axe violation."""
+
+    def check(page, name: str) -> None:
+        violations = axe_violations(page)
+        assert not violations, axe_readable(name, violations)
+
+    return check
+
+
+APPLICANT_PASSWORD = "Pelayanan-Terang-2026"
+
+
+def applicant_sign_in(page, base, user) -> None:
+    """An applicant signs in with a password (no second factor for applicants)."""
+    from playwright.sync_api import expect
+
+    user.set_password(APPLICANT_PASSWORD)
+    user.save()
+    page.goto(f"{base}/akun/masuk/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", APPLICANT_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).not_to_have_url(re.compile(r"/akun/masuk/$"))
+
+
+def send_complaint(page, base) -> str:
+    """An anonymous complaint about the service in general; the follow-up code shown once."""
+    page.goto(f"{base}/pengaduan/baru/")
+    page.locator("input[name=subject][value=service]").check()
+    page.select_option("#id_category", "improper")
+    page.fill("#id_description", "Antrean loket tidak dipanggil sesuai nomor urut.")
+    page.locator("#id_anonymous").check()
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    return page.locator("#follow-code").inner_text().strip()

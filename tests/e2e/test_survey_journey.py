@@ -47,7 +47,8 @@ def test_an_applicant_answers_the_survey_on_a_phone_and_the_auditor_sees_the_fla
         phone.locator(f"input[name={field}][value='4']").check()
     phone.locator("form.survey__form").evaluate("form => form.noValidate = true")
     phone.get_by_role("button", name="Kirim jawaban").click()
-    expect(phone.locator(".survey__errors")).to_contain_text("pertanyaan 9")
+    expect(phone.locator(".error-summary")).to_contain_text("pertanyaan 9")
+    assert phone.title().startswith("Galat: ")
     expect(phone.locator("input[name=u1][value='4']")).to_be_checked()
     shot(phone, "form-error-phone")
 

@@ -281,9 +281,13 @@ def test_a_declared_conflict_opens_a_case_and_holds_the_file(client, office):
 def test_a_conflict_without_its_details_is_refused_with_a_message(client, office, missing):
     app = submitted(office)
     client.force_login(app.assigned_to)
-    response = client.post(declare_url(app), {**CONFLICT, missing: ""}, follow=True)
-    assert response.redirect_chain[0] == (file_url(app), 302)
-    assert "Sebutkan sifat, sumber dan uraian konflik kepentingan" in response.content.decode()
+    response = client.post(declare_url(app), {**CONFLICT, missing: ""})
+    # The file page again: the summary on top links to the field, what was typed is kept.
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'class="error-summary"' in body and f'href="#conflict-{missing}"' in body
+    kept = CONFLICT["description" if missing == "related_party" else "related_party"]
+    assert kept in body
     assert not ConflictCase.objects.exists() and not FileDeclaration.objects.exists()
     assert Application.objects.get(pk=app.pk).held_since is None
 
@@ -329,12 +333,14 @@ def test_others_cannot_open_a_case(client, office, role):
 def test_a_case_needs_a_note_and_an_officer_of_the_file(client, office):
     app = walk(office, new_file(office), Stage.VERIFICATION)
     client.force_login(office.supervisor)
-    response = client.post(open_url(app), {"officer": app.assigned_to.pk, "note": ""}, follow=True)
-    assert response.redirect_chain[0] == (file_url(app), 302)
-    assert "Pilih petugas dan tuliskan dugaan" in response.content.decode()
+    response = client.post(open_url(app), {"officer": app.assigned_to.pk, "note": ""})
+    assert response.status_code == 400
+    assert 'href="#case-note"' in response.content.decode()  # the summary links to it
     stranger = office.technical2  # never touched this file
-    response = client.post(open_url(app), {"officer": stranger.pk, "note": "Dugaan."})
-    assert response.status_code == 302 and response["Location"] == file_url(app)
+    response = client.post(open_url(app), {"officer": stranger.pk, "note": "Dugaan tetap."})
+    assert response.status_code == 400
+    assert 'href="#case-officer"' in response.content.decode()
+    assert "Dugaan tetap." in response.content.decode()
     assert not ConflictCase.objects.exists()
     assert client.get(open_url(app)).status_code == 405
 

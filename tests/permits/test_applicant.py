@@ -1,6 +1,7 @@
 """The applicant's side: start, draft saved as one goes, uploads, submit, receipt, return,
 withdraw; for the applicant, another applicant, staff and anonymous visitors."""
 
+import re
 import subprocess
 
 import pytest
@@ -95,7 +96,10 @@ def test_each_requirement_uploads_on_its_own_and_a_bad_one_keeps_the_others(siti
     assert upload(siti, app, "KTP", htmx=True).status_code == 200
     bad = upload(siti, app, "STR", content=b"MZ\x90\x00 not a pdf", name="str.pdf", htmx=True)
     assert bad.status_code == 200  # the row explains the refusal (htmx swaps only 2xx)
-    assert 'role="alert"' in bad.content.decode()
+    # The live region that stays on the page reads the refusal out (htmx swaps it in).
+    assert re.search(
+        r'<div hx-swap-oob="innerHTML:#upload-status">[^<]*tidak terunggah', bad.content.decode()
+    )
     assert "bukan PDF, JPEG atau PNG" in bad.content.decode()
     assert list(app.documents.values_list("requirement__code", flat=True)) == ["KTP"]
     empty = upload(siti, app, "STR", content=b"", name="kosong.pdf")
