@@ -106,6 +106,11 @@ EVENT_ACTIONS = {
     "expire": "application.expired",
 }
 
+# The transitions by which a file joins the counter's queue for its completeness check (and
+# their events): the check's deadline runs from there (permits.sla).
+QUEUE_TRANSITIONS = ("submit", "resubmit")
+QUEUE_ACTIONS = tuple(EVENT_ACTIONS[name] for name in QUEUE_TRANSITIONS)
+
 # Who may update requirement checks in each stage (the assigned officer of that role).
 CHECK_STAGES = {
     Stage.VERIFICATION: Role.COUNTER,
