@@ -55,7 +55,7 @@ from permits.services.context import ActionRefused, Actor
 from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post, may_post
 from permits.services.views_log import file_view_record
-from permits.sla import clock_status
+from permits.sla import check_status, clock_status
 from permits.views.uploads import posted_upload
 from worktime.calendar import get_calendar
 
@@ -102,6 +102,7 @@ def worklist(request):
     for app in page:
         app.permit_type = types[app.permit_type_id]
         app.status = clock_status(app, now, calendar)
+        app.check_status = check_status(app, now, calendar)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
