@@ -315,6 +315,7 @@ TRACKING_COLUMNS = (
     "rejection_reason",
     "rejection_legal_basis",
     *CLOCK_COLUMNS,
+    *CHECK_COLUMNS,
     "permit_type_id",
     *HOLDER_COLUMNS,
     "assigned_to__role",
@@ -336,7 +337,7 @@ _TRACKING_APP = _attnames(
     Application,
     {"id", "public_id", "registration_number", "tracking_code", "state", "applicant_name",
      "applicant_nik", "applicant_deadline", "rejection_reason", "rejection_legal_basis",
-     "permit_type_id", "assigned_to_id", "held_since", *CLOCK_COLUMNS},
+     "permit_type_id", "assigned_to_id", "held_since", *CLOCK_COLUMNS, *CHECK_COLUMNS},
 )  # fmt: skip
 _TRACKING_HOLDER = _attnames(
     User, {"id", "username", "full_name", "first_name", "last_name", "role", "unit_id"}
