@@ -4,10 +4,45 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def waiting_files_backfill(apps, schema_editor):
+    """Files already waiting for their check get its deadline from their last submission or
+    resubmission (else they would read "—" and sort after every newer file)."""
+    from worktime.calendar import WorkCalendar
+    from worktime.models import DEFAULT_SERVICE_HOURS
+
+    Application = apps.get_model("permits", "Application")
+    Event = apps.get_model("permits", "ApplicationEvent")
+    hours_rows = list(apps.get_model("worktime", "ServiceHours").objects.all())
+    hours = {r.weekday: (r.opens, r.closes) for r in hours_rows if r.is_open and r.opens < r.closes}
+    overrides = list(apps.get_model("worktime", "DayOverride").objects.values_list("date", "kind"))
+    calendar = WorkCalendar(
+        hours=hours if hours_rows else dict(DEFAULT_SERVICE_HOURS),
+        extra_days_off=frozenset(d for d, kind in overrides if kind == "off"),
+        extra_working_days=frozenset(d for d, kind in overrides if kind == "working"),
+    )
+    waiting = Application.objects.filter(
+        state__in=["submitted", "verification"], check_due_at__isnull=True
+    ).select_related("permit_type")
+    for app in waiting.iterator(chunk_size=500):
+        last = (
+            Event.objects.filter(
+                application_id=app.pk,
+                action__in=["application.submitted", "application.resubmitted"],
+            )
+            .order_by("-created_at", "-id")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        since = last or app.submitted_at or app.stage_entered_at
+        due = calendar.add_working_days(since, app.permit_type.check_duration)
+        Application.objects.filter(pk=app.pk).update(waiting_since=since, check_due_at=due)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('permits', '0012_flag_indexes'),
+        ('worktime', '0002_default_service_hours'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -71,4 +106,5 @@ class Migration(migrations.Migration):
             model_name='permittype',
             constraint=models.CheckConstraint(condition=models.Q(('check_duration__gt', 0)), name='permittype_check_positive', violation_error_message='Waktu pemeriksaan kelengkapan minimal 1 hari kerja.'),
         ),
+        migrations.RunPython(waiting_files_backfill, migrations.RunPython.noop),
     ]

@@ -182,3 +182,25 @@ def test_the_catalogue_loader_gives_a_type_without_a_check_duration_one_day(db):
     assert PermitType.objects.get(code="UJI-1").check_duration == 1
     catalogue_load(data={"opds": opds, "permit_types": [{**row, "check_duration": 2}]})
     assert PermitType.objects.get(code="UJI-1").check_duration == 2
+
+
+def test_the_migration_gives_files_already_waiting_their_check_deadline(office):
+    import importlib
+
+    from django.apps import apps
+
+    from permits.models import Application
+
+    migration = importlib.import_module("permits.migrations.0013_i15_check_deadline")
+    app = submitted(office, at(2026, 11, 13, 14))
+    with time_machine.travel(at(2026, 11, 16, 9), tick=False):
+        back = walk(office, new_file(office), Stage.VERIFICATION)
+        back = return_file(office, back)
+    with time_machine.travel(at(2026, 11, 17, 10), tick=False):
+        back = fire(back, "resubmit", office.applicant)
+    Application.objects.update(waiting_since=None, check_due_at=None)
+    migration.waiting_files_backfill(apps, None)
+    app.refresh_from_db()
+    back.refresh_from_db()
+    assert (app.waiting_since, app.check_due_at) == (at(2026, 11, 13, 14), at(2026, 11, 16, 14))
+    assert (back.waiting_since, back.check_due_at) == (at(2026, 11, 17, 10), at(2026, 11, 18, 10))
