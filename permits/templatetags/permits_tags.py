@@ -99,6 +99,7 @@ def local_moment(moment) -> str:
     return f"{local.day} {month} {local.year}, {local:%H.%M}"
 
 
+@register.simple_tag
 def waiting_since(status) -> str:
     """Since when a file waits for its completeness check ("—" when it does not)."""
     if status.state == CheckState.NONE:
@@ -110,6 +111,7 @@ def waiting_since(status) -> str:
     )
 
 
+@register.simple_tag
 def check_badge(status) -> str:
     """By when the completeness check is due, in the style of the SOP badge."""
     if status.state == CheckState.LATE:

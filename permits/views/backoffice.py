@@ -123,9 +123,11 @@ def file_page_render(request, app, *, forms=None, status=200):
         parts["events"] = [e for e in parts["events"] if not e.action.startswith("integrity.")]
     available = {t.name for t in app.get_available_user_state_transitions(user)}
     checkable = may_check(app, user)
+    now, calendar = timezone.now(), get_calendar()
     context = {
         "app": app,
-        "status": clock_status(app, timezone.now(), get_calendar()),
+        "status": clock_status(app, now, calendar),
+        "check": check_status(app, now, calendar),
         "actions": [name for name in PAGE_ACTIONS if name in available],
         "can_return": "return_to_applicant" in available,
         "can_reject": "reject" in available,

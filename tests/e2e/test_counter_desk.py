@@ -110,6 +110,8 @@ def test_the_counter_sees_twelve_files_who_waited_longest_first_and_works_by_key
     page.screenshot(path=str(SHOTS / "counter-desk-current.png"))
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_contain_text(desk[0].registration_number)
+    expect(page.locator(".file-head")).to_contain_text("Menunggu sejak 23 Nov 2026, 08.05")
+    page.screenshot(path=str(SHOTS / "counter-desk-file.png"))
 
     # "/" focuses the search; typing there does not move the current row.
     page.go_back()

@@ -121,3 +121,15 @@ def test_the_counters_worklist_runs_a_fixed_number_of_queries(
     assert response.content.decode().count("Periksa sebelum") + response.content.decode().count(
         "Lewat batas periksa"
     ) == min(count, 25)
+
+
+def test_the_file_page_shows_since_when_the_file_waits_and_its_check_deadline(client, one_counter):
+    office = one_counter
+    app = submitted(office, at(2026, 11, 13, 14, 5))
+    client.force_login(office.counter)
+    with time_machine.travel(at(2026, 11, 16, 14, 6), tick=False):
+        body = client.get(reverse("backoffice:file", args=[app.public_id])).content.decode()
+    head = body.split('<header class="file-head">')[1].split("</header>")[0]
+    assert "Menunggu sejak" in head and "13 Nov 2026, 14.05" in head
+    assert "Lewat batas periksa 16 Nov 2026, 14.05" in head
+    assert "SOP belum berjalan" not in head
