@@ -125,7 +125,7 @@ def check_badge(status) -> str:
 def worklist_rows(files) -> SafeString:
     """The worklist's table rows (the headings are in ``_worklist_table.html``).
 
-    Written here rather than as a template loop: 25 rows of six cells render several times
+    Written here rather than as a template loop: 25 rows of seven cells render several times
     faster in Python, which is most of the worklist's time (bench/README.md). Each file
     needs ``status`` (its SOP clock) and ``check_status`` (its completeness check) set by
     the view; a file waiting for its check shows that check's deadline, not an SOP clock
