@@ -34,6 +34,7 @@ class PermitTypeAdmin(SimpleHistoryAdmin):
         "opd",
         "sop_duration",
         "sop_unit",
+        "check_duration",
         "fee",
         "needs_technical_review",
         "needs_inspection",

@@ -26,7 +26,7 @@ from permits.models import (
     Stage,
     normalise_tracking_code,
 )
-from permits.sla import due_soon_cutoff
+from permits.sla import check_due_soon_cutoff, due_soon_cutoff
 from permits.tracking import PUBLIC_ACTIONS, tracking_for
 from portal.prepared import PreparedQuery
 from worktime.calendar import get_calendar
@@ -165,6 +165,8 @@ CLOCK_COLUMNS = (
     "sop_deadline",
     "finished_late",
 )
+# What ``check_status`` needs: the completeness check's queue time and deadline.
+CHECK_COLUMNS = ("waiting_since", "check_due_at")
 HOLDER_COLUMNS = (
     "assigned_to__username",
     "assigned_to__full_name",
@@ -181,13 +183,15 @@ WORKLIST_COLUMNS = (
     "state",
     "submitted_at",
     *CLOCK_COLUMNS,
+    *CHECK_COLUMNS,
     "permit_type_id",
     *HOLDER_COLUMNS,
 )
 
 
 def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Application]:
-    """A staff member's files, earliest SOP deadline first, filtered in the database.
+    """A staff member's files, filtered in the database: earliest SOP deadline first, then
+    the files waiting for their completeness check, the longest waiting first.
 
     Rows carry ``permit_type_id`` only: the page takes the type from ``catalogue_types``.
     """
@@ -204,11 +208,16 @@ def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Applic
     if filters.opd:
         files = files.filter(permit_type__opd_id=filters.opd)
     if filters.sla == "late":
-        files = files.filter(clock_running_since__isnull=False, sop_deadline__lt=now)
-    elif filters.sla == "due_soon":
-        cutoff = due_soon_cutoff(now, get_calendar())
+        # Past the SOP deadline, or past the completeness check's.
         files = files.filter(
-            clock_running_since__isnull=False, sop_deadline__gte=now, sop_deadline__lte=cutoff
+            Q(clock_running_since__isnull=False, sop_deadline__lt=now) | Q(check_due_at__lt=now)
+        )
+    elif filters.sla == "due_soon":
+        calendar = get_calendar()
+        cutoff, check_cutoff = due_soon_cutoff(now, calendar), check_due_soon_cutoff(now, calendar)
+        files = files.filter(
+            Q(clock_running_since__isnull=False, sop_deadline__gte=now, sop_deadline__lte=cutoff)
+            | Q(check_due_at__gte=now, check_due_at__lte=check_cutoff)
         )
     query = filters.q.strip()
     if query.isdigit() and len(query) == 16:  # a billing code, typed by the cashier
@@ -220,7 +229,10 @@ def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Applic
             | Q(business_name__icontains=query)
         )
     return files.only(*WORKLIST_COLUMNS).order_by(
-        F("sop_deadline").asc(nulls_last=True), "submitted_at", "pk"
+        F("sop_deadline").asc(nulls_last=True),
+        F("waiting_since").asc(nulls_last=True),
+        "submitted_at",
+        "pk",
     )
 
 
@@ -303,6 +315,7 @@ TRACKING_COLUMNS = (
     "rejection_reason",
     "rejection_legal_basis",
     *CLOCK_COLUMNS,
+    *CHECK_COLUMNS,
     "permit_type_id",
     *HOLDER_COLUMNS,
     "assigned_to__role",
@@ -324,7 +337,7 @@ _TRACKING_APP = _attnames(
     Application,
     {"id", "public_id", "registration_number", "tracking_code", "state", "applicant_name",
      "applicant_nik", "applicant_deadline", "rejection_reason", "rejection_legal_basis",
-     "permit_type_id", "assigned_to_id", "held_since", *CLOCK_COLUMNS},
+     "permit_type_id", "assigned_to_id", "held_since", *CLOCK_COLUMNS, *CHECK_COLUMNS},
 )  # fmt: skip
 _TRACKING_HOLDER = _attnames(
     User, {"id", "username", "full_name", "first_name", "last_name", "role", "unit_id"}

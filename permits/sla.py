@@ -10,6 +10,13 @@ Rules (DESIGN.md, "The SOP clock"):
 * a running file is late once the wall clock passes its deadline, so that lists filtering on
   the stored ``sop_deadline`` and pages showing ``clock_status`` always agree.
 
+Before the clock starts, the completeness check has its own deadline: a file that enters the
+counter's queue (submitted, or resubmitted after a return) must be checked within its type's
+``check_duration`` working days. ``waiting_since`` and ``check_due_at`` are stored while the
+file waits for that check (cleared when it is declared complete, returned or ends), so
+lists sort by who waited longest and the reminders and the LATE flag find overdue checks in
+the database; ``check_status`` says the rest the same way for every page.
+
 The budget is fixed when the clock starts (a later SOP edit does not move files in
 progress). The stored columns ``sop_deadline`` and ``clock_running_since`` let lists sort and
 filter by deadline in the database; ``clock_status`` computes the rest the same way for
@@ -134,3 +141,54 @@ def clock_status(app, now: datetime.datetime, calendar: WorkCalendar) -> ClockSt
     else:
         state = ClockState.ON_TIME
     return ClockStatus(state, app.sop_deadline, app.sop_budget, used, remaining)
+
+
+# --- the completeness check (before the clock starts, and after each resubmission) ----
+
+# A check is "due soon" in its last two working hours (a whole working day would make every
+# one-day check due soon the moment it arrives).
+CHECK_DUE_SOON = datetime.timedelta(hours=2)
+
+
+class CheckState(models.TextChoices):
+    NONE = "none", _("Tidak menunggu pemeriksaan")
+    ON_TIME = "on_time", _("Tepat waktu")
+    DUE_SOON = "due_soon", _("Segera jatuh tempo")
+    LATE = "late", _("Terlambat")
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    state: CheckState
+    waiting_since: datetime.datetime | None
+    due: datetime.datetime | None
+
+
+def check_begin(app, at: datetime.datetime, calendar: WorkCalendar) -> None:
+    """The file joins the counter's queue: its completeness check falls due then."""
+    app.waiting_since = at
+    app.check_due_at = app.permit_type.check_deadline(at, calendar)
+
+
+def check_end(app) -> None:
+    """The check is over (complete, returned, or the file ended)."""
+    app.waiting_since = None
+    app.check_due_at = None
+
+
+def check_due_soon_cutoff(now: datetime.datetime, calendar: WorkCalendar) -> datetime.datetime:
+    """A waiting file whose check is due before this moment is due soon."""
+    return calendar.add_working_time(now, CHECK_DUE_SOON)
+
+
+def check_status(app, now: datetime.datetime, calendar: WorkCalendar) -> CheckStatus:
+    due = app.check_due_at
+    if due is None:
+        return CheckStatus(CheckState.NONE, None, None)
+    if now > due:
+        state = CheckState.LATE
+    elif due <= check_due_soon_cutoff(now, calendar):
+        state = CheckState.DUE_SOON
+    else:
+        state = CheckState.ON_TIME
+    return CheckStatus(state, app.waiting_since, due)

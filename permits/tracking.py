@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from permits.models import Application, CheckStatus, Stage
 from permits.models.stages import EVENT_ACTIONS
-from permits.sla import RUNNING, ClockState, ClockStatus, clock_status
+from permits.sla import RUNNING, ClockState, ClockStatus, check_status, clock_status
+from permits.sla import CheckStatus as CheckClock
 from portal.masking import mask_name, mask_nik
 from portal.moments import moment_iso, moment_text
 from worktime.calendar import get_calendar
@@ -127,6 +128,7 @@ class Tracking:
     views: list = field(default_factory=list)
     working_days_left: int | None = None  # negative: late by that many working days
     paused_because: str = ""
+    check: CheckClock | None = None  # the completeness check's deadline, while it waits
 
     @property
     def working_days_late(self) -> int:
@@ -191,4 +193,5 @@ def tracking_for(app: Application, events, problems=(), views=(), *, now=None) -
         working_days_left=days_left,
         paused_because=str(paused),
         views=staff_views,
+        check=check_status(app, now, calendar),
     )

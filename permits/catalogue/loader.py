@@ -24,6 +24,7 @@ TYPE_FIELDS = (
     "family",
     "sop_duration",
     "sop_unit",
+    "check_duration",
     "fee",
     "needs_technical_review",
     "needs_inspection",
@@ -31,6 +32,8 @@ TYPE_FIELDS = (
     "legal_basis",
     "number_pattern",
 )
+# Fields a catalogue row may leave out, and the value it then gets.
+TYPE_DEFAULTS = {"check_duration": 1}
 REQUIREMENT_FIELDS = ("name_id", "name_en", "mandatory", "formats", "max_size_kb", "position")
 
 
@@ -97,7 +100,7 @@ def catalogue_load(*, data: dict) -> LoadReport:
     for row in data["permit_types"]:
         if row["opd"] not in opds:
             raise ValidationError(f"{row['code']}: unknown OPD {row['opd']!r}")
-        values = {name: row.get(name) for name in TYPE_FIELDS}
+        values = {name: row.get(name, TYPE_DEFAULTS.get(name)) for name in TYPE_FIELDS}
         values |= {"opd": opds[row["opd"]], "active": True}
         permit_type = _upsert(PermitType, {"code": row["code"]}, values, report, "type")
         type_codes.append(row["code"])

@@ -129,6 +129,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     work_used = models.DurationField(default=sla.ZERO)
     sop_deadline = models.DateTimeField(_("batas waktu SOP"), null=True, blank=True)
     finished_late = models.BooleanField(null=True, blank=True)
+    # The completeness check (permits.sla): set while the file waits in the counter's queue.
+    waiting_since = models.DateTimeField(_("menunggu pemeriksaan sejak"), null=True, blank=True)
+    check_due_at = models.DateTimeField(
+        _("batas waktu pemeriksaan kelengkapan"), null=True, blank=True
+    )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -151,18 +156,20 @@ class Application(ConcurrentTransitionMixin, models.Model):
             # Worklists of open files in deadline order, read in index order up to one page
             # (PostgreSQL also gets trigram indexes on the names: migration 0005).
             models.Index(
-                fields=["assigned_to", "sop_deadline", "submitted_at", "id"],
+                fields=["assigned_to", "sop_deadline", "waiting_since", "submitted_at", "id"],
                 condition=models.Q(state__in=sorted(OPEN_STAGES)),
                 name="app_open_mine",
             ),
             models.Index(
-                fields=["sop_deadline", "submitted_at", "id"],
+                fields=["sop_deadline", "waiting_since", "submitted_at", "id"],
                 condition=models.Q(state__in=sorted(OPEN_STAGES)),
                 name="app_open_all",
             ),
             models.Index(fields=["state", "sop_deadline"], name="app_state_deadline"),
             models.Index(fields=["permit_type", "state"], name="app_type_state"),
             models.Index(fields=["state", "applicant_deadline"], name="app_returned_due"),
+            # Reminders and the LATE sweep: checks due soon or overdue.
+            models.Index(fields=["check_due_at"], name="app_check_due"),
             models.Index(fields=["applicant_nik"], name="app_nik"),
             # Red flags: a type's recently issued files (FAST), a representative's files (PAIR).
             models.Index(fields=["permit_type", "state", "finished_at"], name="app_type_finished"),
@@ -234,6 +241,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def clock(self) -> sla.ClockStatus:
         return sla.clock_status(self, timezone.now(), get_calendar())
 
+    @property
+    def check_clock(self) -> sla.CheckStatus:
+        return sla.check_status(self, timezone.now(), get_calendar())
+
     def _entered(self, at) -> None:
         self.stage_entered_at = at
 
@@ -249,6 +260,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def submit(self, *, by, at) -> None:
         self.authorize("submit", by)
         self.submitted_at = at
+        sla.check_begin(self, at, get_calendar())
         self._entered(at)
 
     @transition(
@@ -275,6 +287,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
             )
         self.returned_from = self.state
         self.applicant_deadline = applicant_deadline
+        sla.check_end(self)
         sla.clock_pause(self, at, get_calendar())
         self._entered(at)
 
@@ -287,6 +300,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def resubmit(self, *, by, at) -> None:
         self.authorize("resubmit", by)
         self.applicant_deadline = None
+        sla.check_begin(self, at, get_calendar())
         self._entered(at)
 
     @transition(
@@ -303,6 +317,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 _("Semua persyaratan wajib harus dinyatakan sesuai sebelum berkas lengkap.")
             )
         self.verified_by = by
+        sla.check_end(self)
         sla.clock_start(self, at, get_calendar())
         self._entered(at)
         return self.next_processing_stage()
@@ -410,6 +425,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self._finish(at)
 
     def _finish(self, at) -> None:
+        sla.check_end(self)
         sla.clock_stop(self, at, get_calendar())
         self.finished_at = at
         self.applicant_deadline = None

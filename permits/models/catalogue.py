@@ -93,6 +93,15 @@ class PermitType(BilingualNameMixin, models.Model):
     sop_unit = models.CharField(
         _("satuan waktu SOP"), max_length=5, choices=SopUnit.choices, default=SopUnit.DAYS
     )
+    # The completeness check before the SOP clock starts has its own deadline (permits.sla).
+    check_duration = models.PositiveSmallIntegerField(
+        _("waktu pemeriksaan kelengkapan (hari kerja)"),
+        default=1,
+        help_text=_(
+            "Batas waktu petugas loket memeriksa kelengkapan berkas sejak diajukan atau "
+            "diajukan kembali, sebelum waktu SOP berjalan."
+        ),
+    )
     fee = models.PositiveBigIntegerField(_("retribusi (Rp)"), default=0)
     needs_technical_review = models.BooleanField(_("perlu kajian teknis"), default=True)
     needs_inspection = models.BooleanField(_("perlu peninjauan lapangan"), default=False)
@@ -120,6 +129,11 @@ class PermitType(BilingualNameMixin, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(sop_duration__gt=0), name="permittype_sop_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(check_duration__gt=0),
+                name="permittype_check_positive",
+                violation_error_message=_("Waktu pemeriksaan kelengkapan minimal 1 hari kerja."),
             ),
             # Each type counts its own permits: two types sharing a pattern would print the
             # same number twice.
@@ -154,6 +168,10 @@ class PermitType(BilingualNameMixin, models.Model):
         if self.sop_unit == SopUnit.HOURS:
             return calendar.add_working_time(start, self.sop_duration_delta)
         return calendar.add_working_days(start, self.sop_duration)
+
+    def check_deadline(self, start: datetime.datetime, calendar) -> datetime.datetime:
+        """When the completeness check of a file queued at ``start`` is due."""
+        return calendar.add_working_days(start, self.check_duration)
 
 
 class Requirement(BilingualNameMixin, models.Model):

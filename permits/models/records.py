@@ -154,10 +154,13 @@ class NumberSequence(models.Model):
 class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Segera jatuh tempo")
     LATE = "late", _("Terlambat, dieskalasi")
+    CHECK_SOON = "check_soon", _("Pemeriksaan kelengkapan segera jatuh tempo")
+    CHECK_LATE = "check_late", _("Pemeriksaan kelengkapan terlambat")
 
 
 class SlaReminder(models.Model):
-    """One reminder sent about one file for one deadline (so it is sent once).
+    """One reminder sent about one file for one deadline (so it is sent once): the SOP
+    deadline, or for the ``check_*`` kinds the completeness check's deadline.
 
     A deadline moves when the clock pauses and resumes; a new deadline may earn a new
     reminder.

@@ -112,6 +112,11 @@ CHECK_UPDATED = "check.updated"
 # (the same SHA-256, or no newer document): allowed only with the officer's written note.
 CHECK_REAFFIRMED_WANTING = "check.reaffirmed_wanting"
 
+# The transitions by which a file joins the counter's queue for its completeness check (and
+# their events): the check's deadline runs from there (permits.sla).
+QUEUE_TRANSITIONS = ("submit", "resubmit")
+QUEUE_ACTIONS = tuple(EVENT_ACTIONS[name] for name in QUEUE_TRANSITIONS)
+
 # Who may update requirement checks in each stage (the assigned officer of that role).
 CHECK_STAGES = {
     Stage.VERIFICATION: Role.COUNTER,

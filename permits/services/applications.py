@@ -22,7 +22,12 @@ from permits.models import (
     RequirementCheck,
     Stage,
 )
-from permits.models.stages import APPLICANT_STAGES, EVENT_ACTIONS, STAGE_ROLE
+from permits.models.stages import (
+    APPLICANT_STAGES,
+    EVENT_ACTIONS,
+    QUEUE_TRANSITIONS,
+    STAGE_ROLE,
+)
 from permits.numbering import registration_number_next
 from permits.services.context import (
     STALE_MESSAGE,
@@ -175,6 +180,10 @@ def transition_fire(
         app.save()
     except ConcurrentTransition as exc:
         raise ActionRefused(STALE_MESSAGE) from exc
+    if name in QUEUE_TRANSITIONS:
+        # The file joined the counter's queue: its event keeps the check's deadline, so the
+        # LATE rule judges the check from the history as it was.
+        data = {**(data or {}), "check_due": app.check_due_at.isoformat()}
     event_record(
         application=app,
         action=EVENT_ACTIONS[name],

@@ -1,10 +1,13 @@
-"""SOP reminders: files due within one working day and files already late.
+"""SOP reminders: files due within one working day and files already late; and the
+completeness check: the counter officer holding a file is told when its check falls due
+within two working hours, and again once it is overdue (the overdue check is recorded as
+``sla.check_overdue``, which the LATE rule flags).
 
 Run by a periodic task. Outside working time it does nothing, so messages arrive when
 someone can act on them. Each officer gets one message listing their files; each late
 file is escalated to the holder's supervisor, and its applicant gets an apology with the
-date the office now aims for. A file earns each reminder once per
-deadline (``SlaReminder``), however often the task runs. The reminder is also written
+date the office now aims for. A file earns each reminder once per deadline (``SlaReminder``:
+the SOP deadline, or the check's), however often the task runs. The reminder is also written
 to the file's record, so auditors see who was told and when.
 """
 
@@ -22,7 +25,7 @@ from permits.models.stages import OPEN_STAGES
 from permits.services.context import Actor
 from permits.services.events import event_record
 from permits.services.notices import applicant_notify
-from permits.sla import due_soon_cutoff
+from permits.sla import check_due_soon_cutoff, due_soon_cutoff
 from worktime.calendar import get_calendar
 
 
@@ -59,24 +62,41 @@ def _unreminded(kind: str):
     )
 
 
+def _unchecked(kind: str):
+    """Files waiting for their completeness check not yet reminded of ``kind``."""
+    already = SlaReminder.objects.filter(
+        application=OuterRef("pk"), kind=kind, deadline=OuterRef("check_due_at")
+    )
+    return (
+        Application.objects.filter(check_due_at__isnull=False, assigned_to__isnull=False)
+        .filter(~Exists(already))
+        .select_related("permit_type", "assigned_to")
+        .order_by("check_due_at")
+    )
+
+
 def sla_reminders_send(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     calendar = get_calendar()
     if not calendar.is_working_time(now):
-        return {"due_soon": 0, "late": 0}
+        return {"due_soon": 0, "late": 0, "check_due_soon": 0, "check_late": 0}
     due = list(
         _unreminded(ReminderKind.DUE_SOON).filter(
             sop_deadline__gte=now, sop_deadline__lte=due_soon_cutoff(now, calendar)
         )
     )
     late = list(_unreminded(ReminderKind.LATE).filter(sop_deadline__lt=now))
+    check_soon = list(
+        _unchecked(ReminderKind.CHECK_SOON).filter(
+            check_due_at__gte=now, check_due_at__lte=check_due_soon_cutoff(now, calendar)
+        )
+    )
+    check_late = list(_unchecked(ReminderKind.CHECK_LATE).filter(check_due_at__lt=now))
 
     with transaction.atomic():
-        by_officer = defaultdict(list)
-        for app in due:
-            by_officer[app.assigned_to].append(app)
-        for officer, files in by_officer.items():
-            _remind(officer, files, ReminderKind.DUE_SOON, "sla.due_soon", now)
+        _remind_holders(check_soon, ReminderKind.CHECK_SOON, now)
+        _remind_holders(check_late, ReminderKind.CHECK_LATE, now)
+        _remind_holders(due, ReminderKind.DUE_SOON, now)
 
         recipients: dict[int, User] = {}
         by_supervisor = defaultdict(list)
@@ -86,14 +106,38 @@ def sla_reminders_send(*, now=None) -> dict[str, int]:
                 recipients[holder.pk] = escalation_recipient(holder)
             by_supervisor[recipients[holder.pk]].append(app)
         for supervisor, files in by_supervisor.items():
-            _remind(supervisor, files, ReminderKind.LATE, "sla.late", now)
+            _remind(supervisor, files, ReminderKind.LATE, now)
         new_date = calendar.add_working_days(now, settings.LATE_APOLOGY_WORKING_DAYS)
         for app in late:
             applicant_notify(app, "file.late", new_date=new_date)
-    return {"due_soon": len(due), "late": len(late)}
+    return {
+        "due_soon": len(due),
+        "late": len(late),
+        "check_due_soon": len(check_soon),
+        "check_late": len(check_late),
+    }
 
 
-def _remind(recipient: User, files: list[Application], kind: str, template: str, now) -> None:
+def _remind_holders(files: list[Application], kind: str, now) -> None:
+    """One message to each officer holding some of ``files``."""
+    by_officer = defaultdict(list)
+    for app in files:
+        by_officer[app.assigned_to].append(app)
+    for officer, mine in by_officer.items():
+        _remind(officer, mine, kind, now)
+
+
+# Each kind of reminder: its message template, the event it records, the deadline it is for.
+REMINDERS = {
+    ReminderKind.DUE_SOON: ("sla.due_soon", "sla.reminded", "sop_deadline"),
+    ReminderKind.LATE: ("sla.late", "sla.escalated", "sop_deadline"),
+    ReminderKind.CHECK_SOON: ("sla.check_due_soon", "sla.check_reminded", "check_due_at"),
+    ReminderKind.CHECK_LATE: ("sla.check_late", "sla.check_overdue", "check_due_at"),
+}
+
+
+def _remind(recipient: User, files: list[Application], kind: str, now) -> None:
+    template, action, deadline_field = REMINDERS[kind]
     message_queue(
         recipient=recipient,
         kind=template,
@@ -101,13 +145,14 @@ def _remind(recipient: User, files: list[Application], kind: str, template: str,
         application=files[0] if len(files) == 1 else None,
     )
     for app in files:
+        deadline = getattr(app, deadline_field)
         SlaReminder.objects.create(
-            application=app, kind=kind, deadline=app.sop_deadline, recipient=recipient
+            application=app, kind=kind, deadline=deadline, recipient=recipient
         )
         event_record(
             application=app,
-            action=f"sla.{'escalated' if kind == ReminderKind.LATE else 'reminded'}",
+            action=action,
             actor=Actor.system(),
-            data={"recipient": recipient.pk, "deadline": app.sop_deadline.isoformat()},
+            data={"recipient": recipient.pk, "deadline": deadline.isoformat()},
             at=now,
         )

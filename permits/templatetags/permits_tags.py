@@ -4,8 +4,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from permits.sla import ClockState
-from portal.moments import WEEKDAY, moment_text
+from permits.sla import CheckState, ClockState
+from portal.moments import WEEKDAY, moment_iso, moment_text
 
 register = template.Library()
 
@@ -78,25 +78,51 @@ def select_options(options) -> SafeString:
 
 
 WORKLIST_ROW = (
-    '<tr><td data-label="{}"><a href="{}">{}</a></td>'
-    '<td data-label="{}">{}{}</td>'
-    '<td data-label="{}">{}<br><small>{}</small></td>'
+    '<tr><td class="worklist__number" data-label="{}"><a href="{}">{}</a></td>'
+    '<td class="worklist__who" data-label="{}">{}{}</td>'
+    '<td class="worklist__kind" data-label="{}">{} <small>{}</small></td>'
     '<td data-label="{}">{}</td>'
     '<td data-label="{}">{}</td>'
-    '<td data-label="{}">{}</td></tr>'
+    '<td class="worklist__waiting" data-label="{}">{}</td>'
+    '<td class="worklist__due" data-label="{}">{}</td></tr>'
 )
+
+
+@register.simple_tag
+def waiting_since(status) -> str:
+    """Since when a file waits for its completeness check ("—" when it does not)."""
+    if status.state == CheckState.NONE:
+        return "—"
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        moment_iso(status.waiting_since),
+        moment_text(status.waiting_since),
+    )
+
+
+@register.simple_tag
+def check_badge(status) -> str:
+    """By when the completeness check is due, in the style of the SOP badge."""
+    if status.state == CheckState.LATE:
+        text = _("Lewat batas periksa %(due)s") % {"due": moment_text(status.due)}
+    else:
+        text = _("Periksa sebelum %(due)s") % {"due": moment_text(status.due)}
+    return format_html('<span class="sla sla--{}">{}</span>', status.state, text)
 
 
 @register.simple_tag
 def worklist_rows(files) -> SafeString:
     """The worklist's table rows (the headings are in ``_worklist_table.html``).
 
-    Written here rather than as a template loop: 25 rows of six cells render several times
+    Written here rather than as a template loop: 25 rows of seven cells render several times
     faster in Python, which is most of the worklist's time (bench/README.md). Each file
-    needs ``status`` (its SOP clock) set by the view.
+    needs ``status`` (its SOP clock) and ``check_status`` (its completeness check) set by
+    the view; a file waiting for its check shows that check's deadline, not an SOP clock
+    that has not started or stands still.
     """
     number, applicant, kind = _("Nomor registrasi"), _("Pemohon"), _("Jenis izin")
-    stage, officer, deadline = _("Tahap"), _("Petugas"), _("Batas waktu SOP")
+    stage, officer, deadline = _("Tahap"), _("Petugas"), _("Batas waktu")
+    waiting = _("Menunggu sejak")
     draft = _("Draf")
     # One reverse() for the page, not one per row.
     placeholder = "00000000-0000-0000-0000-000000000000"
@@ -110,9 +136,7 @@ def worklist_rows(files) -> SafeString:
                 app.registration_number or draft,
                 applicant,
                 app.applicant_name,
-                format_html("<br><small>{}</small>", app.business_name)
-                if app.business_name
-                else "",
+                format_html(" <small>{}</small>", app.business_name) if app.business_name else "",
                 kind,
                 app.permit_type.name,
                 app.permit_type.opd.name,
@@ -120,8 +144,12 @@ def worklist_rows(files) -> SafeString:
                 app.stage_label,
                 officer,
                 app.assigned_to.display_name if app.assigned_to_id else "—",
+                waiting,
+                waiting_since(app.check_status),
                 deadline,
-                sla_badge(app.status),
+                sla_badge(app.status)
+                if app.check_status.state == CheckState.NONE
+                else check_badge(app.check_status),
             )
             for app in files
         )

@@ -58,7 +58,7 @@ from permits.services.context import ActionRefused, Actor
 from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post, may_post
 from permits.services.views_log import file_view_record
-from permits.sla import clock_status
+from permits.sla import check_status, clock_status
 from permits.views.uploads import posted_upload
 from worktime.calendar import get_calendar
 
@@ -105,6 +105,7 @@ def worklist(request):
     for app in page:
         app.permit_type = types[app.permit_type_id]
         app.status = clock_status(app, now, calendar)
+        app.check_status = check_status(app, now, calendar)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -125,9 +126,11 @@ def file_page_render(request, app, *, forms=None, status=200):
         parts["events"] = [e for e in parts["events"] if not e.action.startswith("integrity.")]
     available = {t.name for t in app.get_available_user_state_transitions(user)}
     checkable = may_check(app, user)
+    now, calendar = timezone.now(), get_calendar()
     context = {
         "app": app,
-        "status": clock_status(app, timezone.now(), get_calendar()),
+        "status": clock_status(app, now, calendar),
+        "check": check_status(app, now, calendar),
         "actions": [name for name in PAGE_ACTIONS if name in available],
         "can_return": "return_to_applicant" in available,
         "can_reject": "reject" in available,

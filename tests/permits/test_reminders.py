@@ -12,7 +12,7 @@ from outbox.models import Message
 from permits.models import SlaReminder, Stage
 from permits.services.reminders import escalation_recipient
 from permits.tasks import expire_returned_files, send_sla_reminders
-from tests.permits.conftest import new_file, return_file, walk
+from tests.permits.conftest import fire, new_file, return_file, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db
@@ -55,21 +55,26 @@ def run(django_capture_on_commit_callbacks):
     return run_task
 
 
+def sop(due_soon, late):
+    """What the task reports when only SOP reminders are sent."""
+    return {"due_soon": due_soon, "late": late, "check_due_soon": 0, "check_late": 0}
+
+
 def inbox(user):
     return [m for m in mail.outbox if m.to == [user.email]]
 
 
 def test_nothing_is_sent_while_the_deadline_is_more_than_a_working_day_away(run, approval_file):
     with at(3, 11):
-        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+        assert run(send_sla_reminders) == sop(0, 0)
     assert not SlaReminder.objects.exists()
 
 
 def test_the_holder_is_told_once_when_the_file_is_due_within_a_working_day(run, approval_file):
     holder = approval_file.assigned_to
     with at(4, 11):
-        assert run(send_sla_reminders) == {"due_soon": 1, "late": 0}
-        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+        assert run(send_sla_reminders) == sop(1, 0)
+        assert run(send_sla_reminders) == sop(0, 0)
     (message,) = inbox(holder)
     assert message.subject == "1 berkas Anda jatuh tempo dalam satu hari kerja"
     assert approval_file.registration_number in message.body
@@ -80,8 +85,8 @@ def test_the_holder_is_told_once_when_the_file_is_due_within_a_working_day(run, 
 def test_a_late_file_is_escalated_to_the_holders_supervisor(run, approval_file, mailed_office):
     holder = approval_file.assigned_to
     with at(5, 11):
-        assert run(send_sla_reminders) == {"due_soon": 0, "late": 1}
-        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+        assert run(send_sla_reminders) == sop(0, 1)
+        assert run(send_sla_reminders) == sop(0, 0)
     (message,) = inbox(holder.supervisor)
     assert holder.supervisor == mailed_office.head
     assert message.subject == "1 berkas tim Anda melewati batas waktu SOP"
@@ -106,9 +111,9 @@ def test_one_message_lists_all_of_an_officers_files(run, mailed_office):
 
 def test_no_reminder_outside_working_time(run, approval_file):
     with at(7, 11):  # Saturday
-        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+        assert run(send_sla_reminders) == sop(0, 0)
     with at(5, 20):  # Thursday evening
-        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+        assert run(send_sla_reminders) == sop(0, 0)
     assert mail.outbox == []
 
 
@@ -118,7 +123,7 @@ def test_a_paused_file_waits_on_the_applicant_and_gets_no_reminder(run, mailed_o
         app = walk(office, new_file(office), Stage.VERIFICATION)
         app = return_file(office, app)
     with at(20, 11):
-        assert run(send_sla_reminders) == {"due_soon": 0, "late": 0}
+        assert run(send_sla_reminders) == sop(0, 0)
 
 
 def test_escalation_without_a_direct_supervisor_goes_to_the_units_supervisor(office):
@@ -162,3 +167,77 @@ def test_an_applicant_without_email_is_told_by_sms(run, office, settings):
     sent = LocmemPhoneBackend.sent
     expired = [(c, n) for c, n, text in sent if "kedaluwarsa" in text.splitlines()[0]]
     assert expired == [("sms", "+6281234567890")]
+
+
+# --- the completeness check --------------------------------------------------------------
+# Submitted Friday 13 November 14.00 WIB: the check is due Monday 16 November 14.00.
+
+
+@pytest.fixture
+def waiting_file(mailed_office):
+    office = mailed_office
+    office.counter2.is_active = False
+    office.counter2.save()
+    with at(13, 14):
+        app = walk(office, new_file(office, office.simple_type), Stage.SUBMITTED)
+    assert app.assigned_to == office.counter
+    return app
+
+
+def test_the_counter_is_told_once_when_a_check_falls_due_within_two_working_hours(
+    run, waiting_file
+):
+    counter = waiting_file.assigned_to
+    with at(16, 11, 59):
+        assert run(send_sla_reminders)["check_due_soon"] == 0
+    with at(16, 12):
+        assert run(send_sla_reminders)["check_due_soon"] == 1
+        assert run(send_sla_reminders)["check_due_soon"] == 0
+    (message,) = inbox(counter)
+    assert message.subject == "1 berkas menunggu pemeriksaan kelengkapan yang segera jatuh tempo"
+    name = waiting_file.permit_type.name_id
+    assert f"{waiting_file.registration_number} · {name} · batas 16 Nov 2026 14.00" in (
+        message.body
+    )
+    event = waiting_file.events.get(action="sla.check_reminded")
+    assert event.data["recipient"] == counter.pk
+
+
+def test_an_overdue_check_is_told_to_the_counter_once_and_raises_late(run, waiting_file):
+    from integrity.flags.engine import flags_for_event
+    from integrity.models import Flag
+
+    counter = waiting_file.assigned_to
+    with at(16, 14):
+        assert run(send_sla_reminders)["check_late"] == 0
+    with at(16, 14, 1):
+        assert run(send_sla_reminders)["check_late"] == 1
+    with at(17, 9):
+        assert run(send_sla_reminders)["check_late"] == 0
+    subjects = [m.subject for m in inbox(counter)]
+    assert "1 berkas melewati batas pemeriksaan kelengkapan" in subjects
+    event = waiting_file.events.get(action="sla.check_overdue")
+    flags_for_event(event.pk)
+    flag = Flag.objects.get(rule="LATE")
+    assert flag.detail["running"] and flag.officer == counter
+    assert SlaReminder.objects.filter(application=waiting_file).count() == 2
+
+
+def test_a_resubmission_earns_new_check_reminders(run, mailed_office):
+    office = mailed_office
+    with at(2, 9):
+        app = walk(office, new_file(office), Stage.VERIFICATION)
+    with at(3, 10):  # the check was due Tuesday 3 November 09.00
+        assert run(send_sla_reminders)["check_late"] == 1
+        app = return_file(office, app)
+        app = fire(app, "resubmit", office.applicant)
+    with at(4, 10, 1):
+        assert run(send_sla_reminders)["check_late"] == 1
+    assert app.events.filter(action="sla.check_overdue").count() == 2
+
+
+def test_a_checked_file_gets_no_check_reminder(run, waiting_file, mailed_office):
+    with at(16, 9):
+        walk(mailed_office, waiting_file, Stage.APPROVAL)
+    with at(16, 15):
+        assert run(send_sla_reminders)["check_late"] == 0

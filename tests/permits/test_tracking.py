@@ -83,6 +83,25 @@ def test_a_late_file_apologises_and_counts_the_working_days_late(visitor, office
     assert "Terlambat 3 hari kerja." in body  # Fri 6, Mon 9, Tue 10
 
 
+def test_a_waiting_file_shows_by_when_its_completeness_check_is_due(visitor, office):
+    # Submitted Friday 13 November 14.00 WIB (07.00 UTC): checked by Monday 14.00 WIB.
+    with time_machine.travel(datetime.datetime(2026, 11, 13, 14, tzinfo=WIB), tick=False):
+        app = walk(office, new_file(office, office.simple_type), Stage.SUBMITTED)
+    with time_machine.travel(datetime.datetime(2026, 11, 16, 9, tzinfo=WIB), tick=False):
+        body = page(visitor, app).content.decode()
+    assert "Pemeriksaan kelengkapan selesai paling lambat Senin, 16 November 2026, 14.00." in body
+    with time_machine.travel(datetime.datetime(2026, 11, 16, 14, 1, tzinfo=WIB), tick=False):
+        body = page(visitor, app).content.decode()
+    assert (
+        "Pemeriksaan kelengkapan seharusnya selesai paling lambat Senin, 16 November 2026, "
+        "14.00. Kami terlambat dan mohon maaf." in body
+    )
+    with time_machine.travel(datetime.datetime(2026, 11, 16, 15, tzinfo=WIB), tick=False):
+        app = walk(office, app, Stage.APPROVAL)
+        body = page(visitor, app).content.decode()
+    assert "Pemeriksaan kelengkapan" not in body.split("track__sop")[0].split("track__now")[1]
+
+
 def test_a_rejected_file_shows_the_reason_and_legal_basis(visitor, office):
     app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
     fire(

@@ -1,16 +1,33 @@
-"""LATE: the SOP was breached.
+"""LATE: the SOP, or the completeness check before it, was breached.
 
 A file that finished (issued or rejected) after its SOP deadline, or a running file the
 SLA reminders escalated as late. Severity rises to ``severe`` when the file used more than
 ``severe_over`` of its budget beyond it (default 50%). Evidence: the clock's start and the
 finishing act or the escalation.
+
+The completeness check has its own deadline (``PermitType.check_duration`` working days
+from the file's submission or resubmission, kept in that event's ``check_due``): a check
+that ended (declared complete, returned or rejected from the counter's queue) after that
+moment, or one still open past it (the reminders' ``sla.check_overdue``, or the nightly
+sweep), is late too, once per submission or resubmission. The deadline itself counts as on
+time ("by 14.00"), as for the SOP. Evidence: the submission and the act that ended the
+check, if any; the officer: who held the file then.
 """
 
+import datetime
+
+from django.db.models import Exists, OuterRef
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import holder_at, hours, last_event
 from integrity.models import Severity
+from permits.models.stages import QUEUE_ACTIONS, Stage
+
+# The acts that end a completeness check, from the stages the check covers.
+CHECK_ENDS = frozenset({"application.completed", "application.returned", "application.rejected"})
+CHECK_STAGES = frozenset({Stage.SUBMITTED, Stage.VERIFICATION})
 
 
 @register
@@ -20,9 +37,43 @@ class Late(Rule):
     description = _("Berkas selesai atau masih berjalan setelah batas waktu SOP-nya lewat.")
     severity = Severity.LOW
     params = {"severe_over": 0.5}
-    triggers = frozenset({"application.signed", "application.rejected", "sla.escalated"})
+    triggers = frozenset({"application.signed", "sla.escalated", "sla.check_overdue", *CHECK_ENDS})
 
     def on_event(self, event, params, context):
+        hits = []
+        if event.action in CHECK_ENDS or event.action == "sla.check_overdue":
+            hits += self._late_check(event, context)
+        if event.action in {"application.signed", "application.rejected", "sla.escalated"}:
+            hits += self._late_sop(event, params)
+        return hits
+
+    def _late_check(self, event, context) -> list[Hit]:
+        """The check that ``event`` ended (or found overdue) was done after its deadline."""
+        running = event.action == "sla.check_overdue"
+        if not running and event.from_state not in CHECK_STAGES:
+            return []
+        app_id = event.application_id
+        start = last_event(app_id, event.created_at, action__in=QUEUE_ACTIONS)
+        if start is None or "check_due" not in (start.data or {}):
+            return []
+        due = datetime.datetime.fromisoformat(start.data["check_due"])
+        if event.created_at <= due:
+            return []
+        over = context.calendar.working_time_between(due, event.created_at)
+        detail = {"check": True, "due": start.data["check_due"]}
+        detail |= {"running": True} if running else {"over_hours": hours(over)}
+        return [
+            Hit(
+                key=f"LATE:check:{start.pk}",
+                occurred_at=event.created_at,
+                evidence=(start.pk,) if running else (start.pk, event.pk),
+                application_id=app_id,
+                officer_id=holder_at(app_id, event.created_at) if running else event.actor_id,
+                detail=detail,
+            )
+        ]
+
+    def _late_sop(self, event, params) -> list[Hit]:
         app = event.application
         if app.clock_started_at is None or not app.sop_budget:
             return []
@@ -55,12 +106,44 @@ class Late(Rule):
         ]
 
     def sweep_extra(self, params, context, *, until):
-        """Running files past their deadline the hourly escalation has not reached yet."""
+        """Running files past their deadline the hourly escalation has not reached yet, and
+        files still waiting for a check past its deadline."""
+        yield from self._sweep_sop(until)
+        yield from self._sweep_checks(until)
+
+    def _sweep_checks(self, until):
+        from permits.models import Application
+
+        waiting = Application.objects.filter(check_due_at__lt=until).values_list(
+            "pk", "assigned_to_id", "check_due_at"
+        )
+        for pk, holder, due in waiting.iterator(chunk_size=1000):
+            start = last_event(pk, until, action__in=QUEUE_ACTIONS)
+            if start is None:
+                continue
+            yield Hit(
+                key=f"LATE:check:{start.pk}",
+                occurred_at=due,
+                evidence=(start.pk,),
+                application_id=pk,
+                officer_id=holder,
+                detail={"check": True, "due": localtime(due).isoformat(), "running": True},
+            )
+
+    def _sweep_sop(self, until):
+        from integrity.models import Flag
         from permits.models import OPEN_STAGES, Application
 
         late = (
             Application.objects.filter(state__in=sorted(OPEN_STAGES), sop_deadline__lt=until)
-            .exclude(flags__rule=self.code)
+            # Not yet flagged for its SOP (a late check's flag is another matter).
+            .exclude(
+                Exists(
+                    Flag.objects.filter(
+                        application=OuterRef("pk"), rule=self.code, detail__check__isnull=True
+                    )
+                )
+            )
             .values_list("pk", "assigned_to_id", "sop_deadline")
         )
         for pk, holder, deadline in late.iterator(chunk_size=1000):
@@ -75,6 +158,12 @@ class Late(Rule):
             )
 
     def explain(self, detail):
+        if detail.get("check"):
+            if detail.get("running"):
+                return _("Masih menunggu pemeriksaan kelengkapan setelah batas waktunya.")
+            return _("Pemeriksaan kelengkapan selesai %(over)s jam kerja setelah batasnya.") % {
+                "over": detail.get("over_hours")
+            }
         if detail.get("running"):
             return _("Masih berjalan setelah batas waktu SOP.")
         return _("Terlambat %(over)s jam kerja dari SOP %(budget)s jam.") % {
