@@ -12,7 +12,7 @@ from integrity.flags.engine import flags_for_event, flags_sweep
 from integrity.models import Flag
 from permits.models import ApplicationEvent, Stage
 from permits.services.documents import document_upload
-from tests.permits.conftest import act, fire, mark_all_ok, new_file, pdf, return_file, walk
+from tests.permits.conftest import PDF, act, fire, mark_all_ok, new_file, pdf, return_file, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,10 @@ def resubmit(office, app, moment):
     with time_machine.travel(moment, tick=False):
         requirement = app.checks.get(requirement__code="STR").requirement
         document_upload(
-            application=app, requirement=requirement, uploaded=pdf(), actor=act(office.applicant)
+            application=app,
+            requirement=requirement,
+            uploaded=pdf(content=PDF + b"% STR baru\n"),
+            actor=act(office.applicant),
         )
         return fire(app, "resubmit", office.applicant)
 
