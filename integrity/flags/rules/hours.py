@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.flags.registry import Hit, Rule, register
 from integrity.models import Severity
+from integrity.wording import day_words
 
 
 @register
@@ -57,6 +58,6 @@ class Hours(Rule):
             "after_hours": _("di luar jam layanan"),
         }
         return _("Bertindak pada %(day)s, %(reason)s.") % {
-            "day": detail.get("day"),
+            "day": day_words(detail.get("day")),
             "reason": reasons.get(detail.get("reason"), ""),
         }

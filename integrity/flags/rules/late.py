@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import holder_at, hours, last_event
 from integrity.models import Severity
+from integrity.wording import hours_words
 
 
 @register
@@ -77,7 +78,7 @@ class Late(Rule):
     def explain(self, detail):
         if detail.get("running"):
             return _("Masih berjalan setelah batas waktu SOP.")
-        return _("Terlambat %(over)s jam kerja dari SOP %(budget)s jam.") % {
-            "over": detail.get("over_hours"),
-            "budget": detail.get("budget_hours"),
+        return _("Terlambat %(over)s kerja dari SOP %(budget)s.") % {
+            "over": hours_words(detail.get("over_hours")),
+            "budget": hours_words(detail.get("budget_hours")),
         }
