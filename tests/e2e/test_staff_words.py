@@ -61,9 +61,7 @@ def test_the_head_sees_the_permit_before_signing_and_is_asked_by_name(
     page = open_page(width=1280, height=900)
     staff_sign_in(page, live_server.url, office.head)
     open_file(page, live_server.url, app)
-    sign = page.locator("details.sign")
-    sign.locator("summary").click()
-    preview = sign.locator("figure.permit-preview img")
+    preview = page.locator("#pratinjau-izin figure.permit-preview img")
     expect(preview).to_be_visible()
     expect(preview).to_have_attribute(
         "alt", f"Pratinjau {app.permit_type.name} untuk {app.applicant_name}"
@@ -72,9 +70,10 @@ def test_the_head_sees_the_permit_before_signing_and_is_asked_by_name(
         "img => img.complete && img.naturalWidth > 800", arg=preview.element_handle()
     )
     question = f"Tandatangani {app.permit_type.name} untuk {app.applicant_name}?"
-    expect(sign).to_contain_text(question)
-    sign.scroll_into_view_if_needed()
     shot(page, "staff-sign")
+    sign = page.locator("details.sign")
+    sign.locator("summary").click()
+    expect(sign).to_contain_text(question)
     sign.get_by_role("button", name="Ya, tandatangani izin ini").click()
     app.refresh_from_db()
     expect(page.locator(".messages")).to_contain_text(

@@ -87,3 +87,9 @@ def test_the_file_page_shows_the_preview_and_names_the_permit_in_the_confirmatio
     question = f"Tandatangani {signing.permit_type.name} untuk {signing.applicant_name}?"
     assert question in body
     assert "Ya, tandatangani izin ini" in body and "Ya, lanjutkan" not in body.split(question)[1]
+
+
+def test_no_one_else_is_shown_the_preview_on_the_file_page(client, office, signing):
+    client.force_login(office.supervisor)
+    body = client.get(reverse("backoffice:file", args=[signing.public_id])).text
+    assert preview_url(signing) not in body and "Tandatangani" not in body
