@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outbox.models import Channel
+from permits.models import Stage
 
 DONE = {
     "submit": gettext_lazy("Berkas diajukan dengan nomor %(number)s"),
@@ -54,7 +55,7 @@ def told_words(notice, *, who=None) -> str:
 def handed_words(before_id, app) -> str:
     """To whom the file went, when the act handed it on."""
     officer = app.assigned_to
-    if officer is None or officer.pk == before_id or app.state in {"issued", "rejected"}:
+    if officer is None or officer.pk == before_id or app.state in {Stage.ISSUED, Stage.REJECTED}:
         return ""
     return _("diteruskan ke %(name)s (%(role)s)") % {
         "name": officer.display_name,
