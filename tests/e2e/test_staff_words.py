@@ -53,6 +53,14 @@ def test_the_auditor_reads_the_story_in_words(live_server, office, open_page):
     assert titles == ["Dokumen diunggah", "Dokumen diunggah"]
     expect(page.locator("ol.story")).to_contain_text("KTP versi 1")
 
+    # On a phone the story reads without sideways scrolling.
+    phone = open_page(width=360, height=800)
+    staff_sign_in(phone, live_server.url, office.auditor)
+    phone.goto(f"{live_server.url}/kantor/audit/berkas/{app.public_id}/")
+    expect(phone.locator("ol.story")).to_contain_text("17 Nov 2026, 15.27")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone, "staff-story-phone")
+
 
 def test_the_head_sees_the_permit_before_signing_and_is_asked_by_name(
     live_server, office, open_page
