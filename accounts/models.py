@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.moments import moment_text
+
 
 class Role(models.TextChoices):
     APPLICANT = "applicant", _("Pemohon")
@@ -139,4 +141,4 @@ class ContactCode(models.Model):
         indexes = [models.Index(fields=["user", "purpose", "created_at"], name="code_recent")]
 
     def __str__(self) -> str:
-        return f"{self.purpose} {self.channel} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.purpose} {self.channel} {moment_text(self.created_at)}"

@@ -52,6 +52,7 @@ from permits.models import Application, FileView
 from permits.services.context import ActionRefused, Actor
 from permits.services.views_log import file_view_record
 from permits.views.backoffice import backoffice
+from portal.moments import MONTH, moment_text
 from portal.queue import enqueue_on_commit
 from trail.models import ChainHead
 from trail.selectors import chain_days_recent
@@ -240,7 +241,7 @@ def monev(request):
         messages.success(
             request,
             _("Laporan %(m)s sedang disusun; muat ulang halaman ini sebentar lagi.")
-            % {"m": month.strftime("%Y-%m")},
+            % {"m": moment_text(month, MONTH)},
         )
         return redirect("audit:monev")
     context = {"section": "audit", "form": form, "reports": MonevReport.objects.all()[:36]}

@@ -138,7 +138,7 @@ def monev_render(month: datetime.date, requested_by=None) -> MonevReport:
     data = monev_data(month)
     pdf, table = monev_pdf(data), monev_csv(data)
     report = MonevReport.objects.filter(month=month).first() or MonevReport(month=month)
-    stem = f"monev/{month:%Y-%m}-{timezone.now():%Y%m%d%H%M%S}"
+    stem = f"monev/{month:%Y-%m}-{timezone.localtime():%Y%m%d%H%M%S}"
     report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     report.csv.save(f"{stem}.csv", ContentFile(table), save=False)
     report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()

@@ -37,6 +37,7 @@ from permits.models import (
     FileView,
     RequirementCheck,
 )
+from portal.moments import moment_parse
 
 # What the same act writes stays within this of its event (one transaction).
 SAME_ACT = datetime.timedelta(seconds=5)
@@ -318,7 +319,7 @@ class _Facts:
         user_ids = {e.actor_id for e in events}
         for event in events:
             data = event.data or {}
-            user_ids |= {data.get(key) for key in ("to", "from", "officer")}
+            user_ids |= {data.get(key) for key in ("to", "from", "officer", "recipient")}
         for record, model, changed in changes:
             user_ids.add(record.history_user_id)
             for name, old, new in changed:
@@ -401,9 +402,14 @@ class _Facts:
             return _("Petugas: %(name)s.") % {"name": self.person(data.get("officer"))}
         if action == "integrity.held_attempt":
             return _("Tindakan yang dicoba: %(action)s.") % {"action": data.get("action", "—")}
+        if action in {"sla.reminded", "sla.escalated"}:
+            return _("Kepada %(name)s; batas waktu SOP %(deadline)s.") % {
+                "name": self.person(data.get("recipient")),
+                "deadline": _data_words(data.get("deadline")),
+            }
         if "case" in data:
             return self._case(data["case"])
-        return ""
+        return "; ".join(f"{key}: {_data_words(value)}" for key, value in sorted(data.items()))
 
     def _document(self, data) -> str:
         key = (data.get("requirement"), data.get("version"))
@@ -512,6 +518,12 @@ def _user_field(model, name: str) -> bool:
     except Exception:
         return False
     return bool(model_field.is_relation and model_field.related_model is get_user_model())
+
+
+def _data_words(value) -> str:
+    """A value of an event's data as stored (JSON): moments are ISO text in UTC."""
+    moment = moment_parse(value) if isinstance(value, str) else None
+    return moment_words(moment) if moment else f"{value!s:.80}"
 
 
 def _label(choices, value) -> str:

@@ -1,40 +1,23 @@
 """How the inspectorate's pages say values in words: moments in the office's time zone
-("17 Nov 2026, 15.27"), working time with a decimal comma ("1,5 jam"), people with their
-role ("Siti Aminah (Petugas loket)"). In the active language, so English pages read
-"17 Nov 2026, 15.27" and "1.5 hours"."""
+("17 Nov 2026, 15.27", from ``portal.moments``), working time with a decimal comma
+("1,5 jam"), people with their role ("Siti Aminah (Petugas loket)"). In the active
+language, so English pages read "17 Nov 2026, 15.27" and "1.5 hours"."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.utils import dateformat, formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role
-
-MOMENT_FORMAT = "j M Y, H.i"
+from portal.moments import moment_text
 
 
 def moment_words(value: datetime.datetime | None) -> str:
-    """A moment in the office's time zone: "17 Nov 2026, 15.27"."""
-    if value is None:
-        return "—"
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return dateformat.format(value, MOMENT_FORMAT)
-
-
-def day_words(value: datetime.date | str | None) -> str:
-    """A calendar day: "17 Nov 2026" (accepts an ISO string as stored in a flag's detail)."""
-    if not value:
-        return "—"
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return dateformat.format(value, "j M Y")
+    """A moment in the office's time zone (``portal.moments``): "17 Nov 2026, 15.27"."""
+    return moment_text(value) or "—"
 
 
 def hours_words(hours) -> str:

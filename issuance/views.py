@@ -38,6 +38,7 @@ from permits.views.applicant import applicant_only
 from permits.views.backoffice import backoffice, file_page_render
 from permits.views.outcomes import action_done, sentence, told_words
 from portal.masking import mask_name
+from portal.moments import TIME, moment_iso, moment_parse, moment_text
 from portal.queue import enqueue
 from portal.ratelimit import allow, client_address
 
@@ -285,7 +286,7 @@ def register_day(request, day: str):
     entries = sealed.entries if sealed else day_entries(date)
     names = _type_names()
     rows = [
-        {"number": number, "type": names.get(code, code), "at": at[11:16]}
+        {"number": number, "type": names.get(code, code), "at": moment_text(moment_parse(at), TIME)}
         for number, code, at in entries
     ]
     context = {
@@ -309,7 +310,7 @@ def register_day_json(request, day: str):
             "entries": sealed.entries,
             "previous": sealed.previous_digest,
             "digest": sealed.digest,
-            "sealed_at": sealed.sealed_at.isoformat(),
+            "sealed_at": moment_iso(sealed.sealed_at),
             "algorithm": "sha256(json.dumps({day, entries, previous}, sort_keys=True, "
             "separators=(',', ':'), ensure_ascii=False).encode('utf-8'))",
         },

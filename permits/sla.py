@@ -39,6 +39,10 @@ class ClockState(models.TextChoices):
     DONE_LATE = "done_late", _("Selesai terlambat")
 
 
+# The clock is running (late included): the states with a deadline.
+RUNNING = frozenset({ClockState.ON_TIME, ClockState.DUE_SOON, ClockState.LATE})
+
+
 @dataclass(frozen=True)
 class ClockStatus:
     state: ClockState
@@ -50,6 +54,21 @@ class ClockStatus:
     @property
     def is_late(self) -> bool:
         return self.state in {ClockState.LATE, ClockState.DONE_LATE}
+
+
+def held_clock_note(status: ClockStatus) -> str:
+    """What an integrity hold does to the clock, for the office: held before the file was
+    declared complete, the clock has not started; after, it runs on (the delay is the
+    office's); while the file waits on the applicant, it stays paused."""
+    if status.state == ClockState.NOT_STARTED:
+        return str(_("Waktu SOP belum berjalan: berkas belum dinyatakan lengkap."))
+    if status.state in RUNNING:
+        return str(
+            _("Waktu SOP tetap berjalan; keterlambatan karenanya menjadi tanggung jawab kantor.")
+        )
+    if status.state == ClockState.PAUSED:
+        return str(_("Waktu SOP berhenti selama berkas menunggu pemohon."))
+    return ""
 
 
 def clock_start(app, at: datetime.datetime, calendar: WorkCalendar) -> None:

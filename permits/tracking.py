@@ -11,15 +11,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
-from django.utils.dates import MONTHS_3
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from permits.models import Application, CheckStatus, Stage
 from permits.models.stages import EVENT_ACTIONS
-from permits.sla import ClockState, ClockStatus, clock_status
+from permits.sla import RUNNING, ClockState, ClockStatus, clock_status
 from portal.masking import mask_name, mask_nik
+from portal.moments import moment_iso, moment_text
 from worktime.calendar import get_calendar
 
 # The file's own steps, as the timeline shows them (transitions only, not every check).
@@ -64,11 +63,26 @@ STAGE_EXPLANATIONS = {
 }
 
 
-# A file held for a conflict-of-interest review: said plainly, without detail.
+# A file held for a conflict-of-interest review, said plainly and without detail. What it
+# says of the SOP clock is true of this file: before the file was declared complete the
+# clock has not started; after, it runs on.
+HELD_BEFORE_COMPLETION = _(
+    "Pemeriksaan berkas Anda dihentikan sementara untuk pemeriksaan internal kantor; "
+    "waktu SOP belum berjalan dan baru dimulai setelah berkas dinyatakan lengkap."
+)
 HELD_EXPLANATION = _(
     "Berkas Anda sedang dalam pemeriksaan internal kantor. Waktu SOP tetap berjalan; "
     "keterlambatan karena pemeriksaan ini menjadi tanggung jawab kantor."
 )
+HELD_PLAIN = _("Berkas Anda sedang dalam pemeriksaan internal kantor.")
+
+
+def held_explanation(status: ClockStatus) -> str:
+    """The one sentence a held file's applicant reads (tracking page and their own file
+    page); a paused clock is explained beside the badge, as for any paused file."""
+    if status.state == ClockState.NOT_STARTED:
+        return str(HELD_BEFORE_COMPLETION)
+    return str(HELD_EXPLANATION if status.state in RUNNING else HELD_PLAIN)
 
 
 @dataclass
@@ -77,22 +91,7 @@ class TimelineStep:
     label: str
     note: str = ""
     iso: str = ""
-    when: str = ""  # "23 Nov 2026, 20.29", local time
-
-
-def _when_formatter():
-    """A cheap "j M Y, H.i" in local time (Django's date filter costs ~50 µs a call, and
-    the page shows up to thirty moments)."""
-    months = [capfirst(str(MONTHS_3[i])) for i in range(1, 13)]
-
-    def when(moment: datetime.datetime) -> tuple[str, str]:
-        local = timezone.localtime(moment)
-        return (
-            local.isoformat(),
-            f"{local.day} {months[local.month - 1]} {local.year}, {local:%H.%M}",
-        )
-
-    return when
+    when: str = ""  # "23 Nov 2026, 20.29", local time (portal.moments)
 
 
 @dataclass(frozen=True)
@@ -153,21 +152,32 @@ def tracking_for(app: Application, events, problems=(), views=(), *, now=None) -
         )
     timeline = [
         TimelineStep(
-            at, str(PUBLIC_ACTIONS[action]), note if action == "application.returned" else ""
+            at,
+            str(PUBLIC_ACTIONS[action]),
+            note if action == "application.returned" else "",
+            moment_iso(at),
+            moment_text(at),
         )
         for action, at, note in events
     ]
     english = (translation.get_language() or "id").startswith("en")
     staff_views = [
         StaffView(
-            at, str(Role(role).label), (name_en if english and name_en else name_id) or "", kind
+            at,
+            str(Role(role).label),
+            (name_en if english and name_en else name_id) or "",
+            kind,
+            moment_iso(at),
+            moment_text(at),
         )
         for at, role, kind, name_id, name_en in views
     ]
     return Tracking(
         app=app,
         status=status,
-        explanation=str(HELD_EXPLANATION if app.held_since else STAGE_EXPLANATIONS[app.state]),
+        explanation=held_explanation(status)
+        if app.held_since
+        else str(STAGE_EXPLANATIONS[app.state]),
         applicant_masked=mask_name(app.applicant_name),
         nik_masked=mask_nik(app.applicant_nik),
         timeline=timeline,

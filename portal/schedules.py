@@ -1,7 +1,8 @@
 """Every periodic task Terang runs, in one place.
 
 ``manage.py install_schedules`` writes these into django-celery-beat's tables; beat
-(with the database scheduler) then runs them. Times are Asia/Jakarta.
+(with the database scheduler) then runs them. Times are the office's
+(``settings.TIME_ZONE``, Asia/Jakarta).
 """
 
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ OWN_PREFIXES = r"^(portal|accounts|worktime|trail|permits|issuance|integrity|out
 
 def schedules_install() -> dict[str, str]:
     """Make django-celery-beat's tables hold exactly ``SCHEDULES``; idempotent."""
+    from django.conf import settings
     from django.db import transaction
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
@@ -128,7 +130,9 @@ def schedules_install() -> dict[str, str]:
                 "month_of_year": "*",
                 **schedule.crontab,
             }
-            crontab, _ = CrontabSchedule.objects.get_or_create(timezone="Asia/Jakarta", **fields)
+            crontab, _ = CrontabSchedule.objects.get_or_create(
+                timezone=settings.TIME_ZONE, **fields
+            )
             wanted = {
                 "task": schedule.task,
                 "crontab": crontab,

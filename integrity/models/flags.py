@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from permits.models import Application, ApplicationEvent
+from portal.moments import moment_text
 
 
 class Severity(models.TextChoices):
@@ -175,4 +176,4 @@ class FlagSweep(models.Model):
         verbose_name_plural = _("penyisiran bendera merah")
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M}"
+        return f"{moment_text(self.started_at)}"

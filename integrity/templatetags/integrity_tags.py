@@ -1,6 +1,7 @@
 """The integrity panel of a back-office file page: a fixed handful of queries."""
 
 from django import template
+from django.utils import timezone
 
 from accounts.models import OVERSIGHT_ROLES
 from integrity.forms import ConflictDeclarationForm, OpenCaseForm
@@ -12,6 +13,8 @@ from integrity.services import (
     file_officers,
     may_open_case,
 )
+from permits.sla import clock_status, held_clock_note
+from worktime.calendar import get_calendar
 
 register = template.Library()
 
@@ -22,6 +25,9 @@ def integrity_panel(context, app):
     auditing = user.role in OVERSIGHT_ROLES
     visible_cases = list(cases_visible_to(user).filter(application=app))
     opener = may_open_case(user)
+    status = context.get("status")
+    if app.held_since and status is None:
+        status = clock_status(app, timezone.now(), get_calendar())
     return {
         "app": app,
         "user": user,
@@ -33,5 +39,6 @@ def integrity_panel(context, app):
         "cases": visible_cases,
         "open_cases": [c for c in visible_cases if c.state != CaseState.CLOSED],
         "may_open": opener and not app.is_final,
+        "clock_note": held_clock_note(status) if app.held_since else "",
         "open_form": OpenCaseForm(officers=file_officers(app)) if opener else None,
     }

@@ -14,6 +14,7 @@ from accounts.models import Role
 from permits.models.application import Application
 from permits.models.catalogue import Requirement
 from permits.models.stages import Stage
+from portal.moments import moment_text
 from trail.models import AppendOnlyModel
 
 
@@ -133,7 +134,7 @@ class ApplicationEvent(AppendOnlyModel):
         verbose_name_plural = _("peristiwa berkas")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{moment_text(self.created_at)} {self.action}"
 
 
 class NumberSequence(models.Model):
@@ -180,7 +181,7 @@ class SlaReminder(models.Model):
         verbose_name_plural = _("pengingat SOP")
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.application_id} {self.deadline:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.application_id} {moment_text(self.deadline)}"
 
 
 class FileView(AppendOnlyModel):
@@ -211,7 +212,7 @@ class FileView(AppendOnlyModel):
         verbose_name_plural = _("akses berkas oleh petugas")
 
     def __str__(self) -> str:
-        return f"{self.viewed_at:%Y-%m-%d %H:%M} {self.viewer_role} {self.kind}"
+        return f"{moment_text(self.viewed_at)} {self.viewer_role} {self.kind}"
 
     @property
     def role_label(self) -> str:
@@ -240,7 +241,7 @@ class FileMessage(AppendOnlyModel):
         verbose_name_plural = _("pesan berkas")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.author_role}"
+        return f"{moment_text(self.created_at)} {self.author_role}"
 
     @property
     def from_applicant(self) -> bool:

@@ -1,11 +1,11 @@
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from permits.sla import ClockState
+from portal.moments import WEEKDAY, moment_text
 
 register = template.Library()
 
@@ -60,7 +60,7 @@ def sla_badge(status) -> str:
         text = _("Selesai terlambat")
     else:
         left = _("sisa %(left)s") % {"left": working_duration(status.remaining)}
-        text = f"{date_filter(status.deadline, 'D j M Y, H.i')} · {left}"
+        text = f"{moment_text(status.deadline, WEEKDAY)} · {left}"
     return format_html('<span class="sla sla--{}">{}</span>', state, text)
 
 

@@ -34,6 +34,7 @@ from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post
 from permits.sla import clock_status
 from permits.tasks import render_receipt
+from permits.tracking import held_explanation
 from permits.views.uploads import posted_upload
 from portal.queue import enqueue
 from worktime.calendar import get_calendar
@@ -86,13 +87,15 @@ def _file_context(request, app, **extra) -> dict:
     for check in checks:
         check.latest = latest.get(check.requirement_id)
     missing = [c for c in checks if c.requirement.mandatory and c.latest is None]
+    status = clock_status(app, timezone.now(), get_calendar())
     return {
         "app": app,
         "checks": checks,
         "missing": missing,
         "problems": [c for c in checks if c.status in {CheckStatus.MISSING, CheckStatus.INVALID}],
         "can_upload": may_upload(app, request.user),
-        "status": clock_status(app, timezone.now(), get_calendar()),
+        "status": status,
+        "hold_note": held_explanation(status) if app.held_since else "",
         "draft_form": DraftForm(instance=app) if app.state == Stage.DRAFT else None,
         "thread": list(app.file_messages.select_related("author")),
         "can_message": True,

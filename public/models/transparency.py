@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from portal.moments import moment_text
+
 
 class DashboardSnapshot(models.Model):
     """The dashboard of one period (``2026``, ``2026-11``) as computed at ``computed_at``."""
@@ -11,4 +13,4 @@ class DashboardSnapshot(models.Model):
     computed_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"{self.period} @ {self.computed_at:%Y-%m-%d %H:%M}"
+        return f"{self.period} @ {moment_text(self.computed_at)}"

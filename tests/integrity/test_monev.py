@@ -10,6 +10,7 @@ import io
 import subprocess
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from bench.planted import planted_history
@@ -172,3 +173,15 @@ def test_flags_of_the_month_are_counted_by_outcome(office, month):
     flag_raise(rule="COMPLAINT", key="m1", occurred_at=start + datetime.timedelta(days=2))
     flag_raise(rule="COMPLAINT", key="m2", occurred_at=timezone.now() + datetime.timedelta(days=40))
     assert monev_data(month).flags == {"COMPLAINT": {"open": 1}}
+
+
+def test_the_pdf_and_the_request_tell_moments_in_local_words(client, office, month, tmp_path):
+    # 06.30 WIB on Monday 7 December 2026 is still Sunday in UTC.
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 23, 30, tzinfo=datetime.UTC)):
+        path = tmp_path / "monev.pdf"
+        path.write_bytes(monev_pdf(monev_data(month)))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Disusun 7 Desember 2026, 06.30" in " ".join(text.split())
+    client.force_login(office.auditor)
+    response = client.post("/kantor/audit/monev/", {"month": "2026-11"}, follow=True)
+    assert "Laporan November 2026 sedang disusun" in response.content.decode()

@@ -309,11 +309,20 @@ def test_a_sealed_day_lists_numbers_and_types_but_no_personal_data(office, seale
     assert "APT/0001/2026" in body and "SIP/0002/2026" in body
     assert office.full_type.name_id in body and office.simple_type.name_id in body
     assert body.index("APT/0001/2026") < body.index("SIP/0002/2026")
-    assert ">08.15<" in body or ">08:15<" in body
+    assert ">08.15<" in body  # local time, Indonesian form
     assert RegisterDay.objects.get(day=MAR[2]).digest in body
     assert "Siti" not in body and "Rahmawati" not in body
     assert "3201014101900001" not in body
     assert "belum disegel" not in body
+
+
+def test_a_day_lists_its_permits_at_local_times_at_both_ends(sealed):
+    late = Client().get("/daftar-izin/2026-03-04/").content.decode()
+    assert "SIP/0003/2026" in late and ">23.59<" in late
+    early = Client().get("/daftar-izin/2026-03-05/").content.decode()
+    assert "SIP/0004/2026" in early and ">00.00<" in early  # 4 March 17.00 in UTC
+    sealed_at = Client().get("/daftar-izin/2026-03-05.json").json()["sealed_at"]
+    assert sealed_at == "2026-03-06T12:00:00+07:00"
 
 
 def test_an_empty_sealed_day_says_so(sealed):

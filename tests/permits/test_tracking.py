@@ -279,3 +279,46 @@ def test_auditors_see_who_opened_a_file_by_name_and_others_do_not(client, office
     section = body[body.index("Akses petugas ke berkas ini") :]
     assert office.supervisor.display_name in section and "203.0.113" not in section
     assert "127.0.0.1" in section
+
+
+# --- Moments in the office's time ----------------------------------------------------
+
+SUNDAY_NIGHT_UTC = datetime.datetime(2026, 12, 6, 23, 30, tzinfo=datetime.UTC)  # Mon 06.30 WIB
+MONDAY_UTC = datetime.datetime(2026, 12, 7, 16, 30, tzinfo=datetime.UTC)  # Mon 23.30 WIB
+
+
+def file_submitted_early_and_opened_late(office, client):
+    with time_machine.travel(SUNDAY_NIGHT_UTC, tick=False):
+        app = walk(office, new_file(office), Stage.SUBMITTED)
+    with time_machine.travel(MONDAY_UTC, tick=False):
+        client.force_login(office.supervisor)
+        client.get(f"/kantor/berkas/{app.public_id}/")
+    return app
+
+
+def test_every_step_and_every_staff_view_shows_its_local_date_and_time(visitor, client, office):
+    app = file_submitted_early_and_opened_late(office, client)
+    body = page(visitor, app).content.decode()
+    assert (
+        '<time datetime="2026-12-07T06:30:00+07:00">7 Des 2026, 06.30</time> Permohonan diajukan'
+        in body
+    )
+    assert '<time datetime="2026-12-07T23:30:00+07:00">7 Des 2026, 23.30</time> —' in body
+    assert '<time datetime=""></time>' not in body
+
+
+def test_the_steps_speak_english_when_chosen(visitor, client, office):
+    app = file_submitted_early_and_opened_late(office, client)
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = page(visitor, app).content.decode()
+    assert ">7 Dec 2026, 06.30</time>" in body
+    assert ">7 Dec 2026, 23.30</time>" in body
+
+
+def test_the_badge_and_the_promise_tell_the_same_local_time(visitor, office):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, 23, tzinfo=WIB), tick=False):
+        app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+        body = page(visitor, app).content.decode()
+    assert "Kam 5 Nov 2026, 09.23 · sisa" in body
+    assert "selesai paling lambat Kamis, 5 November 2026, 09.23." in body
+    assert "02.23" not in body

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.flags.registry import Hit, Rule, register
 from integrity.models import Severity
-from integrity.wording import day_words
+from portal.moments import moment_text
+
+
+def _day_text(day: str | None) -> str:
+    try:
+        return moment_text(datetime.date.fromisoformat(day))
+    except (TypeError, ValueError):
+        return day or ""
 
 
 @register
@@ -58,6 +65,6 @@ class Hours(Rule):
             "after_hours": _("di luar jam layanan"),
         }
         return _("Bertindak pada %(day)s, %(reason)s.") % {
-            "day": day_words(detail.get("day")),
+            "day": _day_text(detail.get("day")),
             "reason": reasons.get(detail.get("reason"), ""),
         }

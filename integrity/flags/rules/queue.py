@@ -24,6 +24,7 @@ from integrity.flags.rules.common import (
 )
 from integrity.models import Severity
 from permits.models import Application, ApplicationEvent
+from portal.moments import moment_parse, moment_text
 
 CANDIDATES = 20
 
@@ -118,5 +119,5 @@ class Queue(Rule):
 
     def explain(self, detail):
         return _("Mendahului berkas lain yang menunggu di tahap yang sama sejak %(since)s.") % {
-            "since": (detail.get("waiting_since") or "")[:16].replace("T", " ")
+            "since": moment_text(moment_parse(detail.get("waiting_since")))
         }
