@@ -39,10 +39,10 @@ from integrity.audit_forms import (
 )
 from integrity.flags.registry import RULES
 from integrity.models import Flag, FlagState, FollowUp, MonevReport
+from integrity.story import GROUPS, file_story
 from integrity.tasks import render_monev
 from integrity.workspace import (
     QUEUE_PAGE,
-    file_story,
     flag_counts,
     flag_explain,
     flag_queue,
@@ -127,10 +127,13 @@ def story(request, public_id):
     flags = list(app.flags.order_by("-occurred_at"))
     for flag in flags:
         flag.explanation = flag_explain(flag)
+    known = {code for code, _label in GROUPS}
+    chosen = [code for code in request.GET.getlist("jenis") if code in known]
     context = {
         "section": "audit",
         "app": app,
-        "entries": file_story(app),
+        "entries": file_story(app, groups=set(chosen)),
+        "groups": [(code, label, not chosen or code in chosen) for code, label in GROUPS],
         "flags": flags,
         "dismiss_form": DismissForm(),
         "open_state": FlagState.OPEN,

@@ -20,9 +20,10 @@ def verification_url(permit: Permit) -> str:
     return settings.SITE_URL + reverse("issuance:verify", args=[permit.code])
 
 
-def permit_context(permit: Permit) -> dict:
+def permit_context(permit: Permit, *, preview: bool = False) -> dict:
     url = verification_url(permit)
     return {
+        "preview": preview,
         "permit": permit,
         "app": permit.application,
         "permit_type": permit.permit_type,
@@ -37,11 +38,12 @@ def permit_context(permit: Permit) -> dict:
     }
 
 
-def permit_html(permit: Permit) -> str:
+def permit_html(permit: Permit, *, preview: bool = False) -> str:
+    """The permit's HTML; ``preview`` marks it as a draft not yet signed."""
     family = permit.permit_type.family
     template = select_template([f"issuance/permit/{family}.html", "issuance/permit/base.html"])
     with translation.override("id"):
-        return template.render(permit_context(permit))
+        return template.render(permit_context(permit, preview=preview))
 
 
 @functools.cache
@@ -76,8 +78,9 @@ def _permit_css():
     return CSS(string=(PERMIT_TEMPLATES / "permit.css").read_text())
 
 
-def permit_pdf_unsigned(permit: Permit) -> bytes:
-    document = _permit_html_class()(string=permit_html(permit), base_url=str(settings.BASE_DIR))
+def permit_pdf_unsigned(permit: Permit, *, preview: bool = False) -> bytes:
+    html = permit_html(permit, preview=preview)
+    document = _permit_html_class()(string=html, base_url=str(settings.BASE_DIR))
     return document.write_pdf(stylesheets=[_permit_css()], font_config=_font_config())
 
 

@@ -40,17 +40,14 @@ def permit_validity(permit_type, issued_on: datetime.date) -> datetime.date | No
     return issued_on + relativedelta(months=permit_type.validity_months) - datetime.timedelta(1)
 
 
-def permit_issue(app: Application, actor: Actor, at) -> Permit:
-    """Called inside the signing transaction: the number is taken here, so a rolled-back
-    signing gives it back and two concurrent signings wait on each other (no gap, no twin)."""
-    from issuance.tasks import render_permit
-
+def permit_draft(app: Application, signer, at, *, number: str) -> Permit:
+    """The permit ``signer`` would issue for ``app`` at ``at`` (not saved): what the head of
+    office previews before signing is what ``permit_issue`` stores."""
     issued_on = timezone.localtime(at).date()
-    signer = actor.user
-    permit = Permit.objects.create(
+    return Permit(
         application=app,
         permit_type=app.permit_type,
-        number=permit_number_next(app.permit_type, at),
+        number=number,
         holder_name=app.applicant_name,
         holder_nik=app.applicant_nik,
         holder_nib=app.applicant_nib,
@@ -63,6 +60,15 @@ def permit_issue(app: Application, actor: Actor, at) -> Permit:
         signatory_name=signer.display_name,
         signatory_title=settings.SIGNATORY_TITLE,
     )
+
+
+def permit_issue(app: Application, actor: Actor, at) -> Permit:
+    """Called inside the signing transaction: the number is taken here, so a rolled-back
+    signing gives it back and two concurrent signings wait on each other (no gap, no twin)."""
+    from issuance.tasks import render_permit
+
+    permit = permit_draft(app, actor.user, at, number=permit_number_next(app.permit_type, at))
+    permit.save()
     file_event(
         application=app,
         action="permit.issued",
@@ -111,7 +117,8 @@ def permit_render(permit: Permit) -> bool:
 
 @transaction.atomic
 def permit_revoke(*, permit: Permit, actor: Actor, reason: str) -> Permit:
-    """Revocation (pencabutan) by the head of office, with a reason; the holder is told."""
+    """Revocation (pencabutan) by the head of office, with a reason; the holder is told
+    (``permit.notice``: the outbox message, None if they cannot be reached)."""
     user = actor.user
     if user is None or not user.is_active or user.role != Role.HEAD:
         raise ActionRefused(_("Hanya Kepala Dinas yang dapat mencabut izin."))
@@ -137,5 +144,5 @@ def permit_revoke(*, permit: Permit, actor: Actor, reason: str) -> Permit:
         data={"number": permit.number},
         at=permit.revoked_at,
     )
-    applicant_notify(app, "permit.revoked", permit=permit, **permit_links(permit))
+    permit.notice = applicant_notify(app, "permit.revoked", permit=permit, **permit_links(permit))
     return permit

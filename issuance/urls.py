@@ -19,6 +19,11 @@ urlpatterns = [
     path("lacak/<str:code>/izin.pdf", views.tracking_permit, name="tracking_permit"),
     path("saya/berkas/<uuid:public_id>/izin.pdf", views.applicant_permit, name="applicant_permit"),
     path("kantor/berkas/<uuid:public_id>/izin.pdf", views.office_permit, name="office_permit"),
+    path(
+        "kantor/berkas/<uuid:public_id>/pratinjau-izin.png",
+        views.permit_preview,
+        name="permit_preview",
+    ),
     path("kantor/berkas/<uuid:public_id>/bayar/", views.payment, name="payment"),
     path("kantor/berkas/<uuid:public_id>/cabut-izin/", views.revoke, name="revoke"),
     path("api/bank/pembayaran/", views.bank_callback, name="bank_callback"),

@@ -1,5 +1,6 @@
 """Issuance's pages: public verification and register, the permit PDF for whoever may hold it,
-the cashier's payment, the head's revocation, and the bank's callback."""
+the cashier's payment, the head's preview of a permit before signing and its revocation, and
+the bank's callback."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import ipaddress
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from issuance.billing import callback_handle, payment_record
 from issuance.forms import PaymentForm, RevokeForm, VerifyLookupForm, VerifyUploadForm
 from issuance.issue import permit_revoke
 from issuance.models import Bill, PaymentChannel, Permit, RegisterDay, normalise_permit_code
+from issuance.preview import may_preview, permit_preview_png
 from issuance.register import day_entries
 from issuance.signing import pdf_signature_check
 from issuance.tasks import render_permit
@@ -33,6 +36,7 @@ from permits.services.context import ActionRefused, Actor
 from permits.services.views_log import file_view_record
 from permits.views.applicant import applicant_only
 from permits.views.backoffice import backoffice, file_page_render
+from permits.views.outcomes import action_done, sentence, told_words
 from portal.masking import mask_name
 from portal.moments import TIME, moment_iso, moment_parse, moment_text
 from portal.queue import enqueue
@@ -110,6 +114,21 @@ def office_permit(request, public_id):
 # --- the cashier and the head of office ----------------------------------------------------
 
 
+@require_GET
+@backoffice(roles={Role.HEAD})
+def permit_preview(request, public_id):
+    """The permit as it will be issued, for the head of office about to sign it."""
+    app = application_for_page(user=request.user, public_id=public_id)
+    if not may_preview(app, request.user):
+        raise PermissionDenied
+    file_view_record(
+        application=app, actor=Actor.from_request(request), kind=FileView.Kind.DOCUMENT
+    )
+    response = HttpResponse(permit_preview_png(app, request.user), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_POST
 @backoffice(roles={Role.CASHIER})
 def payment(request, public_id):
@@ -121,8 +140,9 @@ def payment(request, public_id):
     if form.cleaned_data["expected_state"] != app.state:
         messages.error(request, _("Berkas ini sudah berubah; periksa lagi sebelum mencatat."))
         return redirect("backoffice:file", public_id=app.public_id)
+    before_id = app.assigned_to_id
     try:
-        payment_record(
+        bill = payment_record(
             bill=bill,
             actor=Actor.from_request(request),
             channel=PaymentChannel.CASHIER,
@@ -132,7 +152,8 @@ def payment(request, public_id):
     except ActionRefused as refused:
         form.add_error(None, refused.message)
         return file_page_render(request, app, forms={"payment_form": form}, status=400)
-    messages.success(request, _("Pembayaran dicatat; berkas diteruskan ke persetujuan."))
+    done = action_done("confirm_payment", before_id=before_id, app=bill.application)
+    messages.success(request, done)
     return redirect("backoffice:file", public_id=app.public_id)
 
 
@@ -145,13 +166,14 @@ def revoke(request, public_id):
     if not form.is_valid():
         return file_page_render(request, app, forms={"revoke_form": form}, status=400)
     try:
-        permit_revoke(
+        permit = permit_revoke(
             permit=permit, actor=Actor.from_request(request), reason=form.cleaned_data["reason"]
         )
     except ActionRefused as refused:
         form.add_error(None, refused.message)
         return file_page_render(request, app, forms={"revoke_form": form}, status=400)
-    messages.success(request, _("Izin dicabut. Pemegang izin diberi tahu."))
+    told = told_words(permit.notice, who=_("pemegang izin"))
+    messages.success(request, sentence(_("Izin dicabut"), told))
     return redirect("backoffice:file", public_id=app.public_id)
 
 

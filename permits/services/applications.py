@@ -161,6 +161,8 @@ def transition_fire(
 
     The row is locked and compared with the state the user saw (``expected_state``): a
     double click or two officers at once fire once; the other gets ``ActionRefused``.
+    The returned file carries ``notice``: the outbox message that told the applicant (its
+    channel, its kind), or None when this step tells them nothing.
     """
     app = _locked(application)
     if expected_state is not None and app.state != expected_state:
@@ -198,7 +200,7 @@ def transition_fire(
     transition_fired.send(
         sender=Application, application=app, name=name, from_state=from_state, actor=actor, at=at
     )
-    transition_notices(app, name, from_state)
+    app.notice = transition_notices(app, name, from_state)
     return app
 
 

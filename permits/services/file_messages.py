@@ -28,6 +28,9 @@ def may_post(application: Application, user) -> bool:
 
 @transaction.atomic
 def file_message_post(*, application: Application, actor: Actor, body: str) -> FileMessage:
+    """Post a message in the file's thread and tell the other side: the officer in charge
+    (inside Terang and by their channel), or the applicant. The message carries ``notice``,
+    the outbox message that told them (None if nobody could be told)."""
     user = actor.user
     if not may_post(application, user):
         raise PermissionDenied(_("Anda tidak dapat mengirim pesan pada berkas ini."))
@@ -45,14 +48,15 @@ def file_message_post(*, application: Application, actor: Actor, body: str) -> F
         actor=actor,
         data={"message": message.pk},
     )
+    message.notice = None
     if message.from_applicant:
         if application.assigned_to_id:
-            message_queue(
+            message.notice = message_queue(
                 recipient=application.assigned_to,
                 kind="file.message_to_office",
                 context={"application": application, "message": message},
                 application=application,
             )
     else:
-        applicant_notify(application, "file.message_to_applicant", message=message)
+        message.notice = applicant_notify(application, "file.message_to_applicant", message=message)
     return message

@@ -35,10 +35,12 @@ def tracking_url(app: Application) -> str:
     return settings.SITE_URL + reverse("tracking:file", args=[app.tracking_code])
 
 
-def applicant_notify(app: Application, kind: str, **extra) -> None:
+def applicant_notify(app: Application, kind: str, **extra):
+    """Queue message ``kind`` for the applicant; the outbox message (its channel says how
+    they were told), or None when the file leaves no way to reach them."""
     contact = applicant_contact(app)
     if contact is None:
-        return
+        return None
     context = {
         "application": app,
         "tracking_url": tracking_url(app),
@@ -51,15 +53,17 @@ def applicant_notify(app: Application, kind: str, **extra) -> None:
             .select_related("requirement")
             .order_by("requirement__position")
         )
-    message_queue(kind=kind, context=context, contact=contact, application=app)
+    return message_queue(kind=kind, context=context, contact=contact, application=app)
 
 
-def transition_notices(app: Application, name: str, from_state: str) -> None:
-    """Called by ``transition_fire`` after every transition, inside its transaction."""
+def transition_notices(app: Application, name: str, from_state: str):
+    """Called by ``transition_fire`` after every transition, inside its transaction; the
+    message queued for the applicant, or None."""
     kind = TRANSITION_NOTICES.get(name)
     if app.state == Stage.AWAITING_PAYMENT and from_state != Stage.AWAITING_PAYMENT:
         kind = "file.payment_requested"
     if kind == "file.expired":
-        applicant_notify(app, kind, unpaid=from_state == Stage.AWAITING_PAYMENT)
-    elif kind:
-        applicant_notify(app, kind)
+        return applicant_notify(app, kind, unpaid=from_state == Stage.AWAITING_PAYMENT)
+    if kind:
+        return applicant_notify(app, kind)
+    return None

@@ -59,6 +59,7 @@ from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post, may_post
 from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
+from permits.views.outcomes import action_done, sentence, told_words
 from permits.views.uploads import posted_upload
 from worktime.calendar import get_calendar
 
@@ -180,6 +181,7 @@ def file_page(request, public_id):
 def file_action(request, public_id, name):
     app = application_for_page(user=request.user, public_id=public_id)
     actor = Actor.from_request(request)
+    before_id = app.assigned_to_id
     try:
         if name == "return_to_applicant":
             form = ReturnForm(request.POST, checks=app.checks.select_related("requirement"))
@@ -187,7 +189,7 @@ def file_action(request, public_id, name):
                 return file_page_render(
                     request, app, forms={"return_form": form, "open_form": name}, status=400
                 )
-            application_return(
+            result = application_return(
                 application=app,
                 actor=actor,
                 findings=form.cleaned_data["findings"],
@@ -201,7 +203,7 @@ def file_action(request, public_id, name):
                     request, app, forms={"reject_form": form, "open_form": name}, status=400
                 )
             data = form.cleaned_data
-            transition_fire(
+            result = transition_fire(
                 application=app,
                 name="reject",
                 actor=actor,
@@ -221,14 +223,14 @@ def file_action(request, public_id, name):
             form = TransitionForm(request.POST)
             if not form.is_valid():
                 raise ActionRefused(_("Permintaan tidak lengkap; muat ulang halaman."))
-            application_submit(
+            result = application_submit(
                 application=app, actor=actor, expected_state=form.cleaned_data["expected_state"]
             )
         elif name in PAGE_ACTIONS:
             form = TransitionForm(request.POST)
             if not form.is_valid():
                 raise ActionRefused(_("Permintaan tidak lengkap; muat ulang halaman."))
-            transition_fire(
+            result = transition_fire(
                 application=app,
                 name=name,
                 actor=actor,
@@ -240,7 +242,7 @@ def file_action(request, public_id, name):
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("Tersimpan. Tahap berkas diperbarui."))
+        messages.success(request, action_done(name, before_id=before_id, app=result))
     return redirect("backoffice:file", public_id=app.public_id)
 
 
@@ -320,7 +322,13 @@ def file_reassign(request, public_id):
     except ActionRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("Berkas dipindahkan ke %(name)s.") % {"name": officer})
+        messages.success(
+            request,
+            sentence(
+                _("Berkas dipindahkan ke %(name)s (%(role)s)")
+                % {"name": officer.display_name, "role": officer.role_label}
+            ),
+        )
     return redirect("backoffice:file", public_id=app.public_id)
 
 
@@ -419,9 +427,9 @@ def file_message(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
     body = request.POST.get("body", "")
     try:
-        file_message_post(application=app, actor=Actor.from_request(request), body=body)
+        posted = file_message_post(application=app, actor=Actor.from_request(request), body=body)
     except ActionRefused as exc:
         forms = {"message_error": str(exc), "message_draft": body}
         return file_page_render(request, app, forms=forms, status=400)
-    messages.success(request, _("Pesan terkirim."))
+    messages.success(request, sentence(_("Pesan terkirim"), told_words(posted.notice)))
     return redirect(reverse("backoffice:file", args=[app.public_id]) + "#messages")

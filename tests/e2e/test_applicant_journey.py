@@ -216,7 +216,7 @@ def test_the_cashier_records_a_payment_and_a_wrong_amount_loses_nothing(
 
     cashier.locator("input[name=amount]").fill(str(bill.amount))
     cashier.get_by_role("button", name="Ya, catat pembayaran").click()
-    expect(cashier.locator(".messages")).to_contain_text("Pembayaran dicatat")
+    expect(cashier.locator(".messages")).to_contain_text("Pembayaran retribusi dicatat")
     app.refresh_from_db()
     assert app.state == Stage.APPROVAL
     public.reload()

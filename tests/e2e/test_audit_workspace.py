@@ -54,7 +54,7 @@ def test_an_auditor_dismisses_one_flag_and_follows_another_to_a_closed_finding(
     # The file's whole story, and the finding recorded from the remaining flag.
     auditor.locator("tbody tr a", has_text=app.registration_number).click()
     expect(auditor.locator("h1")).to_contain_text(app.registration_number)
-    expect(auditor.locator("table.story")).to_contain_text("application.signed")
+    expect(auditor.locator("ol.story")).to_contain_text("Ditandatangani; izin terbit")
     auditor.get_by_role("link", name="Catat temuan", exact=True).first.click()
     auditor.fill("#id_title", "Permintaan uang rokok di loket")
     auditor.fill("#id_condition", "Pemohon melaporkan diminta uang rokok saat verifikasi.")

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from integrity.flags.registry import RULES
-from integrity.workspace import file_story
+from integrity.story import file_story
 from permits.models import Stage
 from permits.services.context import Actor
 from permits.services.events import file_event
@@ -53,7 +53,9 @@ def test_the_story_shows_event_data_and_field_changes_in_local_time(office):
     app.held_since = datetime.datetime(2026, 12, 7, 16, 30, tzinfo=datetime.UTC)  # 23.30 WIB
     app.save(update_fields=["held_since"])
     with translation.override("id"):
-        details = " | ".join(entry.detail for entry in file_story(app))
-    assert "deadline=7 Des 2026, 06.30.00" in details
-    assert "held_since: — → 7 Des 2026, 23.30.00" in details
+        entries = file_story(app)
+        details = " | ".join(entry.detail for entry in entries)
+        changes = [change for entry in entries for change in entry.changes]
+    assert "batas waktu SOP 7 Des 2026, 06.30." in details
+    assert ("Ditahan sejak", "—", "7 Des 2026, 23.30") in changes
     assert "+00:00" not in details and "16:30" not in details

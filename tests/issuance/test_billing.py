@@ -437,7 +437,7 @@ def test_the_cashier_records_a_payment_on_the_file_page(client, office, due):
     event = due.events.get(action=PAID)
     assert event.ip_address == "127.0.0.1"
     page = client.get(response["Location"]).content.decode()
-    assert "Pembayaran dicatat" in page
+    assert "Pembayaran retribusi dicatat; diteruskan ke" in page
     assert "Lunas" in page and "KW-2026-0042" in page
 
 
@@ -483,12 +483,12 @@ def test_a_stale_page_changes_nothing_and_says_so(client, office, due):
 def test_a_double_post_pays_once_and_the_second_is_refused(client, office, due):
     client.force_login(office.cashier)
     first = client.post(payment_url(due), payment_post(due), follow=True)
-    assert "Pembayaran dicatat" in first.content.decode()
+    assert "Pembayaran retribusi dicatat" in first.content.decode()
     second = client.post(payment_url(due), payment_post(due), follow=True)
     assert second.status_code == 200
     body = second.content.decode()
     assert "sudah berubah" in body
-    assert "Pembayaran dicatat" not in body
+    assert "Pembayaran retribusi dicatat" not in body
     assert due.events.filter(action=PAID).count() == 1
     assert bill_of(due).reference == "KW-2026-0042"
 

@@ -425,7 +425,7 @@ def test_the_head_revokes_from_the_file_page(client, office, permit):
     permit.refresh_from_db()
     assert permit.revoked_by == office.head and permit.revocation_reason == REASON
     body = client.get(response["Location"]).content.decode()
-    assert "Izin dicabut. Pemegang izin diberi tahu." in body
+    assert "Izin dicabut; pemegang izin diberi tahu di kotak pesan Terang saja" in body
 
 
 @pytest.mark.parametrize(

@@ -142,7 +142,7 @@ def test_an_action_moves_the_file_and_a_double_post_does_not(client, office):
     url = reverse("backoffice:action", args=[app.public_id, "begin_verification"])
     data = {"expected_state": Stage.SUBMITTED, "note": "mulai"}
     first = client.post(url, data, follow=True)
-    assert "Tersimpan" in first.content.decode()
+    assert "Verifikasi dimulai." in first.content.decode()
     second = client.post(url, data, follow=True)
     assert "sudah berubah" in second.content.decode()
     assert app.events.filter(action="application.verification_started").count() == 1

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from integrity.workspace import file_story
+from integrity.story import file_story
 from permits.models import Stage
 from public.complaints import complaint_submit
 from public.models import ComplaintCategory, ComplaintSubject, SurveyResponse

@@ -14,6 +14,7 @@ from integrity.flags.baselines import percentile, type_durations
 from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import hours, last_event
 from integrity.models import Severity
+from integrity.wording import hours_words
 
 
 @register
@@ -67,7 +68,7 @@ class Fast(Rule):
         ]
 
     def explain(self, detail):
-        return _("Selesai dalam %(used)s jam kerja dari SOP %(budget)s jam.") % {
-            "used": detail.get("used_hours"),
-            "budget": detail.get("budget_hours"),
+        return _("Selesai dalam %(used)s kerja dari SOP %(budget)s.") % {
+            "used": hours_words(detail.get("used_hours")),
+            "budget": hours_words(detail.get("budget_hours")),
         }

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import holder_at, hours, last_event
 from integrity.models import Severity
+from integrity.wording import hours_words
 from permits.models.stages import QUEUE_ACTIONS, Stage
 
 # The acts that end a completeness check, from the stages the check covers.
@@ -161,12 +162,12 @@ class Late(Rule):
         if detail.get("check"):
             if detail.get("running"):
                 return _("Masih menunggu pemeriksaan kelengkapan setelah batas waktunya.")
-            return _("Pemeriksaan kelengkapan selesai %(over)s jam kerja setelah batasnya.") % {
-                "over": detail.get("over_hours")
+            return _("Pemeriksaan kelengkapan selesai %(over)s kerja setelah batasnya.") % {
+                "over": hours_words(detail.get("over_hours"))
             }
         if detail.get("running"):
             return _("Masih berjalan setelah batas waktu SOP.")
-        return _("Terlambat %(over)s jam kerja dari SOP %(budget)s jam.") % {
-            "over": detail.get("over_hours"),
-            "budget": detail.get("budget_hours"),
+        return _("Terlambat %(over)s kerja dari SOP %(budget)s.") % {
+            "over": hours_words(detail.get("over_hours")),
+            "budget": hours_words(detail.get("budget_hours")),
         }
