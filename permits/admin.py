@@ -47,7 +47,7 @@ class PermitTypeAdmin(SimpleHistoryAdmin):
         "needs_inspection",
         "active",
     ]
-    search_fields = ["code", "name_id", "name_en", "legal_basis"]
+    search_fields = ["code", "name_id", "name_en", "search_terms", "legal_basis"]
     list_select_related = ["opd"]
     inlines = [RequirementInline]
 

@@ -98,7 +98,11 @@ def catalogue_load(*, data: dict) -> LoadReport:
         if row["opd"] not in opds:
             raise ValidationError(f"{row['code']}: unknown OPD {row['opd']!r}")
         values = {name: row.get(name) for name in TYPE_FIELDS}
-        values |= {"opd": opds[row["opd"]], "active": True}
+        values |= {
+            "opd": opds[row["opd"]],
+            "active": True,
+            "search_terms": "\n".join(row.get("search_terms", [])),
+        }
         permit_type = _upsert(PermitType, {"code": row["code"]}, values, report, "type")
         type_codes.append(row["code"])
 

@@ -109,6 +109,14 @@ class PermitType(BilingualNameMixin, models.Model):
         validators=[validate_number_pattern],
         help_text=_("Contoh: 503/{seq:04d}/{opd}/{year}"),
     )
+    search_terms = models.TextField(
+        _("kata pencarian lain"),
+        blank=True,
+        help_text=_(
+            "Satu per baris: nama lama, singkatan dan kata sehari-hari yang dipakai orang "
+            "untuk izin ini (misalnya IMB, bangun rumah, building permit)."
+        ),
+    )
     active = models.BooleanField(_("aktif"), default=True)
 
     history = HistoricalRecords()
@@ -129,6 +137,10 @@ class PermitType(BilingualNameMixin, models.Model):
                 violation_error_message=_("Pola nomor ini sudah dipakai jenis izin lain."),
             ),
         ]
+
+    @property
+    def search_term_list(self) -> list[str]:
+        return [line.strip() for line in self.search_terms.splitlines() if line.strip()]
 
     @property
     def is_free(self) -> bool:
