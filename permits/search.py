@@ -116,7 +116,7 @@ def typo_score(word: str, candidate: str) -> float:
     score = similarity(word, candidate)
     if score >= TYPO_SIMILARITY:
         return score
-    if len(word) >= 5 and within_edits(word, candidate, 1 if len(word) < 7 else 2):
+    if len(word) >= 5 and within_edits(word, candidate, 1 if len(word) < 9 else 2):
         return max(score, 0.6)
     return 0.0
 
