@@ -19,6 +19,8 @@ The rules, in order:
   then the OPD; a typo counts less than a correct word, and a name that the query covers
   more of ranks higher ("dokter" finds the doctor before the specialist).
 - When nothing matches every word, the three closest types are offered instead.
+- A query naming a permit that is gone or issued elsewhere (SIUP, HO) also gets the
+  note that says so (``SearchNote``, edited in the admin, loaded from catalogue.json).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from permits.models import PermitType
+from permits.models import PermitType, SearchNote
 
 # Spelling variants people type, folded to the catalogue's spelling.
 VARIANTS = {
@@ -209,9 +211,22 @@ class Ranking:
     closest: list[str]
     pks: list[int] = field(default_factory=list)
     closest_pks: list[int] = field(default_factory=list)
+    notes: list[SearchNote] = field(default_factory=list)
 
 
-def rank_entries(entries: list[Entry], query: str) -> Ranking:
+def notes_for(notes, whole: str) -> list[SearchNote]:
+    """The notes one of whose terms is the whole query or one of its words."""
+    words = set(whole.split())
+    return [note for terms, note in notes if whole in terms or words & terms]
+
+
+def rank_entries(entries: list[Entry], query: str, notes=()) -> Ranking:
+    ranking = _rank(entries, query)
+    ranking.notes = notes_for(notes, normalise(query))
+    return ranking
+
+
+def _rank(entries: list[Entry], query: str) -> Ranking:
     whole = normalise(query)
     words = significant(whole.split())[:8]
     if not words:
@@ -245,10 +260,16 @@ def search_entries() -> list[Entry]:
     if _entries_memo.get("version") != version:
         types = catalogue_types().values()
         _entries_memo["entries"] = [entry_for(t) for t in types if t.active and t.opd.active]
+        _entries_memo["notes"] = [
+            (frozenset(normalise(term) for term in note.term_list), note)
+            for note in SearchNote.objects.filter(active=True)
+        ]
         _entries_memo["version"] = version
     return _entries_memo["entries"]  # type: ignore[return-value]
 
 
 def catalogue_rank(*, query: str) -> Ranking:
-    """The active permit types matching ``query``, best first (see the module's rules)."""
-    return rank_entries(search_entries(), query)
+    """The active permit types matching ``query``, best first (see the module's rules),
+    and the notes about permits that are gone or issued elsewhere."""
+    entries = search_entries()
+    return rank_entries(entries, query, notes=_entries_memo["notes"])

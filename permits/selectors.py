@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,6 +46,7 @@ class CatalogueSearch:
     groups: list[CatalogueGroup]
     results: list[PermitType]
     closest: list[PermitType]
+    notes: list = field(default_factory=list)  # SearchNote: SIUP is now the NIB, ...
 
 
 def catalogue_search(*, query: str = "") -> CatalogueSearch:
@@ -70,8 +71,8 @@ def catalogue_search(*, query: str = "") -> CatalogueSearch:
     by_pk = {t.pk: t for t in types.filter(pk__in=wanted)} if wanted else {}
     ordered = [by_pk[pk] for pk in wanted if pk in by_pk]
     if ranking.pks:
-        return CatalogueSearch([], ordered, [])
-    return CatalogueSearch([], [], ordered)
+        return CatalogueSearch([], ordered, [], ranking.notes)
+    return CatalogueSearch([], [], ordered, ranking.notes)
 
 
 def _choices_key(language: str) -> str:
@@ -149,7 +150,10 @@ def counter_contact() -> CounterContact:
 
 
 def catalogue_size() -> int:
-    return PermitType.objects.filter(active=True, opd__active=True).count()
+    """How many types are active (from the search index: no query when warm)."""
+    from permits.search import search_entries
+
+    return len(search_entries())
 
 
 # --- back office ------------------------------------------------------------------------

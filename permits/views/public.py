@@ -20,6 +20,7 @@ def home(request):
         "groups": found.groups,
         "results": found.results,
         "closest": found.closest,
+        "notes": found.notes,
         "query": query,
         "match_count": len(found.results),
     }

@@ -81,9 +81,13 @@ def test_nothing_found_offers_the_closest_and_the_counter_on_a_phone(
 
 
 def test_the_service_page_complaint_link_opens_the_form_preset(live_server, catalogue, open_page):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = open_page(width=360, height=780)
     page.goto(f"{live_server.url}/layanan/KES-SIP-BIDAN/")
-    page.get_by_role("link", name="Adukan layanan Surat Izin Praktik Bidan").click()
+    link = page.get_by_role("link", name="Adukan layanan Surat Izin Praktik Bidan")
+    link.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "find-service-360.png"))
+    link.click()
     expect(page).to_have_url(re.compile(r"/pengaduan/baru/\?layanan=KES-SIP-BIDAN$"))
     selected = page.locator("#id_layanan option:checked")
     expect(selected).to_have_text("Surat Izin Praktik Bidan")

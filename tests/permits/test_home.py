@@ -142,3 +142,15 @@ def test_a_search_runs_a_fixed_number_of_queries_warm_or_not(
         client.get("/", {"q": query})
     with django_assert_max_num_queries(2):
         client.get("/", {"q": query})
+
+
+def test_siup_says_it_became_the_nib_through_oss(client, catalogue):
+    body = client.get("/", {"q": "SIUP"}).content.decode()
+    assert "SIUP dan TDP sudah diganti Nomor Induk Berusaha (NIB)" in body
+    assert "oss.go.id" in body
+
+
+def test_the_note_is_in_english_when_english_is_chosen(client, catalogue):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/", {"q": "izin gangguan"}).content.decode()
+    assert "The nuisance permit (HO) was abolished in 2017" in body

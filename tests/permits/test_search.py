@@ -190,3 +190,16 @@ def test_inactive_types_are_never_found(catalogue):
 
     catalogue_choices_invalidate()
     assert "PU-PBG" not in catalogue_rank(query="IMB").codes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "note"), [("SIUP", "nib-oss"), ("tdp", "nib-oss"), ("izin gangguan", "ho-situ")]
+)
+def test_old_permits_that_are_gone_get_a_note(catalogue, query, note):
+    assert [n.code for n in catalogue_rank(query=query).notes] == [note]
+
+
+@pytest.mark.django_db
+def test_a_note_does_not_show_for_other_queries(catalogue):
+    assert catalogue_rank(query="bidan").notes == []
