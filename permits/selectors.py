@@ -67,7 +67,8 @@ def catalogue_search(*, query: str = "") -> CatalogueSearch:
             group.permit_types.append(permit_type)
         return CatalogueSearch(list(groups.values()), [], [])
     ranking = catalogue_rank(query=query)
-    wanted = ranking.pks or ranking.closest_pks
+    # A note ("SIUP is now the NIB") answers better than types that look alike.
+    wanted = ranking.pks or ([] if ranking.notes else ranking.closest_pks)
     by_pk = {t.pk: t for t in types.filter(pk__in=wanted)} if wanted else {}
     ordered = [by_pk[pk] for pk in wanted if pk in by_pk]
     if ranking.pks:

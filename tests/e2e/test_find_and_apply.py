@@ -94,3 +94,15 @@ def test_the_service_page_complaint_link_opens_the_form_preset(live_server, cata
     expect(page.locator("#id_unit option:checked")).to_have_text("Dinas Kesehatan")
     page.locator("#id_layanan").scroll_into_view_if_needed()
     shot(page, "complaint-360")
+
+
+def test_ranked_results_and_a_note_at_desk_width(live_server, catalogue, open_page):
+    page = open_page(width=1280, height=900)
+    page.goto(f"{live_server.url}/")
+    page.fill("#q", "dokter")  # htmx searches as one types
+    expect(page.locator(".permit__name").first).to_have_text("Surat Izin Praktik Dokter")
+    expect(page.locator(".permit__opd").first).to_have_text("Dinas Kesehatan")
+    shot(page, "dokter-1280")
+    page.fill("#q", "SIUP")
+    expect(page.locator(".search-note")).to_contain_text("Nomor Induk Berusaha (NIB)")
+    shot(page, "siup-1280")

@@ -148,6 +148,8 @@ def test_siup_says_it_became_the_nib_through_oss(client, catalogue):
     body = client.get("/", {"q": "SIUP"}).content.decode()
     assert "SIUP dan TDP sudah diganti Nomor Induk Berusaha (NIB)" in body
     assert "oss.go.id" in body
+    assert "Mungkin yang Anda cari" not in body  # no look-alike types under the answer
+    assert "Tanyakan ke petugas loket" in body
 
 
 def test_the_note_is_in_english_when_english_is_chosen(client, catalogue):
