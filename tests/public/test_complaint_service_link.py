@@ -9,8 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Role
 from permits.models import PermitType
 from public.models import Complaint, ComplaintSubject
+from tests.conftest import SignedInClient
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +67,7 @@ def test_an_inactive_type_is_not_preset(catalogue):
     assert selected(page, "layanan") == []
 
 
-def test_the_complaint_keeps_its_type_and_goes_to_its_unit(catalogue):
+def test_the_complaint_keeps_its_type_and_goes_to_its_unit(catalogue, make_user):
     client = browser()
     form = client.get("/pengaduan/baru/?layanan=KES-SIP-BIDAN").context["form"]
     response = client.post(
@@ -84,3 +86,8 @@ def test_the_complaint_keeps_its_type_and_goes_to_its_unit(catalogue):
     midwife = PermitType.objects.get(code="KES-SIP-BIDAN")
     assert complaint.permit_type == midwife
     assert complaint.unit == midwife.opd
+    # The inspectorate's page of the complaint names the service.
+    auditor = SignedInClient(REMOTE_ADDR="2001:db8::a1")
+    auditor.force_login(make_user(Role.AUDITOR, username="auditor"))
+    page = auditor.get(reverse("complaints_staff:detail", args=[complaint.public_id]))
+    assert re.search(r"<dt>Jenis izin</dt><dd>Surat Izin Praktik Bidan</dd>", page.content.decode())
