@@ -17,7 +17,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -34,6 +33,7 @@ from accounts.forms import (
     SignUpForm,
 )
 from accounts.models import ContactCode, User
+from accounts.purposes import next_from, purpose_of, safe_next, with_next
 from accounts.services import (
     ContactChangeRefused,
     SignUpRefused,
@@ -51,6 +51,13 @@ from portal.ratelimit import allow, client_address
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        wanted = context.get("next", "")  # LoginView keeps only a safe one
+        context["purpose"] = purpose_of(wanted)
+        context["sign_up_url"] = with_next("accounts:sign_up", wanted)
+        return context
 
     def form_valid(self, form):
         user = form.get_user()
@@ -83,9 +90,8 @@ def _pending_user(request) -> tuple[User | None, dict]:
 
 
 def _after_sign_in(request, user: User, wanted: str) -> str:
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    wanted = safe_next(request, wanted)
+    if wanted:
         return wanted
     return reverse("backoffice:worklist") if user.needs_second_factor else reverse("home")
 
@@ -155,8 +161,11 @@ def _limited(request, scope: str, limit: int) -> bool:
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 def sign_up(request):
+    """A new applicant's account; where they were going (``next``) waits for them after
+    the contact is verified."""
+    wanted = next_from(request)
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(wanted or "home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _limited(request, "signup", settings.SIGNUP_LIMIT):
@@ -179,10 +188,14 @@ def sign_up(request):
                 form.add_error(field, message)
             else:
                 auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect("accounts:verify")
-    return render(
-        request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200
-    )
+                return redirect(with_next("accounts:verify", wanted))
+    context = {
+        "form": form,
+        "next": wanted,
+        "purpose": purpose_of(wanted),
+        "login_url": with_next("accounts:login", wanted),
+    }
+    return render(request, "accounts/sign_up.html", context, status=400 if form.errors else 200)
 
 
 SIGNUP_REFUSALS = {
@@ -201,8 +214,10 @@ SIGNUP_REFUSALS = {
 @never_cache
 @login_required
 def verify(request):
-    """The applicant enters the code sent to their e-mail or phone (or asks for another)."""
+    """The applicant enters the code sent to their e-mail or phone (or asks for another),
+    then goes on where they were going (``next``)."""
     user = request.user
+    wanted = next_from(request)
     form = ContactCodeForm(request.POST or None)
     if request.method == "POST":
         if "resend" in request.POST:
@@ -214,12 +229,14 @@ def verify(request):
         elif form.is_valid():
             if code_check(user, ContactCode.Purpose.VERIFY, form.cleaned_data["code"]):
                 messages.success(request, _("Terima kasih, kontak Anda sudah terverifikasi."))
-                return redirect("home")
+                return redirect(wanted or "home")
             form.add_error("code", _("Kode salah atau kedaluwarsa. Minta kode baru bila perlu."))
     context = {
         "form": form,
         "address": user.email or user.phone,
         "verified": user.is_verified_contact,
+        "next": wanted,
+        "purpose": purpose_of(wanted),
     }
     return render(request, "accounts/verify.html", context, status=400 if form.errors else 200)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from permits.models import OPD, PermitType, Requirement
+from permits.models import OPD, PermitType, Requirement, SearchNote
 
 
 @admin.register(OPD)
@@ -48,7 +48,7 @@ class PermitTypeAdmin(SimpleHistoryAdmin):
         "needs_inspection",
         "active",
     ]
-    search_fields = ["code", "name_id", "name_en", "legal_basis"]
+    search_fields = ["code", "name_id", "name_en", "search_terms", "legal_basis"]
     list_select_related = ["opd"]
     inlines = [RequirementInline]
 
@@ -59,3 +59,10 @@ class RequirementAdmin(SimpleHistoryAdmin):
     list_filter = ["mandatory", "active", "permit_type__opd"]
     search_fields = ["code", "name_id", "permit_type__code", "permit_type__name_id"]
     list_select_related = ["permit_type"]
+
+
+@admin.register(SearchNote)
+class SearchNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "terms", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "terms", "text_id"]

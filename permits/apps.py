@@ -7,4 +7,4 @@ class PermitsConfig(AppConfig):
     verbose_name = _("Perizinan")
 
     def ready(self) -> None:
-        from permits import signals  # noqa: F401 (connects the receivers)
+        from permits import purposes, signals  # noqa: F401 (connect the receivers, hooks)

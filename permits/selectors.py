@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,32 +38,42 @@ class CatalogueGroup:
     permit_types: list[PermitType]
 
 
-def catalogue_search(*, query: str = "") -> list[CatalogueGroup]:
-    """Active permit types grouped by their OPD, filtered by a free-text query.
+@dataclass
+class CatalogueSearch:
+    """The home page's catalogue: every type by OPD (no query), or the types matching a
+    query best first (``results``), or, when none matches, the closest (``closest``)."""
 
-    One query whatever the catalogue's size; the query matches code, Indonesian and English
-    names and the OPD's names, word by word.
-    """
+    groups: list[CatalogueGroup]
+    results: list[PermitType]
+    closest: list[PermitType]
+    notes: list = field(default_factory=list)  # SearchNote: SIUP is now the NIB, ...
+
+
+def catalogue_search(*, query: str = "") -> CatalogueSearch:
+    """Active permit types with their requirement count: two queries at most (the search
+    index comes from ``catalogue_types``; ``permits.search`` says how a query matches)."""
+    from permits.search import catalogue_rank
+
     types: QuerySet[PermitType] = (
         PermitType.objects.filter(active=True, opd__active=True)
         .select_related("opd")
         .annotate(requirement_count=Count("requirements", filter=Q(requirements__active=True)))
         .order_by("opd__name_id", "name_id")
     )
-    for word in query.split()[:8]:
-        types = types.filter(
-            Q(code__icontains=word)
-            | Q(name_id__icontains=word)
-            | Q(name_en__icontains=word)
-            | Q(opd__name_id__icontains=word)
-            | Q(opd__name_en__icontains=word)
-            | Q(opd__code__icontains=word)
-        )
-    groups: dict[int, CatalogueGroup] = {}
-    for permit_type in types:
-        group = groups.setdefault(permit_type.opd_id, CatalogueGroup(permit_type.opd, []))
-        group.permit_types.append(permit_type)
-    return list(groups.values())
+    if not query.strip():
+        groups: dict[int, CatalogueGroup] = {}
+        for permit_type in types:
+            group = groups.setdefault(permit_type.opd_id, CatalogueGroup(permit_type.opd, []))
+            group.permit_types.append(permit_type)
+        return CatalogueSearch(list(groups.values()), [], [])
+    ranking = catalogue_rank(query=query)
+    # A note ("SIUP is now the NIB") answers better than types that look alike.
+    wanted = ranking.pks or ([] if ranking.notes else ranking.closest_pks)
+    by_pk = {t.pk: t for t in types.filter(pk__in=wanted)} if wanted else {}
+    ordered = [by_pk[pk] for pk in wanted if pk in by_pk]
+    if ranking.pks:
+        return CatalogueSearch([], ordered, [], ranking.notes)
+    return CatalogueSearch([], [], ordered, ranking.notes)
 
 
 def _choices_key(language: str) -> str:
@@ -93,15 +103,22 @@ _TYPES_VERSION_KEY = "permits:catalogue-types-version"
 _types_memo: dict[str, object] = {}
 
 
-def catalogue_types() -> dict[int, PermitType]:
-    """Every permit type with its OPD, by id, kept in this process until the catalogue
-    changes (any process bumps the version in the shared cache). Pages that show many files
-    or one public file take a type from here instead of joining it on every request."""
+def catalogue_version() -> str:
+    """The catalogue's version in the shared cache: any process that changes the catalogue
+    bumps it, and what a process kept from an older version is rebuilt."""
     version = cache.get(_TYPES_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         cache.add(_TYPES_VERSION_KEY, version, timeout=None)
         version = cache.get(_TYPES_VERSION_KEY, version)
+    return version
+
+
+def catalogue_types() -> dict[int, PermitType]:
+    """Every permit type with its OPD, by id, kept in this process until the catalogue
+    changes (``catalogue_version``). Pages that show many files or one public file take a
+    type from here instead of joining it on every request."""
+    version = catalogue_version()
     if _types_memo.get("version") != version:
         _types_memo["types"] = {t.pk: t for t in PermitType.objects.select_related("opd")}
         _types_memo["version"] = version
@@ -114,8 +131,30 @@ def catalogue_choices_invalidate() -> None:
     _types_memo.clear()
 
 
+@dataclass
+class CounterContact:
+    address: str
+    phone: str
+    hours: list[tuple[str, object, object]]  # (weekday, opens, closes)
+
+
+def counter_contact() -> CounterContact:
+    """Where and when people can ask the MPP's counter in person or by phone."""
+    from worktime.models import Weekday
+
+    hours = sorted(get_calendar().hours.items())
+    return CounterContact(
+        address=settings.OFFICE_ADDRESS,
+        phone=settings.OFFICE_PHONE,
+        hours=[(Weekday(day).label, opens, closes) for day, (opens, closes) in hours],
+    )
+
+
 def catalogue_size() -> int:
-    return PermitType.objects.filter(active=True, opd__active=True).count()
+    """How many types are active (from the search index: no query when warm)."""
+    from permits.search import search_entries
+
+    return len(search_entries())
 
 
 # --- back office ------------------------------------------------------------------------

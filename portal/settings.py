@@ -343,6 +343,8 @@ SIGNATORY_TITLE = os.environ.get(
 OFFICE_ADDRESS = os.environ.get(
     "OFFICE_ADDRESS", "Mal Pelayanan Publik, Jl. Merdeka No. 1, Sukamaju 40111"
 )
+# The counter's telephone, shown where the site cannot answer a question itself.
+OFFICE_PHONE = os.environ.get("OFFICE_PHONE", "(0265) 700 1234")
 OFFICE_REGION = os.environ.get("OFFICE_REGION", "Pemerintah Kabupaten Sukamaju")
 OFFICE_CITY = os.environ.get("OFFICE_CITY", "Sukamaju")
 # The public verification page checks uploaded PDFs up to this size.

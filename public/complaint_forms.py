@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from permits.models import OPD
+from permits.models import OPD, PermitType
 from permits.uploads import UploadRejected
 from public.complaints import evidence_check
 from public.models import ComplaintCategory, ComplaintState, ComplaintSubject
@@ -66,6 +66,13 @@ class ComplaintForm(forms.Form):
         required=False,
         queryset=OPD.objects.filter(active=True).order_by("name_id"),
         empty_label=_("Pilih OPD"),
+    )
+    layanan = forms.ModelChoiceField(
+        label=_("Jenis izin (layanan)"),
+        required=False,
+        queryset=PermitType.objects.filter(active=True, opd__active=True).order_by("name_id"),
+        to_field_name="code",
+        empty_label=_("Pilih jenis izin (bila tentang satu layanan)"),
     )
     category = forms.ChoiceField(
         label=_("Jenis masalah"),
@@ -142,6 +149,8 @@ class ComplaintForm(forms.Form):
                     "officer_description",
                     _("Pilih petugas yang menangani berkas, atau tuliskan ciri petugas."),
                 )
+        if subject == ComplaintSubject.UNIT and not data.get("unit") and data.get("layanan"):
+            data["unit"] = data["layanan"].opd  # the service names its unit
         if subject == ComplaintSubject.UNIT and not data.get("unit"):
             self.add_error("unit", _("Pilih OPD yang diadukan."))
         if not data.get("anonymous") and not self.signed_in:
@@ -175,11 +184,20 @@ class ComplaintForm(forms.Form):
                 else ""
             ),
             "unit": data.get("unit") if subject == ComplaintSubject.UNIT else None,
+            "permit_type": data.get("layanan"),
             "anonymous": data.get("anonymous", False),
             "contact_name": data.get("name", ""),
             "contact_email": data.get("email", ""),
             "contact_phone": data.get("phone", ""),
         }
+
+
+def preset_permit_type(code: str) -> PermitType | None:
+    """The active permit type named by a link's ``?layanan=`` (anything else: none)."""
+    code = code.strip()[:30]
+    if not code:
+        return None
+    return PermitType.objects.filter(code=code, active=True, opd__active=True).first()
 
 
 class FollowForm(forms.Form):

@@ -29,7 +29,14 @@ from django.utils.translation import gettext as _
 from accounts.models import STAFF_ROLES, Role, User
 from integrity.flags.engine import flag_raise
 from outbox.services import Contact, contact_of, message_queue
-from permits.models import OPD, Application, ApplicationEvent, Stage, normalise_tracking_code
+from permits.models import (
+    OPD,
+    Application,
+    ApplicationEvent,
+    PermitType,
+    Stage,
+    normalise_tracking_code,
+)
 from permits.models.application import TRACKING_ALPHABET
 from permits.uploads import upload_inspect
 from public.models import (
@@ -264,6 +271,7 @@ def complaint_submit(
     officer: User | None = None,
     officer_description: str = "",
     unit: OPD | None = None,
+    permit_type: PermitType | None = None,
     anonymous: bool = False,
     complainant: User | None = None,
     contact_name: str = "",
@@ -290,6 +298,7 @@ def complaint_submit(
         officer=officer,
         officer_description=officer_description.strip()[:200],
         unit=unit or (officer.unit if officer else None),
+        permit_type=permit_type or (application.permit_type if application else None),
         route=routing.route,
         handler=routing.handler,
         handler_unit=routing.handler_unit,

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from permits.models import OPD, PermitType, Requirement
+from permits.models import OPD, PermitType, Requirement, SearchNote
 
 OPD_FIELDS = ("name_id", "name_en")
 TYPE_FIELDS = (
@@ -101,7 +101,12 @@ def catalogue_load(*, data: dict) -> LoadReport:
         if row["opd"] not in opds:
             raise ValidationError(f"{row['code']}: unknown OPD {row['opd']!r}")
         values = {name: row.get(name, TYPE_DEFAULTS.get(name)) for name in TYPE_FIELDS}
-        values |= {"opd": opds[row["opd"]], "active": True}
+        values |= {
+            "opd": opds[row["opd"]],
+            "active": True,
+            "search_terms": "
+".join(row.get("search_terms", [])),
+        }
         permit_type = _upsert(PermitType, {"code": row["code"]}, values, report, "type")
         type_codes.append(row["code"])
 
@@ -121,4 +126,18 @@ def catalogue_load(*, data: dict) -> LoadReport:
             permit_type.requirements.exclude(code__in=requirement_codes), report, "requirement"
         )
     _deactivate(PermitType.objects.exclude(code__in=type_codes), report, "type")
+    _load_notes(data.get("search_notes", []), report)
     return report
+
+
+def _load_notes(rows: list[dict], report: LoadReport) -> None:
+    """What the search says of permits that are gone or issued elsewhere (SIUP → NIB)."""
+    for row in rows:
+        values = {
+            "terms": "\n".join(row["terms"]),
+            "text_id": row["text_id"],
+            "text_en": row.get("text_en", ""),
+            "active": True,
+        }
+        _upsert(SearchNote, {"code": row["code"]}, values, report, "note")
+    _deactivate(SearchNote.objects.exclude(code__in=[r["code"] for r in rows]), report, "note")

@@ -10,6 +10,7 @@ from permits.models.catalogue import (
     PermitFamily,
     PermitType,
     Requirement,
+    SearchNote,
     SopUnit,
     validate_number_pattern,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "ReminderKind",
     "Requirement",
     "RequirementCheck",
+    "SearchNote",
     "SlaReminder",
     "SopUnit",
     "Stage",

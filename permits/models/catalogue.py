@@ -118,6 +118,14 @@ class PermitType(BilingualNameMixin, models.Model):
         validators=[validate_number_pattern],
         help_text=_("Contoh: 503/{seq:04d}/{opd}/{year}"),
     )
+    search_terms = models.TextField(
+        _("kata pencarian lain"),
+        blank=True,
+        help_text=_(
+            "Satu per baris: nama lama, singkatan dan kata sehari-hari yang dipakai orang "
+            "untuk izin ini (misalnya IMB, bangun rumah, building permit)."
+        ),
+    )
     active = models.BooleanField(_("aktif"), default=True)
 
     history = HistoricalRecords()
@@ -143,6 +151,10 @@ class PermitType(BilingualNameMixin, models.Model):
                 violation_error_message=_("Pola nomor ini sudah dipakai jenis izin lain."),
             ),
         ]
+
+    @property
+    def search_term_list(self) -> list[str]:
+        return [line.strip() for line in self.search_terms.splitlines() if line.strip()]
 
     @property
     def is_free(self) -> bool:
@@ -172,6 +184,38 @@ class PermitType(BilingualNameMixin, models.Model):
     def check_deadline(self, start: datetime.datetime, calendar) -> datetime.datetime:
         """When the completeness check of a file queued at ``start`` is due."""
         return calendar.add_working_days(start, self.check_duration)
+
+
+class SearchNote(models.Model):
+    """What the home page's search says to someone looking for a permit that no longer
+    exists or is not issued here ("SIUP" → the NIB, through OSS), shown above the results
+    when the query is one of its terms."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    terms = models.TextField(_("kata pencarian"), help_text=_("Satu per baris."))
+    text_id = models.TextField(_("keterangan (Indonesia)"))
+    text_en = models.TextField(_("keterangan (Inggris)"), blank=True)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("keterangan pencarian")
+        verbose_name_plural = _("keterangan pencarian")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def term_list(self) -> list[str]:
+        return [line.strip() for line in self.terms.splitlines() if line.strip()]
+
+    @property
+    def text(self) -> str:
+        if (get_language() or "id").startswith("en") and self.text_en:
+            return self.text_en
+        return self.text_id
 
 
 class Requirement(BilingualNameMixin, models.Model):

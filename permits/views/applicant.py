@@ -16,11 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
 from permits.forms import DraftForm, WithdrawForm
-from permits.models import CheckStatus, PermitType, Stage
+from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.receipt import receipt_context
 from permits.selectors import applicant_file, files_of_applicant, latest_documents
 from permits.services.applications import (
@@ -64,11 +64,19 @@ def dashboard(request):
     return render(request, "permits/applicant/dashboard.html", {"files": files})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @applicant_only
 def start(request, code: str):
+    """A new application of a type. GET (where sign-in and sign-up lead back to) asks to
+    confirm, and offers a draft of this type already begun; POST creates the draft."""
     permit_type = get_object_or_404(PermitType, code=code, active=True, opd__active=True)
     user = request.user
+    if request.method == "GET":
+        drafts = Application.objects.filter(
+            applicant=user, permit_type=permit_type, state=Stage.DRAFT
+        ).order_by("-created_at")
+        context = {"permit": permit_type, "drafts": list(drafts[:3])}
+        return render(request, "permits/applicant/start.html", context)
     app = application_create(
         permit_type=permit_type,
         actor=Actor.from_request(request),

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from permits.models import OPD, Application
+from permits.models import OPD, Application, PermitType
 from trail.models import AppendOnlyModel
 
 
@@ -101,6 +101,16 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
         verbose_name=_("unit yang diadukan"),
+    )
+    # The service (permit type) complained about, when the complainant named one: preset
+    # from its service standard page, or the file's type.
+    permit_type = models.ForeignKey(
+        PermitType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("jenis izin"),
     )
     # Who handles it: the route, and for an officer, the supervisor named at arrival.
     route = models.CharField(_("jalur penanganan"), max_length=15, choices=Route.choices)

@@ -26,7 +26,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from portal.ratelimit import allow, client_address
-from public.complaint_forms import NO_FILE, ComplaintForm, FollowForm, MessageForm
+from public.complaint_forms import (
+    NO_FILE,
+    ComplaintForm,
+    FollowForm,
+    MessageForm,
+    preset_permit_type,
+)
 from public.complaints import (
     ComplaintRefused,
     complaint_by_code,
@@ -174,12 +180,16 @@ def new(request):
             code = ""
         application, officers = _form_parts(code)
         category = request.GET.get("kategori", "")
+        service = preset_permit_type(request.GET.get("layanan", ""))
         initial = {
             "subject": ComplaintSubject.FILE if code else None,
             "berkas": application.tracking_code if application else code[:20],
             "category": category if category in ComplaintCategory.values else "",
             "token": token_issue(request),
         }
+        if service is not None:  # from a service standard page: about that service
+            initial |= {"layanan": service.code, "unit": service.opd_id}
+            initial["subject"] = initial["subject"] or ComplaintSubject.UNIT
         form = ComplaintForm(
             initial=initial, officers=officers, application=application, signed_in=signed_in
         )

@@ -68,7 +68,13 @@ def complaint_list(request):
 def _visible(user, public_id):
     return get_object_or_404(
         complaints_visible_to(user).select_related(
-            "application", "officer", "unit", "handler", "handler_unit", "escalated_to"
+            "application",
+            "officer",
+            "unit",
+            "permit_type",
+            "handler",
+            "handler_unit",
+            "escalated_to",
         ),
         public_id=public_id,
     )

@@ -58,3 +58,11 @@ def test_most_types_are_free_and_a_few_same_day_services_count_hours():
     fees = [t["fee"] for t in TYPES]
     assert sum(1 for f in fees if f == 0) > len(TYPES) / 2
     assert 1 <= sum(1 for t in TYPES if t["sop_unit"] == SopUnit.HOURS) <= 10
+
+
+def test_every_type_has_search_terms_people_use():
+    data = read_catalogue(settings.CATALOGUE_FILE)
+    for row in data["permit_types"]:
+        terms = row.get("search_terms", [])
+        assert terms, row["code"]
+        assert len(terms) == len({t.casefold() for t in terms}), row["code"]

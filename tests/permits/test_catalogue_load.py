@@ -105,3 +105,28 @@ def test_the_command_reports_what_it_did(tmp_path, capsys, catalogue):
     assert "Catalogue changed" in capsys.readouterr().out
     call_command("load_catalogue", file=path)
     assert "Catalogue unchanged" in capsys.readouterr().out
+
+
+def test_search_terms_are_loaded_one_per_line_and_updated_in_place(catalogue):
+    catalogue_load(data=catalogue)
+    pbg = PermitType.objects.get(code="PU-PBG")
+    assert "IMB" in pbg.search_term_list and "bangun rumah" in pbg.search_term_list
+    edited = copy.deepcopy(catalogue)
+    row = next(t for t in edited["permit_types"] if t["code"] == "PU-PBG")
+    row["search_terms"].append("izin bangun ruko")
+    report = catalogue_load(data=edited)
+    assert report.counts["type.updated"] == 1
+    pbg.refresh_from_db()
+    assert pbg.search_term_list[-1] == "izin bangun ruko"
+
+
+def test_search_notes_are_loaded_and_a_removed_one_is_deactivated(catalogue):
+    from permits.models import SearchNote
+
+    catalogue_load(data=catalogue)
+    assert "SIUP" in SearchNote.objects.get(code="nib-oss").term_list
+    edited = copy.deepcopy(catalogue)
+    edited["search_notes"] = [n for n in edited["search_notes"] if n["code"] != "ho-situ"]
+    report = catalogue_load(data=edited)
+    assert report.counts["note.deactivated"] == 1
+    assert not SearchNote.objects.get(code="ho-situ").active

@@ -80,3 +80,79 @@ def test_the_page_runs_a_fixed_number_of_queries(
 
 def test_it_only_allows_get(client):
     assert client.post("/").status_code == 405
+
+
+def _names_in_order(body: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="permit__name" href="[^"]+">([^<]+)</a>', body)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("izin praktek bidan", "Surat Izin Praktik Bidan"),
+        ("izin bangunan", "Persetujuan Bangunan Gedung (PBG)"),
+        ("bangun rumah", "Persetujuan Bangunan Gedung (PBG)"),
+        ("IMB", "Persetujuan Bangunan Gedung (PBG)"),
+    ],
+)
+def test_the_best_match_is_listed_first(client, catalogue, query, first):
+    body = client.get("/", {"q": query}).content.decode()
+    assert _names_in_order(body)[0] == first
+
+
+def test_imb_does_not_find_waste_or_weighing_permits(client, catalogue):
+    body = client.get("/", {"q": "IMB"}).content.decode()
+    assert _names_in_order(body) == ["Persetujuan Bangunan Gedung (PBG)"]
+    assert "Limbah" not in body and "Timbang" not in body
+
+
+def test_a_result_names_its_opd(client, catalogue):
+    body = client.get("/", {"q": "bidan"}).content.decode()
+    assert '<span class="permit__opd">Dinas Kesehatan</span>' in body
+
+
+def test_nothing_found_offers_the_closest_types_and_the_counter(client, catalogue, settings):
+    settings.OFFICE_PHONE = "(0265) 700 1234"
+    body = client.get("/", {"q": "bidan kampung sebelah"}).content.decode()
+    assert 'Tidak ada jenis izin yang cocok dengan "bidan kampung sebelah"' in body
+    assert "Mungkin yang Anda cari" in body
+    names = _names_in_order(body)
+    assert len(names) == 3 and names[0] == "Surat Izin Praktik Bidan"
+    assert "Tanyakan ke petugas loket" in body
+    assert "(0265) 700 1234" in body and settings.OFFICE_ADDRESS in body
+    assert "08.00" in body  # the counter's hours
+
+
+def test_an_english_query_finds_english_names(client, catalogue):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/", {"q": "midwife"}).content.decode()
+    assert _names_in_order(body)[0] == "Midwife Practice Licence"
+
+
+@pytest.mark.parametrize("query", ["bidan", "zzzz qqqq"])
+def test_a_search_runs_a_fixed_number_of_queries_warm_or_not(
+    client, catalogue, query, django_assert_max_num_queries
+):
+    from worktime.calendar import get_calendar
+
+    get_calendar()  # the office calendar (the counter's hours) is kept by every process
+    with django_assert_max_num_queries(3):
+        client.get("/", {"q": query})
+    with django_assert_max_num_queries(2):
+        client.get("/", {"q": query})
+
+
+def test_siup_says_it_became_the_nib_through_oss(client, catalogue):
+    body = client.get("/", {"q": "SIUP"}).content.decode()
+    assert "SIUP dan TDP sudah diganti Nomor Induk Berusaha (NIB)" in body
+    assert "oss.go.id" in body
+    assert "Mungkin yang Anda cari" not in body  # no look-alike types under the answer
+    assert "Tanyakan ke petugas loket" in body
+
+
+def test_the_note_is_in_english_when_english_is_chosen(client, catalogue):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/", {"q": "izin gangguan"}).content.decode()
+    assert "The nuisance permit (HO) was abolished in 2017" in body
