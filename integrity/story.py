@@ -407,6 +407,11 @@ class _Facts:
                 "name": self.person(data.get("recipient")),
                 "deadline": _data_words(data.get("deadline")),
             }
+        if action in {"sla.check_reminded", "sla.check_overdue"}:
+            return _("Kepada %(name)s; batas pemeriksaan kelengkapan %(deadline)s.") % {
+                "name": self.person(data.get("recipient")),
+                "deadline": _data_words(data.get("deadline")),
+            }
         if "case" in data:
             return self._case(data["case"])
         return "; ".join(f"{key}: {_data_words(value)}" for key, value in sorted(data.items()))
@@ -522,6 +527,8 @@ def _user_field(model, name: str) -> bool:
 
 def _data_words(value) -> str:
     """A value of an event's data as stored (JSON): moments are ISO text in UTC."""
+    if value in (None, ""):
+        return "—"
     moment = moment_parse(value) if isinstance(value, str) else None
     return moment_words(moment) if moment else f"{value!s:.80}"
 

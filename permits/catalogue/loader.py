@@ -104,8 +104,7 @@ def catalogue_load(*, data: dict) -> LoadReport:
         values |= {
             "opd": opds[row["opd"]],
             "active": True,
-            "search_terms": "
-".join(row.get("search_terms", [])),
+            "search_terms": "\n".join(row.get("search_terms", [])),
         }
         permit_type = _upsert(PermitType, {"code": row["code"]}, values, report, "type")
         type_codes.append(row["code"])

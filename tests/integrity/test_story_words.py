@@ -56,6 +56,24 @@ def test_moments_are_in_the_office_time_zone_in_indonesian(client, office):
     assert "08.27" not in text and "2026-11-17" not in text
 
 
+def test_reminders_name_their_recipient_and_deadline_and_never_say_none(client, office):
+    app = walk(office, new_file(office, office.simple_type, online=False), Stage.SUBMITTED)
+    at = datetime.datetime(2026, 11, 17, 8, 27, tzinfo=UTC)
+    due = datetime.datetime(2026, 11, 17, 16, 30, tzinfo=UTC)  # 23.30 in Jakarta
+    data = {"recipient": office.counter.pk, "deadline": due.isoformat()}
+    file_event(application=app, action="sla.check_overdue", actor=act(office.counter), at=at)
+    file_event(
+        application=app, action="sla.check_reminded", actor=act(office.counter), at=at, data=data
+    )
+    text = timeline(story_page(client, office, app))
+    assert (
+        f"Kepada {office.counter.display_name} (Petugas loket); batas pemeriksaan "
+        "kelengkapan 17 Nov 2026, 23.30." in text
+    )
+    assert "Kepada —; batas pemeriksaan kelengkapan —." in text
+    assert "None" not in text
+
+
 def test_each_act_is_one_entry_with_its_changes_folded_in(client, office):
     """A walk-in file registered and submitted at the counter: two acts (created; submitted,
     which also numbered the file and gave it to the counter officer), then the auditor's own
