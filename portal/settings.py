@@ -48,7 +48,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = _DEV_SECRET_KEY
 elif not DEBUG and (
-    SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+    # The development key, or .env.example's placeholder left in place.
+    SECRET_KEY.startswith(("django-insecure", "change-me"))
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
 ):
     raise ImproperlyConfigured("SECRET_KEY is too weak: use at least 50 random characters.")
 

@@ -70,6 +70,14 @@ def test_it_refuses_the_development_secret_key_when_debug_is_off(deployment_env)
     assert "SECRET_KEY is too weak" in result.stderr
 
 
+def test_it_refuses_the_example_secret_key_of_env_example(deployment_env):
+    lines = (settings.BASE_DIR / ".env.example").read_text().splitlines()
+    example = next(line.split("=", 1)[1] for line in lines if line.startswith("SECRET_KEY="))
+    result = run_manage(deployment_env | {"SECRET_KEY": example}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
 def test_it_refuses_the_development_signing_ca_when_debug_is_off(deployment_env, tmp_path):
     made = run_manage(deployment_env | {"DEBUG": "1"}, "signing_dev_ca")
     assert made.returncode == 0, made.stderr
