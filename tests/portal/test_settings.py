@@ -199,3 +199,25 @@ def test_the_redis_cache_misses_instead_of_failing_while_redis_is_down():
     assert cache.get_many(["a"]) == {}
     with pytest.raises(ValueError):
         cache.incr("key")
+
+
+def test_the_demo_sqlite_file_is_in_wal_mode_and_waits_for_the_write_lock(project_env, tmp_path):
+    """Readers go on while one writes, and a writer waits 20 s instead of "database is locked"
+    (the eight-callback test in tests/issuance/test_sqlite_concurrency.py shows it at work)."""
+    env = {k: v for k, v in project_env.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env |= {"DEBUG": "1", "TERANG_VAR_DIR": str(tmp_path)}
+    code = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings');"
+        "django.setup(); from django.db import connection; c = connection.cursor();"
+        "print(*(c.execute(f'PRAGMA {p}').fetchone()[0]"
+        " for p in ('journal_mode', 'busy_timeout', 'synchronous')), connection.transaction_mode)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["wal", "20000", "1", "IMMEDIATE"], result.stderr
