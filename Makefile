@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
+# DEBUG is off unless set (a deployment without its secrets refuses to start): the developer's
+# commands here ask for the demo's defaults explicitly. The tests get them under pytest.
+DEV := DEBUG=1
 
 .PHONY: setup system-deps messages demo serve test lint format makemessages clean
 
@@ -26,18 +29,18 @@ messages: $(MO)
 
 # Compiled only when the catalogue changed, so two `make test` at once never write it together.
 $(MO): locale/en/LC_MESSAGES/django.po $(STAMP)
-	@$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+	@$(DEV) $(PY) manage.py compilemessages --ignore=.venv --verbosity=0
 
 makemessages: $(STAMP)
-	$(PY) manage.py makemessages --locale=en --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
+	$(DEV) $(PY) manage.py makemessages --locale=en --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
 
 demo: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_catalogue
-	$(PY) manage.py install_schedules
-	$(PY) manage.py signing_dev_ca
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_catalogue
+	$(DEV) $(PY) manage.py install_schedules
+	$(DEV) $(PY) manage.py signing_dev_ca
+	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DEBUG", "1")  # a benchmark of the demo database, never a deployment
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 import django

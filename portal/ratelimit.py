@@ -5,15 +5,52 @@ a 10-minute window, then False until the window ends. Works the same on the loca
 cache of the embedded default.
 """
 
+import ipaddress
 import time
+from functools import cache as memoize
 
+from django.conf import settings
 from django.core.cache import cache
 
 
 def client_address(request) -> str:
-    """The address to count: REMOTE_ADDR (a proxy in front must set it, e.g. with
-    gunicorn's --forwarded-allow-ips and a trusted X-Forwarded-For)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The visitor's address, for the rate limits and django-axes alike.
+
+    REMOTE_ADDR, unless it is a trusted proxy (``settings.TRUSTED_PROXIES``: the Caddy in
+    front); then X-Forwarded-For is read from the right, past the trusted proxies, and the
+    first other address is the visitor's. A client talking to us directly, or an address
+    it wrote itself at the left of the header, is never believed.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    if not _trusted(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([part.strip() for part in forwarded.split(",")]):
+        if not _valid(hop):
+            break  # a malformed hop: nothing left of it can be believed
+        if not _trusted(hop):
+            return hop
+    return remote
+
+
+@memoize
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _trusted(address: str) -> bool:
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not networks or not _valid(address):
+        return False
+    return any(ipaddress.ip_address(address) in network for network in networks)
 
 
 def allow(scope: str, who: str, *, limit: int, window: int) -> bool:

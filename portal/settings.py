@@ -1,10 +1,14 @@
 """Terang settings, read from the environment.
 
-With nothing set, Terang runs as a developer's demo: DEBUG on, an SQLite file under
-``var/``, Celery tasks run in process and mail printed to the console. A deployment sets
-at least ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``REDIS_URL``.
+DEBUG is off unless set: a deployment that forgets a setting refuses to start rather than
+run open. It sets at least ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``, ``REDIS_URL``
+and the office's signing key; with DEBUG off the development secret key and the development
+signing CA (``manage.py signing_dev_ca``) are refused. ``make demo`` sets ``DEBUG=1`` for the
+developer's demo: an SQLite file under ``var/``, Celery tasks run in process and mail printed
+to the console. Under pytest DEBUG defaults on, so the suite gets the same defaults.
 """
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -13,6 +17,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from issuance.dev_ca import dev_signing_files
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TERANG_VAR_DIR", BASE_DIR / "var"))
@@ -29,8 +35,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
 TESTING = "pytest" in sys.modules
+# Off unless set (the suite runs with the demo's defaults).
+DEBUG = env_bool("DEBUG", TESTING)
 
 _DEV_SECRET_KEY = "django-insecure-terang-development-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -41,7 +48,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = _DEV_SECRET_KEY
 elif not DEBUG and (
-    SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+    # The development key, or .env.example's placeholder left in place.
+    SECRET_KEY.startswith(("django-insecure", "change-me"))
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
 ):
     raise ImproperlyConfigured("SECRET_KEY is too weak: use at least 50 random characters.")
 
@@ -125,8 +135,14 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "terang.sqlite3",
-            # Wait for a writer instead of failing at once: the demo runs tasks in process.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Concurrent writers queue instead of failing with "database is locked": every
+            # transaction takes the write lock when it begins (IMMEDIATE) and a writer waits up
+            # to 20 s for it; WAL lets readers go on while one writes.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -235,7 +251,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# The client's address, for the rate limits and django-axes alike (portal.ratelimit):
+# REMOTE_ADDR, unless it is one of these proxies (addresses or networks, e.g. the compose
+# network of the Caddy proxy); then the nearest untrusted address in X-Forwarded-For.
+try:
+    TRUSTED_PROXIES = [
+        str(ipaddress.ip_network(proxy, strict=False)) for proxy in env_list("TRUSTED_PROXIES")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_address"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = os.environ.get("OFFICE_SHORT_NAME", "MPP Kabupaten Sukamaju") + " (Terang)"
 # Applicant sign-ups and password-reset requests per address per hour.
@@ -359,6 +384,12 @@ SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE", "")
 # to for the public verification page to call it valid.
 SIGNING_CHAIN_FILES = [Path(p) for p in env_list("SIGNING_CHAIN_FILES")] or [SIGNING_DIR / "ca.pem"]
 SIGNING_TRUST_ROOTS = [Path(p) for p in env_list("SIGNING_TRUST_ROOTS")] or [SIGNING_DIR / "ca.pem"]
+if not DEBUG and (dev_files := dev_signing_files([SIGNING_CERT_FILE, *SIGNING_TRUST_ROOTS])):
+    raise ImproperlyConfigured(
+        "The development signing CA (manage.py signing_dev_ca) must not sign or verify permits "
+        f"when DEBUG is off: {', '.join(map(str, dev_files))}. Point SIGNING_* at the office's "
+        "key and certificate."
+    )
 
 if TESTING:
     # Hashing strength is not under test; a fast hasher keeps the suite quick.

@@ -11,7 +11,7 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-CA_COMMON_NAME = "Terang Development Root CA (not for production)"
+from issuance.dev_ca import CA_COMMON_NAME
 
 
 def _write(path: Path, data: bytes, *, private: bool = False) -> None:
