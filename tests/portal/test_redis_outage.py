@@ -22,6 +22,9 @@ from worktime.models import DayOverride
 pytestmark = pytest.mark.django_db
 
 MONDAY = datetime.date(2026, 12, 7)
+# Redis "up" in the tests that travel in time: a cache whose expiry follows this process's
+# clock (a real Redis server keeps its own).
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def test_rate_limits_fail_open_while_redis_is_down(redis_down, caplog):
@@ -29,6 +32,7 @@ def test_rate_limits_fail_open_while_redis_is_down(redis_down, caplog):
     assert "Cache unavailable" in caplog.text
 
 
+@override_settings(CACHES=LOCAL_CACHE)
 def test_a_day_off_saved_while_redis_is_down_lands_and_reaches_every_process():
     assert calendar.get_calendar().is_working_day(MONDAY)
     kept_by_another_process = dict(calendar._cached)
@@ -41,6 +45,7 @@ def test_a_day_off_saved_while_redis_is_down_lands_and_reaches_every_process():
         assert not calendar.get_calendar().is_working_day(MONDAY)
 
 
+@override_settings(CACHES=LOCAL_CACHE)
 def test_a_permit_type_added_while_redis_is_down_reaches_the_filters():
     office = OPDFactory(code="DINKES")
     PermitTypeFactory(opd=office, name_id="Izin Apotek")

@@ -5,13 +5,17 @@ and a double submit still acts once, whether Redis is up or not."""
 from __future__ import annotations
 
 import re
+import threading
 import uuid
+from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from public.complaints import complaint_by_code, complaint_submit
-from public.models import Complaint, ComplaintCategory, ComplaintSubject
+from public.models import Complaint, ComplaintCategory, ComplaintSubject, FormToken
+from public.once import TOKENS, token_claim
 from tests.conftest import SignedInClient
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +137,26 @@ def test_a_refused_action_gives_its_token_back_for_the_corrected_form(complaint,
     client.post(url, {"action": "close", "body": "Petugas dibina.", "token": token})
     complaint.refresh_from_db()
     assert complaint.outcome == "Petugas dibina."
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_six_simultaneous_posts_of_one_token_claim_it_once():
+    token = "simultaneous-token"
+    barrier = threading.Barrier(6)
+    claims = []
+
+    def claim():
+        try:
+            barrier.wait()
+            claims.append(token_claim(SimpleNamespace(session={TOKENS: [token]}), token))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claims) == [False] * 5 + [True]
+    assert FormToken.objects.count() == 1
