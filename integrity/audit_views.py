@@ -53,7 +53,7 @@ from permits.services.context import ActionRefused, Actor
 from permits.services.views_log import file_view_record
 from permits.views.backoffice import backoffice
 from portal.moments import MONTH, moment_text
-from portal.queue import enqueue_on_commit
+from portal.queue import enqueue
 from trail.models import ChainHead
 from trail.selectors import chain_days_recent
 
@@ -237,12 +237,21 @@ def monev(request):
     form = MonevForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]
-        enqueue_on_commit(render_monev, month.isoformat(), request.user.pk)
-        messages.success(
-            request,
-            _("Laporan %(m)s sedang disusun; muat ulang halaman ini sebentar lagi.")
-            % {"m": moment_text(month, MONTH)},
-        )
+        named = {"m": moment_text(month, MONTH)}
+        if enqueue(render_monev, month.isoformat(), request.user.pk):
+            messages.success(
+                request,
+                _("Laporan %(m)s sedang disusun; muat ulang halaman ini sebentar lagi.") % named,
+            )
+        else:  # the broker is down: say so rather than promise a report nobody makes
+            messages.error(
+                request,
+                _(
+                    "Laporan %(m)s belum dapat disusun karena antrean kerja sedang tidak "
+                    "tersedia. Silakan minta lagi beberapa menit lagi."
+                )
+                % named,
+            )
         return redirect("audit:monev")
     context = {"section": "audit", "form": form, "reports": MonevReport.objects.all()[:36]}
     status = 400 if request.method == "POST" else 200

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,7 +231,11 @@ def file_declare(
     related_party: str = "",
     description: str = "",
 ) -> FileDeclaration:
-    """The officer's declaration on a file; a conflict opens a case and holds the file."""
+    """The officer's declaration on a file; a conflict opens a case and holds the file.
+
+    "No conflict" is declared once per officer and file: a second one (a double click, six
+    at once) returns the first and records nothing (the file's row lock serialises them, a
+    unique constraint backs it)."""
     user = actor.user
     app = Application.objects.select_for_update().get(pk=application.pk)
     if user is None or user.role not in DECLARING_ROLES:
@@ -242,16 +246,24 @@ def file_declare(
         raise ActionRefused(
             _("Sebutkan sifat, sumber dan uraian konflik kepentingan, serta pihak terkait.")
         )
-    declaration = FileDeclaration.objects.create(
-        application=app,
-        officer=user,
-        stage=app.state,
-        has_conflict=has_conflict,
-        nature=nature if has_conflict else "",
-        source=source if has_conflict else "",
-        related_party=related_party.strip() if has_conflict else "",
-        description=description.strip() if has_conflict else "",
-    )
+    if not has_conflict and (clear := _clear_declaration(app, user)):
+        return clear
+    try:
+        with transaction.atomic():
+            declaration = FileDeclaration.objects.create(
+                application=app,
+                officer=user,
+                stage=app.state,
+                has_conflict=has_conflict,
+                nature=nature if has_conflict else "",
+                source=source if has_conflict else "",
+                related_party=related_party.strip() if has_conflict else "",
+                description=description.strip() if has_conflict else "",
+            )
+    except IntegrityError:
+        if has_conflict or not (clear := _clear_declaration(app, user)):
+            raise
+        return clear
     file_event(
         application=app,
         action="integrity.declared_conflict" if has_conflict else "integrity.declared_clear",
@@ -267,6 +279,10 @@ def file_declare(
             declaration=declaration,
         )
     return declaration
+
+
+def _clear_declaration(app: Application, user) -> FileDeclaration | None:
+    return FileDeclaration.objects.filter(application=app, officer=user, has_conflict=False).first()
 
 
 # --- cases -------------------------------------------------------------------------------

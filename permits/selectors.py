@@ -28,6 +28,7 @@ from permits.models import (
 )
 from permits.sla import check_due_soon_cutoff, due_soon_cutoff
 from permits.tracking import PUBLIC_ACTIONS, tracking_for
+from portal.cache import DERIVED_SECONDS
 from portal.prepared import PreparedQuery
 from worktime.calendar import get_calendar
 
@@ -83,7 +84,8 @@ def _choices_key(language: str) -> str:
 def catalogue_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(permit types, OPDs) as (pk, name) in the active language, for filter selects.
 
-    Cached until the catalogue changes (``permits.signals``): every worklist shows them.
+    Cached until the catalogue changes (``permits.signals``), at most ``DERIVED_SECONDS``
+    (a change made while Redis was down could not clear it): every worklist shows them.
     """
     key = _choices_key(get_language())
     choices = cache.get(key)
@@ -95,7 +97,7 @@ def catalogue_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
             sorted(((t.pk, t.name) for t in types), key=by_name),
             sorted(((o.pk, o.name) for o in opds), key=by_name),
         )
-        cache.set(key, choices, timeout=None)
+        cache.set(key, choices, timeout=DERIVED_SECONDS)
     return choices
 
 
@@ -109,7 +111,7 @@ def catalogue_version() -> str:
     version = cache.get(_TYPES_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
-        cache.add(_TYPES_VERSION_KEY, version, timeout=None)
+        cache.add(_TYPES_VERSION_KEY, version, timeout=DERIVED_SECONDS)
         version = cache.get(_TYPES_VERSION_KEY, version)
     return version
 
@@ -127,7 +129,7 @@ def catalogue_types() -> dict[int, PermitType]:
 
 def catalogue_choices_invalidate() -> None:
     cache.delete_many([_choices_key(code) for code, _name in settings.LANGUAGES])
-    cache.set(_TYPES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(_TYPES_VERSION_KEY, uuid.uuid4().hex, timeout=DERIVED_SECONDS)
     _types_memo.clear()
 
 

@@ -4,6 +4,9 @@ Terang keeps only derived data in the cache (calendar and catalogue versions, ra
 counters), so a Redis outage must slow pages down, not break them or a transition in
 progress: reads miss, writes are skipped, counters start again (rate limits fail open for
 the outage). Each failure is logged.
+
+An invalidation sent during an outage is lost, so nothing derived is cached for ever:
+``DERIVED_SECONDS`` bounds how long a value may outlive a change the cache never heard of.
 """
 
 import logging
@@ -14,6 +17,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
+DERIVED_SECONDS = 600
 
 
 def _tolerant(name: str, fallback):

@@ -65,6 +65,33 @@ def celery_worker():
         yield worker
 
 
+CLOSED_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
+DEAD_REDIS_CACHES = {  # the cache as portal/settings.py builds it, at a dead Redis
+    "default": {
+        "BACKEND": "portal.cache.ResilientRedisCache",
+        "LOCATION": CLOSED_REDIS,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "KEY_PREFIX": "terang",
+    }
+}
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Redis unreachable, as in production with ``REDIS_URL`` at a dead server: the real
+    cache backend (``portal.cache``) and the real Celery broker client, both pointed at a
+    port where nothing listens."""
+    settings.REDIS_URL = CLOSED_REDIS
+    settings.CACHES = DEAD_REDIS_CACHES
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = CLOSED_REDIS
+    celery_app.conf.task_always_eager = False
+    celery_app._pool = celery_app.amqp._producer_pool = None  # connect afresh, to the dead port
+    yield CLOSED_REDIS
+    celery_app.conf.broker_url = previous
+    celery_app._pool = celery_app.amqp._producer_pool = None
+
+
 class SignedInClient(Client):
     """A test client whose ``force_login`` also completes the staff second factor.
 

@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.cache import DERIVED_SECONDS
+
 MICROSECONDS_PER_SECOND = 1_000_000
 _ONE_DAY = datetime.timedelta(days=1)
 _WINDOW_MARGIN_YEARS = 2
@@ -312,11 +314,12 @@ def build_calendar() -> WorkCalendar:
 
 
 def get_calendar() -> WorkCalendar:
-    """The office calendar, rebuilt only after its rows changed (in any process)."""
+    """The office calendar, rebuilt only after its rows changed (in any process), or after
+    ``DERIVED_SECONDS`` (a change made while Redis was down could not bump the version)."""
     version = cache.get(_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
-        cache.add(_VERSION_KEY, version, timeout=None)
+        cache.add(_VERSION_KEY, version, timeout=DERIVED_SECONDS)
         version = cache.get(_VERSION_KEY, version)
     if _cached.get("version") != version or "calendar" not in _cached:
         _cached["calendar"] = build_calendar()
@@ -325,5 +328,5 @@ def get_calendar() -> WorkCalendar:
 
 
 def invalidate_calendar() -> None:
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=DERIVED_SECONDS)
     _cached.clear()

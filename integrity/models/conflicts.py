@@ -209,6 +209,14 @@ class FileDeclaration(AppendOnlyModel):
         verbose_name_plural = _("pernyataan konflik kepentingan")
         ordering = ["-declared_at", "-id"]
         indexes = [models.Index(fields=["application", "officer"], name="declaration_app_officer")]
+        constraints = [
+            # One "no conflict" per officer per file: a double click records it once.
+            models.UniqueConstraint(
+                fields=["application", "officer"],
+                condition=models.Q(has_conflict=False),
+                name="declaration_one_clear",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} · {self.officer}"

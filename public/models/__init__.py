@@ -8,6 +8,7 @@ from public.models.complaints import (
     ComplaintSubject,
     Route,
 )
+from public.models.once import FormToken
 from public.models.survey import (
     ELEMENTS,
     INTEGRITY_QUESTIONS,
@@ -28,6 +29,7 @@ __all__ = [
     "ComplaintState",
     "ComplaintSubject",
     "DashboardSnapshot",
+    "FormToken",
     "IntegrityBand",
     "Route",
     "SurveyInvitation",

@@ -5,17 +5,14 @@ The follow-up code never travels in a URL: it is posted once, and the session th
 remembers which complaints it may open. Submissions and code lookups are rate-limited per
 address; a bad tracking code gets one neutral message, so nothing tells which files exist.
 A double submit acts once: each form carries a one-time token issued in the session and
-claimed with an atomic ``cache.add``.
+claimed in the database (``public.once``), so it holds while Redis is down.
 """
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,12 +41,10 @@ from public.complaints import (
     file_officers,
 )
 from public.models import Complaint, ComplaintCategory, ComplaintEntry, ComplaintSubject
+from public.once import token_claim, token_issue, token_release
 
 GRANTS = "complaint_grants"  # session: ids of the complaints this browser may follow
 DONE = "complaint_done"  # session: the number and code to show once after submitting
-TOKENS = "complaint_tokens"  # session: one-time form tokens issued to this browser
-TOKENS_KEPT = 20
-TOKEN_SECONDS = 24 * 3600
 
 TOO_MANY = gettext_lazy(
     "Terlalu banyak permintaan dari alamat ini. Silakan coba lagi dalam satu jam."
@@ -94,27 +89,6 @@ CATEGORY_HINTS = {
 
 
 # --- session helpers -------------------------------------------------------------------------
-
-
-def token_issue(request) -> str:
-    """A one-time token for a form, remembered in this browser's session."""
-    token = secrets.token_urlsafe(16)
-    issued = [*request.session.get(TOKENS, []), token][-TOKENS_KEPT:]
-    request.session[TOKENS] = issued
-    return token
-
-
-def token_claim(request, token: str) -> bool:
-    """True once per token issued to this session: the first of two identical posts acts,
-    the second does not (the claim is an atomic add, so even simultaneous posts act once)."""
-    if not token or token not in request.session.get(TOKENS, []):
-        return False
-    return cache.add(f"complaint-once:{token}", 1, timeout=TOKEN_SECONDS)
-
-
-def token_release(token: str) -> None:
-    """Give a token back after a refused post, so the corrected form can be sent."""
-    cache.delete(f"complaint-once:{token}")
 
 
 def grant(request, complaint: Complaint) -> None:

@@ -32,7 +32,7 @@ from public.complaints import (
     may_see_complainant,
 )
 from public.models import ComplaintEvidence, ComplaintState
-from public.views.complaints import token_claim, token_issue, token_release
+from public.once import token_claim, token_issue, token_release
 
 PAGE_SIZE = 25
 # Each action: the service, and the name of its text argument.

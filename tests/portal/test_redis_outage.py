@@ -1,0 +1,58 @@
+"""What the cache holds while Redis is down (issue 16, point 1): rate limits fail open
+(the write must land; the limits that guard secrets count in the database too), and a
+change whose invalidation the outage swallowed shows within ``DERIVED_SECONDS``."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import override_settings
+from django.utils import timezone
+
+from permits.selectors import catalogue_choices
+from portal.cache import DERIVED_SECONDS
+from portal.ratelimit import allow
+from tests.conftest import DEAD_REDIS_CACHES
+from tests.factories import OPDFactory, PermitTypeFactory
+from worktime import calendar
+from worktime.models import DayOverride
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = datetime.date(2026, 12, 7)
+# Redis "up" in the tests that travel in time: a cache whose expiry follows this process's
+# clock (a real Redis server keeps its own).
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_rate_limits_fail_open_while_redis_is_down(redis_down, caplog):
+    assert all(allow("complaint", "198.51.100.7", limit=2, window=3600) for _ in range(5))
+    assert "Cache unavailable" in caplog.text
+
+
+@override_settings(CACHES=LOCAL_CACHE)
+def test_a_day_off_saved_while_redis_is_down_lands_and_reaches_every_process():
+    assert calendar.get_calendar().is_working_day(MONDAY)
+    kept_by_another_process = dict(calendar._cached)
+    with override_settings(CACHES=DEAD_REDIS_CACHES):
+        DayOverride.objects.create(date=MONDAY, kind=DayOverride.Kind.DAY_OFF, name="Cuti bersama")
+        assert not calendar.get_calendar().is_working_day(MONDAY)  # this process knows
+    calendar._cached.update(kept_by_another_process)  # a process idle during the outage
+    later = timezone.now() + datetime.timedelta(seconds=DERIVED_SECONDS + 1)
+    with time_machine.travel(later):
+        assert not calendar.get_calendar().is_working_day(MONDAY)
+
+
+@override_settings(CACHES=LOCAL_CACHE)
+def test_a_permit_type_added_while_redis_is_down_reaches_the_filters():
+    office = OPDFactory(code="DINKES")
+    PermitTypeFactory(opd=office, name_id="Izin Apotek")
+    assert [name for _pk, name in catalogue_choices()[0]] == ["Izin Apotek"]
+    with override_settings(CACHES=DEAD_REDIS_CACHES):
+        PermitTypeFactory(opd=office, name_id="Izin Klinik")
+    later = timezone.now() + datetime.timedelta(seconds=DERIVED_SECONDS + 1)
+    with time_machine.travel(later):
+        names = [name for _pk, name in catalogue_choices()[0]]
+    assert names == ["Izin Apotek", "Izin Klinik"]
