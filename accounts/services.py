@@ -83,10 +83,10 @@ def applicant_sign_up(
     channel = Channel.SMS if kind == "phone" else Channel.EMAIL
     owner = user_by_identifier(value) or User.objects.filter(username=value).first()
     if owner is not None:
-        message_queue(
-            kind="account.sign_up_taken",
-            context={"address": value},
-            contact=Contact(channel, value, owner.language, owner),
+        _tell_once(
+            "account.sign_up_taken",
+            {"address": value},
+            Contact(channel, value, owner.language, owner),
         )
         return SignUpStarted(value, None)
     nik_owner = User.objects.filter(nik=nik).first()
@@ -116,13 +116,20 @@ def applicant_sign_up(
 
 
 def _nik_taken_tell(address: str, channel: str, language: str, nik_owner: User) -> None:
-    message_queue(
-        kind="account.sign_up_nik_taken",
-        context={"address": address},
-        contact=Contact(channel, address, language),
+    _tell_once(
+        "account.sign_up_nik_taken", {"address": address}, Contact(channel, address, language)
     )
     if nik_owner.email or nik_owner.phone:
-        message_queue(kind="account.sign_up_nik_tried", context={}, contact=_contact(nik_owner))
+        _tell_once("account.sign_up_nik_tried", {}, _contact(nik_owner))
+
+
+def _tell_once(kind: str, context: dict, contact: Contact) -> None:
+    """A notice that someone tried something with this address, at most once per code
+    lifetime: repeated tries must not flood someone's inbox or phone."""
+    since = timezone.now() - CODE_LIFETIME
+    recent = Message.objects.filter(kind=kind, address=contact.address, created_at__gte=since)
+    if not recent.exists():
+        message_queue(kind=kind, context=context, contact=contact)
 
 
 def _hash(user: User, purpose: str, code: str) -> str:
@@ -262,12 +269,8 @@ def password_reset_start(identifier: str) -> None:
 
 
 def _staff_reset_tried_tell(user: User) -> None:
-    if not (user.email or user.phone):
-        return
-    since = timezone.now() - CODE_LIFETIME
-    kind = "account.reset_staff_refused"
-    if not Message.objects.filter(recipient=user, kind=kind, created_at__gte=since).exists():
-        message_queue(kind=kind, context={}, contact=_contact(user))
+    if user.email or user.phone:
+        _tell_once("account.reset_staff_refused", {}, _contact(user))
 
 
 @transaction.atomic

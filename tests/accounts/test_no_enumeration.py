@@ -1,10 +1,12 @@
 """Sign-up and password reset never tell a visitor who has an account (issue 16, 6 and 8):
 the pages answer the same way; what differs is said only at the address."""
 
+import datetime as dt
 import re
 import uuid
 
 import pytest
+import time_machine
 from django.test import Client
 
 from accounts.models import ContactCode, Role, User
@@ -165,3 +167,15 @@ def test_the_reset_service_refuses_staff_even_with_a_valid_code(make_user, role)
     assert not password_reset_finish("petugas", code, "Sandi-Baru-Yang-Kuat-2027")
     officer.refresh_from_db()
     assert officer.check_password(PASSWORD)
+
+
+def test_repeated_tries_do_not_flood_the_address(siti):
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False) as clock:
+        for _ in range(3):
+            visitor().post(
+                "/akun/daftar/", form(identifier="siti@contoh.id", nik="3201010101900003")
+            )
+        assert Message.objects.filter(kind="account.sign_up_taken").count() == 1
+        clock.shift(dt.timedelta(minutes=16))
+        visitor().post("/akun/daftar/", form(identifier="siti@contoh.id", nik="3201010101900003"))
+    assert Message.objects.filter(kind="account.sign_up_taken").count() == 2
