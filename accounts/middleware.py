@@ -57,6 +57,14 @@ class StaffSessionLimitMiddleware:
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
 
+    @classmethod
+    def session_start(cls, sender, request, user, **kwargs) -> None:
+        """At sign-in (``user_logged_in``): the session's clocks start."""
+        if request is not None and hasattr(request, "session") and user.needs_second_factor:
+            now = timezone.now().timestamp()
+            request.session[cls.STARTED] = now
+            request.session[cls.SEEN] = now
+
     def _ended(self, request, now: float) -> str:
         session = request.session
         idle = settings.STAFF_SESSION_IDLE_MINUTES

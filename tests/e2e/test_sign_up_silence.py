@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from outbox.models import Message
+from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Pelayanan-Terang-2026"
@@ -29,6 +30,7 @@ def test_a_taken_address_gets_the_ordinary_code_page(live_server, open_page, off
     expect(page).to_have_url(re.compile(r"/akun/verifikasi/$"))
     expect(page.locator("main")).to_contain_text(f"Kami mengirim kode 6 angka ke {taken}")
     expect(page.locator("main")).not_to_contain_text("Sudah ada akun")
-    page.screenshot(path=f"/tmp/accts-taken-{width}.png", full_page=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"sign-up-taken-{width}.png"), full_page=True)
     assert User.objects.filter(full_name="Rina Marlina").count() == 0
     assert Message.objects.filter(kind="account.sign_up_taken", address=taken).count() == 1
