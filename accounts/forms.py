@@ -95,6 +95,21 @@ class SignUpForm(PasswordPairMixin):
                 _("Masukkan alamat surel atau nomor ponsel Indonesia, misalnya 0812 3456 7890.")
             ) from exc
 
+    def _user_for_validation(self):
+        """The account as it would be (unsaved), so the password is compared with the
+        person's name, address and NIK."""
+        data = self.cleaned_data
+        identifier = data.get("identifier", "")
+        phone = identifier.startswith("+")
+        return User(
+            username=identifier,
+            full_name=data.get("full_name", ""),
+            email="" if phone else identifier,
+            phone=identifier if phone else "",
+            nik=data.get("nik", ""),
+            business_name=self.data.get("business_name", ""),
+        )
+
     def clean_nik(self):
         return self.cleaned_data["nik"].strip()
 

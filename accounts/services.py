@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from dataclasses import dataclass
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.identity import looks_like_phone, phone_normalise
 from accounts.models import ContactCode, Role, User
-from outbox.models import Channel
+from outbox.models import Channel, Message
 from outbox.services import Contact, message_queue
 
 CODE_LIFETIME = datetime.timedelta(minutes=15)
@@ -21,8 +24,14 @@ CODE_ATTEMPTS = 5
 CODES_PER_WINDOW = 3  # codes sent per user and purpose per CODE_LIFETIME
 
 
-class SignUpRefused(Exception):
-    pass
+@dataclass(frozen=True)
+class SignUpStarted:
+    """What the sign-up page may say: a code went to ``address``. ``user`` is the new
+    account, or None when the address or the NIK already belongs to one (the page does
+    not know, and must not tell)."""
+
+    address: str
+    user: User | None
 
 
 def identifier_normalise(identifier: str) -> tuple[str, str]:
@@ -55,12 +64,35 @@ def applicant_sign_up(
     business_name: str = "",
     nib: str = "",
     language: str = "id",
-) -> User:
+) -> SignUpStarted:
+    """Open an applicant's account and send a code to its address; the page answers
+    "we sent a code to …" whatever happened, so it never tells who has an account.
+
+    - The address already has an account: nothing is created; the address is told that
+      someone tried to sign up with it (sign in, or reset the password).
+    - The NIK already has an account: nothing is created; the typed address is told
+      that its details match an existing account (sign in, reset, or come to the
+      counter with the KTP), and the NIK's account is told that someone tried. Only
+      who reads that address learns it, and sign-ups are limited per network address.
+
+    Either way the visitor goes on to the code page and no code will fit. Both branches
+    hash the password and queue one message, so they take about as long.
+    """
     kind, value = identifier_normalise(identifier)
-    if user_by_identifier(value) is not None or User.objects.filter(username=value).exists():
-        raise SignUpRefused(kind)
-    if User.objects.filter(nik=nik).exists():
-        raise SignUpRefused("nik")
+    hashed = make_password(password)
+    channel = Channel.SMS if kind == "phone" else Channel.EMAIL
+    owner = user_by_identifier(value) or User.objects.filter(username=value).first()
+    if owner is not None:
+        _tell_once(
+            "account.sign_up_taken",
+            {"address": value},
+            Contact(channel, value, owner.language, owner),
+        )
+        return SignUpStarted(value, None)
+    nik_owner = User.objects.filter(nik=nik).first()
+    if nik_owner is not None:
+        _nik_taken_tell(value, channel, language, nik_owner)
+        return SignUpStarted(value, None)
     user = User(
         username=value,
         role=Role.APPLICANT,
@@ -72,14 +104,32 @@ def applicant_sign_up(
         language=language,
         email=value if kind == "email" else "",
         phone=value if kind == "phone" else "",
-        password=make_password(password),
+        password=hashed,
     )
     try:
-        user.save()
-    except IntegrityError as exc:  # a concurrent sign-up with the same NIK or identifier
-        raise SignUpRefused(kind) from exc
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # a concurrent sign-up with the same NIK or identifier
+        return SignUpStarted(value, None)
     code_send(user, ContactCode.Purpose.VERIFY)
-    return user
+    return SignUpStarted(value, user)
+
+
+def _nik_taken_tell(address: str, channel: str, language: str, nik_owner: User) -> None:
+    _tell_once(
+        "account.sign_up_nik_taken", {"address": address}, Contact(channel, address, language)
+    )
+    if nik_owner.email or nik_owner.phone:
+        _tell_once("account.sign_up_nik_tried", {}, _contact(nik_owner))
+
+
+def _tell_once(kind: str, context: dict, contact: Contact) -> None:
+    """A notice that someone tried something with this address, at most once per code
+    lifetime: repeated tries must not flood someone's inbox or phone."""
+    since = timezone.now() - CODE_LIFETIME
+    recent = Message.objects.filter(kind=kind, address=contact.address, created_at__gte=since)
+    if not recent.exists():
+        message_queue(kind=kind, context=context, contact=contact)
 
 
 def _hash(user: User, purpose: str, code: str) -> str:
@@ -205,17 +255,52 @@ def contact_change_finish(user: User, code: str) -> str | None:
 
 
 def password_reset_start(identifier: str) -> None:
-    """Send a reset code if the account exists; say nothing either way."""
+    """Send a reset code if an applicant's account has that address; say nothing either
+    way. Staff accounts are never reset by code (an administrator resets them, with the
+    second factor: ``staff_credentials_reset``); their owner is told someone tried, at
+    most once per code lifetime."""
     user = user_by_identifier(identifier)
-    if user is not None:
-        code_send(user, ContactCode.Purpose.RESET)
+    if user is None:
+        return
+    if user.needs_second_factor:
+        _staff_reset_tried_tell(user)
+        return
+    code_send(user, ContactCode.Purpose.RESET)
+
+
+def _staff_reset_tried_tell(user: User) -> None:
+    if user.email or user.phone:
+        _tell_once("account.reset_staff_refused", {}, _contact(user))
 
 
 @transaction.atomic
 def password_reset_finish(identifier: str, code: str, password: str) -> bool:
+    """Set the new password if ``code`` is the applicant's reset code. The password is
+    checked against the account only then (ValidationError, the code still usable), so
+    the rules never tell a visitor without the code whether the account exists."""
     user = user_by_identifier(identifier)
-    if user is None or code_check(user, ContactCode.Purpose.RESET, code) is None:
+    if user is None or user.needs_second_factor:
         return False
+    if code_check(user, ContactCode.Purpose.RESET, code) is None:
+        return False
+    password_validation.validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     return True
+
+
+TEMPORARY_PASSWORD_BYTES = 12
+
+
+@transaction.atomic
+def staff_credentials_reset(*, user: User, by: User) -> str:
+    """An administrator resets someone's password and second factor: a temporary password
+    (returned, to hand over) and no authenticator, so the next sign-in enrols a new one.
+    Their sessions end with the device; the change is kept in the history with ``by``."""
+    temporary = secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
+    TOTPDevice.objects.filter(user=user).delete()
+    user.set_password(temporary)
+    user._history_user = by
+    user._change_reason = "Sandi dan faktor kedua disetel ulang oleh administrator"
+    user.save(update_fields=["password"])
+    return temporary

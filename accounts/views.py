@@ -15,6 +15,8 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +37,8 @@ from accounts.forms import (
 from accounts.models import ContactCode, User
 from accounts.purposes import next_from, purpose_of, safe_next, with_next
 from accounts.services import (
+    CODES_PER_WINDOW,
     ContactChangeRefused,
-    SignUpRefused,
     applicant_sign_up,
     code_check,
     code_send,
@@ -152,6 +154,7 @@ def second_factor(request):
 # --- Applicants: sign-up, contact verification, password reset --------------------------
 
 SESSION_RESET_IDENTIFIER = "terang_reset_identifier"
+SESSION_SIGN_UP = "terang_sign_up"
 
 
 def _limited(request, scope: str, limit: int) -> bool:
@@ -172,23 +175,23 @@ def sign_up(request):
             form.add_error(None, _("Terlalu banyak pendaftaran dari alamat ini. Coba lagi nanti."))
         else:
             data = form.cleaned_data
-            try:
-                user = applicant_sign_up(
-                    identifier=data["identifier"],
-                    password=data["password1"],
-                    full_name=data["full_name"],
-                    nik=data["nik"],
-                    address=data["address"],
-                    business_name=data["business_name"],
-                    nib=data["nib"],
-                    language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-                )
-            except SignUpRefused as exc:
-                field, message = SIGNUP_REFUSALS[str(exc)]
-                form.add_error(field, message)
-            else:
-                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect(with_next("accounts:verify", wanted))
+            started = applicant_sign_up(
+                identifier=data["identifier"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                nik=data["nik"],
+                address=data["address"],
+                business_name=data["business_name"],
+                nib=data["nib"],
+                language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+            )
+            request.session.cycle_key()
+            request.session[SESSION_SIGN_UP] = {
+                "user": started.user.pk if started.user else None,
+                "address": started.address,
+                "sent": 1,
+            }
+            return redirect(with_next("accounts:verify", wanted))
     context = {
         "form": form,
         "next": wanted,
@@ -198,43 +201,55 @@ def sign_up(request):
     return render(request, "accounts/sign_up.html", context, status=400 if form.errors else 200)
 
 
-SIGNUP_REFUSALS = {
-    "email": (
-        "identifier",
-        _("Sudah ada akun dengan surel ini. Masuk, atau atur ulang kata sandi."),
-    ),
-    "phone": (
-        "identifier",
-        _("Sudah ada akun dengan nomor ini. Masuk, atau atur ulang kata sandi."),
-    ),
-    "nik": ("nik", _("Sudah ada akun dengan NIK ini. Masuk, atau atur ulang kata sandi.")),
-}
+def _verifying(request) -> tuple[User | None, str, dict | None]:
+    """Whose address is being verified: the signed-in person's, or that of the sign-up
+    just made in this session (``pending``; its ``user`` is None when nothing was created,
+    and then no code fits)."""
+    if request.user.is_authenticated:
+        user = request.user
+        return user, user.email or user.phone, None
+    pending = request.session.get(SESSION_SIGN_UP) or {}
+    user = User.objects.filter(pk=pending["user"]).first() if pending.get("user") else None
+    return user, pending.get("address", ""), pending or None
+
+
+def _code_resend(request, user: User | None, pending: dict | None) -> bool:
+    if user is not None:
+        return code_send(user, ContactCode.Purpose.VERIFY)
+    pending["sent"] += 1  # nothing goes out, but the page says what it would
+    request.session.modified = True
+    return pending["sent"] <= CODES_PER_WINDOW
 
 
 @never_cache
-@login_required
 def verify(request):
     """The applicant enters the code sent to their e-mail or phone (or asks for another),
-    then goes on where they were going (``next``)."""
-    user = request.user
+    then goes on where they were going (``next``), signed in. Right after sign-up the
+    visitor is not signed in yet: the sign-up in the session says whose address it is."""
+    user, address, pending = _verifying(request)
     wanted = next_from(request)
+    if not request.user.is_authenticated and pending is None:
+        return redirect_to_login(request.get_full_path())
     form = ContactCodeForm(request.POST or None)
     if request.method == "POST":
         if "resend" in request.POST:
             form = ContactCodeForm()
-            if code_send(user, ContactCode.Purpose.VERIFY):
+            if _code_resend(request, user, pending):
                 messages.success(request, _("Kode baru sudah dikirim."))
             else:
                 messages.error(request, _("Kode sudah beberapa kali dikirim. Tunggu 15 menit."))
         elif form.is_valid():
-            if code_check(user, ContactCode.Purpose.VERIFY, form.cleaned_data["code"]):
+            if user and code_check(user, ContactCode.Purpose.VERIFY, form.cleaned_data["code"]):
+                if pending is not None:
+                    del request.session[SESSION_SIGN_UP]
+                    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("Terima kasih, kontak Anda sudah terverifikasi."))
                 return redirect(wanted or "home")
             form.add_error("code", _("Kode salah atau kedaluwarsa. Minta kode baru bila perlu."))
     context = {
         "form": form,
-        "address": user.email or user.phone,
-        "verified": user.is_verified_contact,
+        "address": address,
+        "verified": bool(user and user.is_verified_contact),
         "next": wanted,
         "purpose": purpose_of(wanted),
     }
@@ -265,14 +280,19 @@ def reset_finish(request):
     if request.method == "POST" and form.is_valid():
         if _limited(request, "reset-code", settings.RESET_LIMIT * 3):
             form.add_error(None, _("Terlalu banyak percobaan dari alamat ini. Coba lagi nanti."))
-        elif password_reset_finish(
-            identifier, form.cleaned_data["code"], form.cleaned_data["password1"]
-        ):
-            del request.session[SESSION_RESET_IDENTIFIER]
-            messages.success(request, _("Kata sandi sudah diganti. Silakan masuk."))
-            return redirect("accounts:login")
         else:
-            form.add_error("code", _("Kode salah atau kedaluwarsa."))
+            try:
+                done = password_reset_finish(
+                    identifier, form.cleaned_data["code"], form.cleaned_data["password1"]
+                )
+            except ValidationError as weak:  # only told to who holds the code
+                form.add_error("password2", weak)
+            else:
+                if done:
+                    del request.session[SESSION_RESET_IDENTIFIER]
+                    messages.success(request, _("Kata sandi sudah diganti. Silakan masuk."))
+                    return redirect("accounts:login")
+                form.add_error("code", _("Kode salah atau kedaluwarsa."))
     context = {"form": form, "identifier": identifier}
     return render(
         request, "accounts/reset_finish.html", context, status=400 if form.errors else 200

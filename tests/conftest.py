@@ -36,6 +36,15 @@ def _fresh_caches():
 
 
 @pytest.fixture(autouse=True)
+def _staff_sessions_unlimited(settings):
+    """Many tests move the clock by hours or days with one signed-in client, standing for
+    a person at another moment; the staff session limits (tests/accounts/
+    test_staff_sessions.py sets them) would sign them out."""
+    settings.STAFF_SESSION_IDLE_MINUTES = 10**6
+    settings.STAFF_SESSION_MAX_HOURS = 10**6
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.models import User
 from outbox.models import Channel, Message
-from tests.accounts.test_sign_up import PASSWORD, form
+from tests.accounts.test_sign_up import PASSWORD, form, signed_up
 
 pytestmark = pytest.mark.django_db
 URL = "/akun/profil/kontak/"
@@ -23,7 +23,7 @@ def code_sent_to(address: str) -> str:
 @pytest.fixture
 def siti():
     client = Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
-    client.post("/akun/daftar/", form())  # signs up and stays signed in
+    signed_up(client)
     return client
 
 
@@ -89,7 +89,7 @@ def test_a_code_for_one_account_does_not_work_for_another(siti):
     siti.post(URL, {"identifier": "0813 2222 3333", "password": PASSWORD})
     code = code_sent_to("+6281322223333")
     other = Client(REMOTE_ADDR="2001:db8::6")
-    other.post("/akun/daftar/", form(identifier="budi@contoh.id", nik="3201010101900002"))
+    signed_up(other, identifier="budi@contoh.id", nik="3201010101900002")
     response = other.post(URL, {"code": code})
     assert response.status_code == 400
     assert User.objects.get(username="budi@contoh.id").phone == ""
