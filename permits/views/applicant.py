@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
 from permits.forms import DraftForm, WithdrawForm
@@ -54,7 +54,7 @@ def applicant_only(view):
     return wrapper
 
 
-@require_GET
+@require_safe
 @applicant_only
 def dashboard(request):
     files = files_of_applicant(request.user)
@@ -64,7 +64,7 @@ def dashboard(request):
     return render(request, "permits/applicant/dashboard.html", {"files": files})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @applicant_only
 def start(request, code: str):
     """A new application of a type. GET (where sign-in and sign-up lead back to) asks to
@@ -122,7 +122,7 @@ def _file_context(request, app, **extra) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @applicant_only
 def file_page(request, public_id):
     app = applicant_file(request.user, public_id)
@@ -224,7 +224,7 @@ def withdraw(request, public_id):
     return redirect("applicant:file", app.public_id)
 
 
-@require_GET
+@require_safe
 @applicant_only
 def receipt(request, public_id):
     app = applicant_file(request.user, public_id)
@@ -233,7 +233,7 @@ def receipt(request, public_id):
     return render(request, "permits/applicant/receipt.html", receipt_context(app))
 
 
-@require_GET
+@require_safe
 @applicant_only
 def receipt_download(request, public_id):
     """The stored PDF; if the worker has not rendered it yet, ask it again and say so."""
