@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -71,23 +71,37 @@ def start(request, code: str):
     confirm, and offers a draft of this type already begun; POST creates the draft."""
     permit_type = get_object_or_404(PermitType, code=code, active=True, opd__active=True)
     user = request.user
+    drafts = Application.objects.filter(
+        applicant=user, permit_type=permit_type, state=Stage.DRAFT
+    ).order_by("-created_at")
+    context = {"permit": permit_type, "drafts": list(drafts[:3])}
     if request.method == "GET":
-        drafts = Application.objects.filter(
-            applicant=user, permit_type=permit_type, state=Stage.DRAFT
-        ).order_by("-created_at")
-        context = {"permit": permit_type, "drafts": list(drafts[:3])}
         return render(request, "permits/applicant/start.html", context)
-    app = application_create(
-        permit_type=permit_type,
-        actor=Actor.from_request(request),
-        applicant_name=user.display_name,
-        applicant_nik=user.nik,
-        applicant_nib=user.nib,
-        business_name=user.business_name,
-        applicant_phone=user.phone,
-        applicant_email=user.email,
-        applicant_address=user.address,
-    )
+    try:
+        app = application_create(
+            permit_type=permit_type,
+            actor=Actor.from_request(request),
+            applicant_name=user.display_name,
+            applicant_nik=user.nik,
+            applicant_nib=user.nib,
+            business_name=user.business_name,
+            applicant_phone=user.phone,
+            applicant_email=user.email,
+            applicant_address=user.address,
+        )
+    except ValidationError as exc:
+        # An account made without the sign-up form (by staff, imported) may lack its NIK.
+        labels = {field.name: str(field.verbose_name) for field in Application._meta.fields}
+        missing = ", ".join(labels[name] for name in exc.message_dict if name in labels)
+        messages.error(
+            request,
+            _(
+                "Data akun Anda belum lengkap (%(fields)s), jadi permohonan belum dapat "
+                "dimulai. Mintalah petugas loket MPP melengkapinya."
+            )
+            % {"fields": missing},
+        )
+        return render(request, "permits/applicant/start.html", context, status=400)
     return redirect("applicant:file", app.public_id)
 
 
