@@ -27,9 +27,10 @@ def sign_in_purpose(describer: Describer) -> Describer:
 
 
 def safe_next(request, value: str | None) -> str:
-    """``value`` when it is a URL of this site, otherwise ""."""
+    """``value`` when it is a path of this site, otherwise "". A path begins with "/": a
+    bare word ("nan") would be read by ``redirect`` as a view name and fail."""
     value = (value or "").strip()
-    if value and url_has_allowed_host_and_scheme(
+    if value.startswith("/") and url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return value

@@ -144,6 +144,9 @@ class MonthInput(forms.DateInput):
         return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
 
 
+FIRST_MONEV_YEAR = 2000
+
+
 class MonevForm(forms.Form):
     month = forms.DateField(
         label=_("Bulan"),
@@ -158,4 +161,9 @@ class MonevForm(forms.Form):
         month = self.cleaned_data["month"].replace(day=1)
         if month > timezone.localdate().replace(day=1):
             raise forms.ValidationError(_("Bulan itu belum dimulai."))
+        # Year 1 once reached the report's time arithmetic and overflowed (a 500).
+        if month.year < FIRST_MONEV_YEAR:
+            raise forms.ValidationError(
+                _("Laporan monev tersedia mulai tahun %(year)s.") % {"year": FIRST_MONEV_YEAR}
+            )
         return month

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import STAFF_ROLES, Role
 from integrity.audit import (
@@ -29,6 +29,7 @@ from integrity.audit import (
     may_report,
 )
 from integrity.audit_forms import (
+    FIRST_MONEV_YEAR,
     AssessForm,
     DismissForm,
     FindingForm,
@@ -61,7 +62,7 @@ AUDITORS = frozenset({Role.AUDITOR})
 FINDING_ROLES = STAFF_ROLES | AUDITORS
 
 
-@require_GET
+@require_safe
 @backoffice(roles=AUDITORS)
 def queue(request):
     data = request.GET.copy()
@@ -104,7 +105,7 @@ def dismiss(request, public_id):
     return redirect("audit:queue")
 
 
-@require_GET
+@require_safe
 @backoffice(roles=AUDITORS)
 def sample(request):
     form = SampleForm(request.GET or None)
@@ -115,7 +116,7 @@ def sample(request):
     return render(request, "integrity/audit/sample.html", context)
 
 
-@require_GET
+@require_safe
 @backoffice(roles=AUDITORS)
 def story(request, public_id):
     app = get_object_or_404(
@@ -141,7 +142,7 @@ def story(request, public_id):
     return render(request, "integrity/audit/story.html", context)
 
 
-@require_GET
+@require_safe
 @backoffice(roles=FINDING_ROLES)
 def findings(request):
     rows = findings_visible_to(request.user)
@@ -153,7 +154,7 @@ def findings(request):
     return render(request, "integrity/audit/findings.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @backoffice(roles=AUDITORS)
 def finding_new(request):
     flag = None
@@ -194,7 +195,7 @@ def _uuid_or_404(text: str) -> uuid.UUID:
         raise Http404 from exc
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @backoffice(roles=FINDING_ROLES)
 def finding_page(request, public_id):
     user = request.user
@@ -231,7 +232,7 @@ def finding_page(request, public_id):
     return render(request, "integrity/audit/finding.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @backoffice(roles=AUDITORS)
 def monev(request):
     form = MonevForm(request.POST or None)
@@ -258,10 +259,10 @@ def monev(request):
     return render(request, "integrity/audit/monev.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @backoffice(roles=AUDITORS)
 def monev_file(request, year, month, kind):
-    if kind not in {"pdf", "csv"} or not 1 <= month <= 12 or not 2000 <= year <= 2999:
+    if kind not in {"pdf", "csv"} or not 1 <= month <= 12 or not FIRST_MONEV_YEAR <= year <= 2999:
         raise Http404
     report = get_object_or_404(MonevReport, month=datetime.date(year, month, 1))
     stored = report.pdf if kind == "pdf" else report.csv
@@ -271,7 +272,7 @@ def monev_file(request, year, month, kind):
     return FileResponse(stored.open("rb"), as_attachment=kind == "csv", filename=name)
 
 
-@require_GET
+@require_safe
 @backoffice(roles=AUDITORS)
 def trail(request):
     context = {

@@ -66,7 +66,7 @@ def dashboard(request):
     return render(request, "integrity/dashboard.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @backoffice(roles=DECLARING_ROLES)
 def register(request):
     user = request.user
@@ -154,7 +154,7 @@ def open_case(request, public_id):
     return redirect("integrity:case", public_id=case.public_id)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @backoffice(roles=INTEGRITY_ROLES)
 def case_page(request, public_id):
     user = request.user
@@ -189,7 +189,7 @@ def case_page(request, public_id):
     return render(request, "integrity/case.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @backoffice(roles=INTEGRITY_ROLES)
 def gratifications(request):
     """Officers report gifts and offers here; the inspectorate sees every report."""
@@ -244,7 +244,7 @@ def gratification_kpk(request, public_id):
     return redirect("integrity:gratifications")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @backoffice(roles=INTEGRITY_ROLES)
 def sanctions(request):
     """The sanctions register: only the officer concerned, supervisors and auditors see it;

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
 from issuance.billing import callback_handle, payment_record
@@ -76,7 +76,7 @@ def _pdf_response(request, permit: Permit):
 
 
 @never_cache
-@require_GET
+@require_safe
 def tracking_permit(request, code: str):
     """The permit of a tracked file: the tracking code stands for its applicant."""
     if not _lookups_allowed(request):
@@ -92,7 +92,7 @@ def tracking_permit(request, code: str):
     return _pdf_response(request, permit)
 
 
-@require_GET
+@require_safe
 @applicant_only
 def applicant_permit(request, public_id):
     app = applicant_file(request.user, public_id)
@@ -100,7 +100,7 @@ def applicant_permit(request, public_id):
     return _pdf_response(request, permit)
 
 
-@require_GET
+@require_safe
 @backoffice
 def office_permit(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
@@ -114,7 +114,7 @@ def office_permit(request, public_id):
 # --- the cashier and the head of office ----------------------------------------------------
 
 
-@require_GET
+@require_safe
 @backoffice(roles={Role.HEAD})
 def permit_preview(request, public_id):
     """The permit as it will be issued, for the head of office about to sign it."""
@@ -192,7 +192,7 @@ def _permit_for_query(query: str) -> Permit | None:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_start(request):
     """Find a permit by code or number (GET ?q=), or check an uploaded PDF (POST)."""
     lookup = VerifyLookupForm(request.GET if "q" in request.GET else None)
@@ -229,7 +229,7 @@ def verify_start(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def verify(request, code: str):
     if not _lookups_allowed(request):
         return render(request, "issuance/too_many.html", status=429)
@@ -261,7 +261,7 @@ def _type_names() -> dict[str, str]:
     return {t.code: t.name for t in catalogue_types().values()}
 
 
-@require_GET
+@require_safe
 def register_index(request):
     days = RegisterDay.objects.only("day", "count", "digest", "previous_digest", "sealed_at")
     page = Paginator(days, REGISTER_PAGE).get_page(request.GET.get("page"))
@@ -277,7 +277,7 @@ def _parse_day(day: str) -> datetime.date:
         raise Http404 from exc
 
 
-@require_GET
+@require_safe
 def register_day(request, day: str):
     date = _parse_day(day)
     sealed = RegisterDay.objects.filter(day=date).first()
@@ -298,7 +298,7 @@ def register_day(request, day: str):
     return render(request, "issuance/register_day.html", context)
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=300)
 def register_day_json(request, day: str):
     """A sealed day exactly as hashed: recompute ``digest`` from ``day``, ``entries`` and
@@ -318,7 +318,7 @@ def register_day_json(request, day: str):
     )
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=300)
 def register_chain_json(request):
     """Every sealed day's digest, oldest first: the chain to keep a copy of."""

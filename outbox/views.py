@@ -1,14 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from outbox.services import inbox_for, inbox_mark_read
 
 PAGE_SIZE = 20
 
 
-@require_GET
+@require_safe
 @login_required
 def inbox(request):
     """The signed-in person's own messages (anyone's inbox is only ever their own)."""

@@ -13,7 +13,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 HEARTBEAT_KEY = "portal:heartbeat"
 
@@ -53,7 +53,7 @@ def last_heartbeat() -> str | None:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     checks = {"database": database_status(), "broker": broker_status()}
     healthy = all(value in {"ok", "in-process"} for value in checks.values())

@@ -10,13 +10,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
 from permits.forms import DraftForm, WithdrawForm
@@ -54,7 +54,7 @@ def applicant_only(view):
     return wrapper
 
 
-@require_GET
+@require_safe
 @applicant_only
 def dashboard(request):
     files = files_of_applicant(request.user)
@@ -64,30 +64,44 @@ def dashboard(request):
     return render(request, "permits/applicant/dashboard.html", {"files": files})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @applicant_only
 def start(request, code: str):
     """A new application of a type. GET (where sign-in and sign-up lead back to) asks to
     confirm, and offers a draft of this type already begun; POST creates the draft."""
     permit_type = get_object_or_404(PermitType, code=code, active=True, opd__active=True)
     user = request.user
+    drafts = Application.objects.filter(
+        applicant=user, permit_type=permit_type, state=Stage.DRAFT
+    ).order_by("-created_at")
+    context = {"permit": permit_type, "drafts": list(drafts[:3])}
     if request.method == "GET":
-        drafts = Application.objects.filter(
-            applicant=user, permit_type=permit_type, state=Stage.DRAFT
-        ).order_by("-created_at")
-        context = {"permit": permit_type, "drafts": list(drafts[:3])}
         return render(request, "permits/applicant/start.html", context)
-    app = application_create(
-        permit_type=permit_type,
-        actor=Actor.from_request(request),
-        applicant_name=user.display_name,
-        applicant_nik=user.nik,
-        applicant_nib=user.nib,
-        business_name=user.business_name,
-        applicant_phone=user.phone,
-        applicant_email=user.email,
-        applicant_address=user.address,
-    )
+    try:
+        app = application_create(
+            permit_type=permit_type,
+            actor=Actor.from_request(request),
+            applicant_name=user.display_name,
+            applicant_nik=user.nik,
+            applicant_nib=user.nib,
+            business_name=user.business_name,
+            applicant_phone=user.phone,
+            applicant_email=user.email,
+            applicant_address=user.address,
+        )
+    except ValidationError as exc:
+        # An account made without the sign-up form (by staff, imported) may lack its NIK.
+        labels = {field.name: str(field.verbose_name) for field in Application._meta.fields}
+        missing = ", ".join(labels[name] for name in exc.message_dict if name in labels)
+        messages.error(
+            request,
+            _(
+                "Data akun Anda belum lengkap (%(fields)s), jadi permohonan belum dapat "
+                "dimulai. Mintalah petugas loket MPP melengkapinya."
+            )
+            % {"fields": missing},
+        )
+        return render(request, "permits/applicant/start.html", context, status=400)
     return redirect("applicant:file", app.public_id)
 
 
@@ -122,7 +136,7 @@ def _file_context(request, app, **extra) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @applicant_only
 def file_page(request, public_id):
     app = applicant_file(request.user, public_id)
@@ -224,7 +238,7 @@ def withdraw(request, public_id):
     return redirect("applicant:file", app.public_id)
 
 
-@require_GET
+@require_safe
 @applicant_only
 def receipt(request, public_id):
     app = applicant_file(request.user, public_id)
@@ -233,7 +247,7 @@ def receipt(request, public_id):
     return render(request, "permits/applicant/receipt.html", receipt_context(app))
 
 
-@require_GET
+@require_safe
 @applicant_only
 def receipt_download(request, public_id):
     """The stored PDF; if the worker has not rendered it yet, ask it again and say so."""

@@ -18,7 +18,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import OVERSIGHT_ROLES, Role
 from permits.assignment import candidates_for, officer_may_take
@@ -96,7 +96,7 @@ def backoffice(view=None, *, roles=BACKOFFICE_ROLES):
     return decorate(view) if view else decorate
 
 
-@require_GET
+@require_safe
 @backoffice
 def worklist(request):
     form = WorklistFilterForm(request.GET or None)
@@ -168,7 +168,7 @@ def file_page_render(request, app, *, forms=None, status=200):
     return render(request, "permits/backoffice/file.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @backoffice
 def file_page(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
@@ -347,7 +347,7 @@ def _document_seen(request, public_id) -> Document:
     return document
 
 
-@require_GET
+@require_safe
 @backoffice
 def document_download(request, public_id):
     """A document version, only for staff who may see its file (no guessable path)."""
@@ -366,7 +366,7 @@ def document_download(request, public_id):
     return response
 
 
-@require_GET
+@require_safe
 @backoffice
 def document_preview(request, public_id):
     """The first page of a PDF document as a PNG, shown beside the checklist; the same
@@ -382,7 +382,7 @@ def document_preview(request, public_id):
     return response
 
 
-@require_GET
+@require_safe
 @backoffice(roles={Role.SUPERVISOR, Role.HEAD})
 def team(request):
     now = timezone.now()
@@ -397,7 +397,7 @@ def team(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @backoffice(roles={Role.COUNTER})
 def walk_in(request):
     form = WalkInForm(request.POST or None)

@@ -1,5 +1,5 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from permits.selectors import (
     catalogue_search,
@@ -10,7 +10,7 @@ from permits.selectors import (
 )
 
 
-@require_GET
+@require_safe
 def home(request):
     """The public catalogue: every permit type grouped by OPD, with its SOP and fee; with a
     query, the matching types best first, or the closest ones and the counter's contact."""
@@ -32,7 +32,7 @@ def home(request):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def service_page(request, code: str):
     """The service standard (standar pelayanan) of one permit type."""
     permit_type = service_standard(code)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from permits.models import normalise_tracking_code
 from permits.models.application import TRACKING_ALPHABET
@@ -76,7 +76,7 @@ def _start(request, form, *, status=200, error=""):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def track_start(request):
     form = TrackForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
@@ -95,7 +95,7 @@ def track_start(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def track(request, code: str):
     if not _allowed(request):
         return _start(request, TrackForm(), status=429, error=TOO_MANY)

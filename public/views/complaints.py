@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Role
 from portal.ratelimit import allow, client_address
@@ -110,7 +110,7 @@ def _followed(request, public_id) -> Complaint:
 # --- pages -----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def start(request):
     context = {
         "subjects": ComplaintSubject.choices,
@@ -142,7 +142,7 @@ def _render_form(request, form, *, status=200, error="", lookup_error=""):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request):
     who = client_address(request)
     signed_in = request.user.is_authenticated
@@ -233,7 +233,7 @@ def _lookup(request, *, signed_in: bool):
 
 
 @never_cache
-@require_GET
+@require_safe
 def done(request):
     """The number and the follow-up code, once: the code leaves the session as it is shown."""
     shown = request.session.get(DONE)
@@ -246,7 +246,7 @@ def done(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow(request):
     form = FollowForm(request.POST or None)
     if request.method != "POST":
@@ -271,7 +271,7 @@ def follow(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def thread(request, public_id):
     complaint = _followed(request, public_id)
     form = MessageForm(request.POST or None)
@@ -319,7 +319,7 @@ def _public_author(entry: ComplaintEntry) -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 def mine(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import OVERSIGHT_ROLES
 from permits.selectors import applications_visible_to
@@ -50,7 +50,7 @@ DONE_MESSAGES = {
 }
 
 
-@require_GET
+@require_safe
 @backoffice(roles=OVERSIGHT_ROLES)
 def complaint_list(request):
     form = StaffFilterForm(request.GET or None)
@@ -101,7 +101,7 @@ def _act(request, complaint, action: str) -> bool:
     return True
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @backoffice(roles=OVERSIGHT_ROLES)
 def complaint_detail(request, public_id):
     user = request.user
@@ -132,7 +132,7 @@ def complaint_detail(request, public_id):
     return render(request, "public/complaints/staff_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @backoffice(roles=OVERSIGHT_ROLES)
 def evidence(request, public_id):
     item = get_object_or_404(

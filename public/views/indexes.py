@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from permits.views.backoffice import backoffice
@@ -34,7 +34,7 @@ def _flags_url(period, unit=None) -> str:
     return f"{reverse('audit:queue')}?{urlencode(query)}"
 
 
-@require_GET
+@require_safe
 @backoffice(roles=INDEX_ROLES)
 def overview(request):
     form = PeriodForm(request.GET or None)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.ratelimit import allow, client_address
 from public.survey import SurveyRefused, invitation_answer, invitation_for
@@ -43,7 +43,7 @@ def _private(response):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def answer(request, token: str):
     try:
         invitation = invitation_for(token)
@@ -78,7 +78,7 @@ def answer(request, token: str):
 
 
 @never_cache
-@require_GET
+@require_safe
 def thanks(request):
     context = {"reported": request.GET.get("lapor") == "1"}
     return _private(render(request, "public/survey/thanks.html", context))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from permits.models.catalogue import SopUnit
 from public.survey import min_group
@@ -117,7 +117,7 @@ def _parse(request, now) -> tuple:
         )
 
 
-@require_GET
+@require_safe
 def dashboard(request):
     now = timezone.now()
     period, error = _parse(request, now)
@@ -159,7 +159,7 @@ def dashboard(request):
     return render(request, "public/transparency/dashboard.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def dashboard_download(request, period: str):
     try:
         parsed = period_parse(period)
@@ -171,7 +171,7 @@ def dashboard_download(request, period: str):
     return response
 
 
-@require_GET
+@require_safe
 def charter(request):
     context = {
         "SP4N_LAPOR_URL": settings.SP4N_LAPOR_URL,

@@ -147,3 +147,21 @@ def test_the_start_page_offers_a_draft_already_begun(visitor, catalogue, make_us
 def test_staff_are_refused_the_start_page(client, catalogue, make_user):
     client.force_login(make_user(Role.AUDITOR, username="auditor"))
     assert client.get(APPLY).status_code == 403
+
+
+@pytest.mark.parametrize("wanted", ["nan", "0636-07-09", "«", "saya/"])
+def test_a_next_that_is_not_a_path_sends_a_signed_in_visitor_home(visitor, make_user, wanted):
+    """Found by tests/portal/test_fuzz.py: a bare word was taken for a view name (a 500)."""
+    visitor.force_login(make_user(Role.APPLICANT, username="budi@contoh.id"))
+    response = visitor.get(f"/akun/daftar/?next={quote(wanted)}")
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_an_account_without_nik_is_told_why_it_cannot_apply(visitor, catalogue, make_user):
+    """Found by tests/portal/test_fuzz.py: an account made by staff without a NIK (a 500)."""
+    visitor.force_login(make_user(Role.APPLICANT, username="budi@contoh.id", nik=""))
+    response = visitor.post(APPLY)
+    body = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Data akun Anda belum lengkap (NIK)" in body
+    assert not Application.objects.exists()

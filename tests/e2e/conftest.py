@@ -54,14 +54,22 @@ def browser():
 
 @pytest.fixture
 def open_page(browser, request):
-    """A new browser context (its own cookies) and page per person in the story."""
-    pages = []
+    """A new browser context (its own cookies) and page per person in the story.
+
+    Every page listens to its console: a Content-Security-Policy refusal (an inline script or
+    style, a resource from elsewhere) fails the test that saw it."""
+    pages, refusals = [], []
+
+    def note_refusal(message):
+        if message.type == "error" and is_csp_refusal(message.text):
+            refusals.append(f"{message.location.get('url', '')}: {message.text}")
 
     def make(width=1280, height=900):
         context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())
+        page.on("console", note_refusal)
         pages.append(page)
         return page
 
@@ -74,6 +82,11 @@ def open_page(browser, request):
             page.screenshot(path=str(ARTIFACTS / f"{name}-{index}.png"), full_page=True)
     for page in pages:
         page.context.close()
+    assert not refusals, "Content-Security-Policy refusals:\n" + "\n".join(refusals)
+
+
+def is_csp_refusal(text: str) -> bool:
+    return text.startswith("Refused to") or "Content Security Policy" in text
 
 
 # axe-core rules whose impact fails a page (WCAG 2.2 A/AA and best practices).

@@ -131,11 +131,14 @@ def test_an_auditor_asks_for_a_month_and_downloads_it(
     assert table.status_code == 200 and "attachment" in table["Content-Disposition"]
 
 
-@pytest.mark.parametrize("month_text", ["", "2026-13", "kemarin", "2999-01"])
+@pytest.mark.parametrize(
+    "month_text", ["", "2026-13", "kemarin", "2999-01", "0001-01", "1999-12", "9999-12"]
+)
 def test_a_bad_month_is_refused_with_a_message(client, office, month_text):
     client.force_login(office.auditor)
     response = client.post("/kantor/audit/monev/", {"month": month_text})
     assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
     assert not MonevReport.objects.exists()
 
 

@@ -1,0 +1,3 @@
+"""The portal tests reach every part of the site: they share the permits tests' small office."""
+
+from tests.permits.conftest import office  # noqa: F401
