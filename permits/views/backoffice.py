@@ -60,7 +60,7 @@ from permits.services.file_messages import file_message_post, may_post
 from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
 from permits.views.outcomes import action_done, sentence, told_words
-from permits.views.uploads import posted_upload
+from permits.views.uploads import posted_upload, upload_refusal
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
@@ -160,6 +160,7 @@ def file_page_render(request, app, *, forms=None, status=200):
         **(forms or {}),
     }
     if context["can_reassign"]:
+        context.setdefault("reassign_form", ReassignForm())
         context["candidates"] = [
             o
             for o in candidates_for(app, app.state)
@@ -296,10 +297,9 @@ def file_checklist(request, public_id):
 def file_upload(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
     error = posted_upload(request, app)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("Dokumen diunggah."))
+    if error:  # the page again: the reason beside the row and in the summary on top
+        return file_page_render(request, app, forms=upload_refusal(request, app, error), status=400)
+    messages.success(request, _("Dokumen diunggah."))
     return redirect("backoffice:file", public_id=app.public_id)
 
 
@@ -308,9 +308,8 @@ def file_upload(request, public_id):
 def file_reassign(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
     form = ReassignForm(request.POST, candidates=candidates_for(app, app.state))
-    if not form.is_valid():
-        messages.error(request, _("Pilih petugas dan tuliskan alasan pemindahan."))
-        return redirect("backoffice:file", public_id=app.public_id)
+    if not form.is_valid():  # the page again, the summary on top, nothing lost
+        return file_page_render(request, app, forms={"reassign_form": form}, status=400)
     officer = form.cleaned_data["officer"]
     try:
         application_reassign(
