@@ -39,6 +39,7 @@ from permits.tasks import render_receipt
 from permits.tracking import held_explanation
 from permits.views.uploads import posted_upload, upload_refusal
 from portal.queue import enqueue
+from portal.templatetags.form_errors import page_error
 from worktime.calendar import get_calendar
 
 
@@ -262,7 +263,13 @@ def message(request, public_id):
     try:
         file_message_post(application=app, actor=Actor.from_request(request), body=body)
     except ActionRefused as exc:
-        context = _file_context(request, app, message_error=str(exc), message_draft=body)
+        context = _file_context(
+            request,
+            app,
+            message_error=str(exc),
+            message_draft=body,
+            page_errors=[page_error(str(exc), target="message-body")],
+        )
         return render(request, "permits/applicant/file.html", context, status=400)
     messages.success(request, _("Pesan terkirim."))
     return redirect(reverse("applicant:file", args=[app.public_id]) + "#messages")

@@ -61,6 +61,7 @@ from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
 from permits.views.outcomes import action_done, sentence, told_words
 from permits.views.uploads import posted_upload, upload_refusal
+from portal.templatetags.form_errors import page_error
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
@@ -428,7 +429,11 @@ def file_message(request, public_id):
     try:
         posted = file_message_post(application=app, actor=Actor.from_request(request), body=body)
     except ActionRefused as exc:
-        forms = {"message_error": str(exc), "message_draft": body}
+        forms = {
+            "message_error": str(exc),
+            "message_draft": body,
+            "page_errors": [page_error(str(exc), target="message-body")],
+        }
         return file_page_render(request, app, forms=forms, status=400)
     messages.success(request, sentence(_("Pesan terkirim"), told_words(posted.notice)))
     return redirect(reverse("backoffice:file", args=[app.public_id]) + "#messages")

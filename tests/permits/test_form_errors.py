@@ -374,3 +374,22 @@ def test_closing_a_complaint_without_its_outcome(client, office):
     _, targets = summary_of(response)
     assert targets == ["id_close_body"]
     assert "Tulis hasil penanganan pengaduan." in response.content.decode()
+
+
+@pytest.mark.parametrize("side", ["applicant", "office"])
+def test_a_refused_message_on_the_file_page(client, office, side):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    if side == "applicant":
+        client.force_login(office.applicant)
+        url = reverse("applicant:message", args=[app.public_id])
+    else:
+        client.force_login(app.assigned_to)
+        url = reverse("backoffice:message", args=[app.public_id])
+    typed = "Mohon STR diperbarui. " * 100  # over the 2,000 characters a message may have
+    response = client.post(url, {"body": typed})
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ")
+    assert targets == ["message-body"]
+    assert "Pesan terlalu panjang" in response.content.decode()
+    assert typed in response.content.decode()
