@@ -393,3 +393,22 @@ def test_a_refused_message_on_the_file_page(client, office, side):
     assert targets == ["message-body"]
     assert "Pesan terlalu panjang" in response.content.decode()
     assert typed in response.content.decode()
+
+
+def test_tracking_a_number_that_is_not_found(client, office):
+    response = client.post(reverse("tracking:start"), {"number": "MPP-2026-999999", "nik4": "0001"})
+    assert response.status_code == 404
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ")
+    assert targets == ["id_number"]
+    assert 'value="MPP-2026-999999"' in response.content.decode()
+
+
+def test_looking_up_the_officers_of_an_unknown_file(client, office):
+    response = client.post(
+        reverse("complaints:new"), {"cari": "1", "subject": "officer", "berkas": "ZZZZ-ZZZZ-ZZZZ"}
+    )
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: Buat pengaduan")
+    assert targets == ["id_berkas"]
+    assert 'value="ZZZZ-ZZZZ-ZZZZ"' in response.content.decode()
