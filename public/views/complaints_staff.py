@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import OVERSIGHT_ROLES
 from permits.selectors import applications_visible_to
 from permits.views.backoffice import backoffice
+from portal.templatetags.form_errors import page_error
 from public.complaint_forms import StaffFilterForm, StaffTextForm
 from public.complaints import (
     ComplaintRefused,
@@ -102,12 +103,19 @@ def _act(request, complaint, action: str) -> StaffTextForm | None:
     return None
 
 
+def _offered(complaint, action: str) -> bool:
+    """Whether the page offers this action's form (as staff_detail.html decides)."""
+    if complaint.state == ComplaintState.CLOSED:
+        return False
+    return action != "forward" or complaint.state == ComplaintState.RECEIVED
+
+
 @require_http_methods(["GET", "POST"])
 @backoffice(roles=OVERSIGHT_ROLES)
 def complaint_detail(request, public_id):
     user = request.user
     complaint = _visible(user, public_id)
-    status, action_form = 200, None
+    status, action_form, page_errors = 200, None, []
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
@@ -117,6 +125,9 @@ def complaint_detail(request, public_id):
             return redirect("complaints_staff:detail", public_id=complaint.public_id)
         status = 400
         complaint = _visible(user, public_id)
+        if not _offered(complaint, action):  # its form is gone (closed, forwarded already)
+            page_errors = [page_error(message) for message in action_form.non_field_errors()]
+            action_form = None
     app = complaint.application
     may_open_file = app is not None and applications_visible_to(user).filter(pk=app.pk).exists()
     context = {
@@ -131,6 +142,7 @@ def complaint_detail(request, public_id):
         "received": ComplaintState.RECEIVED,
         "closed": ComplaintState.CLOSED,
         "action_form": action_form,
+        "page_errors": page_errors,
     }
     return render(request, "public/complaints/staff_detail.html", context, status=status)
 

@@ -12,7 +12,7 @@ from integrity.flags.engine import flag_raise
 from integrity.models import FlagState
 from integrity.services import gratification_report
 from permits.models import Stage
-from public.complaints import complaint_submit
+from public.complaints import complaint_close, complaint_submit
 from public.models import ComplaintCategory, ComplaintSubject
 from tests.permits.conftest import act, new_file, walk
 
@@ -412,3 +412,16 @@ def test_looking_up_the_officers_of_an_unknown_file(client, office):
     assert title.startswith("Galat: Buat pengaduan")
     assert targets == ["id_berkas"]
     assert 'value="ZZZZ-ZZZZ-ZZZZ"' in response.content.decode()
+
+
+def test_an_action_on_a_complaint_closed_meanwhile_has_no_dead_link(client, office):
+    complaint, _code = named_complaint(office)
+    client.force_login(office.supervisor)
+    url = reverse("complaints_staff:detail", args=[complaint.public_id])
+    token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())[1]
+    complaint_close(complaint=complaint, by=office.supervisor, outcome="Petugas dibina.")
+    response = client.post(url, {"action": "answer", "body": "Sudah ditegur.", "token": token})
+    assert response.status_code == 400
+    title, targets = summary_of(response)  # every link of the summary has its target
+    assert title.startswith("Galat: ") and targets == []
+    assert "Pengaduan ini sudah selesai." in response.content.decode()
