@@ -272,6 +272,8 @@ def file_checklist(request, public_id):
     if not request.htmx:
         if error:
             forms = {"checklist_form": form, "checklist_error": error}
+            if not form.errors:  # refused as a whole (the file moved on): summarised too
+                forms["page_errors"] = [page_error(error)]
             return file_page_render(request, app, forms=forms, status=400)
         messages.success(request, _("Hasil pemeriksaan tersimpan."))
         return redirect(reverse("backoffice:file", args=[app.public_id]) + "#h-checks")
@@ -409,7 +411,7 @@ def walk_in(request):
                 permit_type=permit_type, actor=Actor.from_request(request), **data
             )
         except ActionRefused as refused:
-            messages.error(request, refused.message)
+            form.add_error(None, refused.message)
         else:
             messages.success(request, _("Berkas dibuat. Unggah pindaian dokumen, lalu ajukan."))
             return redirect("backoffice:file", public_id=app.public_id)

@@ -12,6 +12,7 @@ from integrity.flags.engine import flag_raise
 from integrity.models import FlagState
 from integrity.services import gratification_report
 from permits.models import Stage
+from permits.services.context import ActionRefused
 from public.complaints import complaint_close, complaint_submit
 from public.models import ComplaintCategory, ComplaintSubject
 from tests.permits.conftest import act, new_file, walk
@@ -425,3 +426,44 @@ def test_an_action_on_a_complaint_closed_meanwhile_has_no_dead_link(client, offi
     title, targets = summary_of(response)  # every link of the summary has its target
     assert title.startswith("Galat: ") and targets == []
     assert "Pengaduan ini sudah selesai." in response.content.decode()
+
+
+def test_a_walk_in_file_refused_by_the_service(client, office, monkeypatch):
+    def refuse(**_kwargs):
+        raise ActionRefused("Jenis izin ini sedang tidak dilayani.")
+
+    monkeypatch.setattr("permits.views.backoffice.application_create", refuse)
+    client.force_login(office.counter)
+    response = client.post(
+        reverse("backoffice:walk_in"),
+        {
+            "permit_type": office.simple_type.pk,
+            "applicant_name": "Joko",
+            "applicant_nik": "3201010101900003",
+            "applicant_address": "Jl. Melati 2",
+        },
+    )
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ") and targets == ["id_permit_type"]
+    assert "Jenis izin ini sedang tidak dilayani." in response.content.decode()
+    assert "Jl. Melati 2" in response.content.decode()  # nothing typed is lost
+
+
+def test_a_checklist_refused_as_a_whole_without_js(client, office, monkeypatch):
+    def refuse(**_kwargs):
+        raise ActionRefused("Berkas ini sudah berubah; muat ulang halaman.")
+
+    monkeypatch.setattr("permits.views.backoffice.checklist_save", refuse)
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    client.force_login(app.assigned_to)
+    data = {}
+    for check in app.checks.all():
+        data[f"checklist-status_{check.pk}"] = "ok"
+        data[f"checklist-note_{check.pk}"] = ""
+    response = client.post(reverse("backoffice:checklist", args=[app.public_id]), data)
+    assert response.status_code == 400
+    title, _ = summary_of(response)
+    assert title.startswith("Galat: ")
+    summary = response.content.decode().split('class="error-summary"')[1].split("</div>")[0]
+    assert "Berkas ini sudah berubah; muat ulang halaman." in summary
