@@ -134,7 +134,7 @@ def test_a_file_found_wanting_comes_back_only_with_new_content(live_server, offi
     expect(counter.locator(f"#id_status_{ktp.pk}")).to_have_value("")
     shot(counter, "counter-return-panel")
     counter.get_by_role("button", name="Ya, kembalikan berkas").click()
-    expect(counter.locator(".messages")).to_contain_text("Tersimpan")
+    expect(counter.locator(".messages")).to_contain_text("Berkas dikembalikan; pemohon diberi tahu")
     app.refresh_from_db()
     assert app.state == Stage.RETURNED
 
