@@ -87,7 +87,15 @@ class DismissForm(forms.Form):
         label=_("Alasan diabaikan"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tuliskan alasan bendera ini diabaikan.")},
     )
+
+    @classmethod
+    def for_flag(cls, flag, data=None) -> DismissForm:
+        """One flag's form among the page's rows: its own ids, and it knows its flag."""
+        form = cls(data, auto_id=f"dismiss-{flag.public_id}-%s")
+        form.flag_id = flag.public_id
+        return form
 
 
 class FindingForm(forms.Form):

@@ -13,8 +13,9 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -62,28 +63,34 @@ AUDITORS = frozenset({Role.AUDITOR})
 FINDING_ROLES = STAFF_ROLES | AUDITORS
 
 
-@require_safe
-@backoffice(roles=AUDITORS)
-def queue(request):
-    data = request.GET.copy()
+def _queue_context(query) -> dict:
+    """The flag queue filtered by a query string (the page's own, or the one a dismissal
+    with errors came from)."""
+    data = query.copy()
     if data and "state" not in data:
         data["state"] = FlagState.OPEN  # the default holds on every page of the pager too
     form = QueueFilterForm(data or None, initial={"state": FlagState.OPEN})
     flags = flag_queue(**form.filters())
-    page = Paginator(flags, QUEUE_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(flags, QUEUE_PAGE).get_page(query.get("page"))
     for flag in page:
         flag.explanation = flag_explain(flag)
         flag.rule_title = RULES[flag.rule].title if flag.rule in RULES else flag.rule
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
+    data = query.copy()
+    data.pop("page", None)
+    return {
         "section": "audit",
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": data.urlencode(),
         "counts": sorted(flag_counts().items()),
-        "dismiss_form": DismissForm(),
     }
+
+
+@require_safe
+@backoffice(roles=AUDITORS)
+def queue(request):
+    context = _queue_context(request.GET)
+    context["here"] = request.get_full_path()
     return render(request, "integrity/audit/queue.html", context)
 
 
@@ -91,18 +98,35 @@ def queue(request):
 @backoffice(roles=AUDITORS)
 def dismiss(request, public_id):
     flag = get_object_or_404(Flag, public_id=public_id)
-    form = DismissForm(request.POST)
+    form = DismissForm.for_flag(flag, data=request.POST)
+    target = request.POST.get("next", "")
+    if not target.startswith("/kantor/audit/"):
+        target = reverse("audit:queue")
+    if not form.is_valid():  # the page again, the summary on top, nothing lost
+        return _audit_page_again(request, target, dismiss_form=form)
     try:
-        if not form.is_valid():
-            raise ActionRefused(_("Tuliskan alasan bendera ini diabaikan."))
         flag_dismiss(flag=flag, actor=Actor.from_request(request), **form.cleaned_data)
         messages.success(request, _("Bendera diabaikan; alasannya tercatat."))
     except ActionRefused as refused:
         messages.error(request, refused.message)
-    target = request.POST.get("next", "")
-    if target.startswith("/kantor/audit/"):
-        return redirect(target)
-    return redirect("audit:queue")
+    return redirect(target)
+
+
+def _audit_page_again(request, target: str, **forms):
+    """The queue or the file's story a row's form was posted from, as it was, with the
+    form's errors (status 400)."""
+    path, _sep, query = target.partition("?")
+    try:
+        match = resolve(path)
+    except Resolver404:
+        match = None
+    if match is not None and match.view_name == "audit:story":
+        app = _story_file(match.kwargs["public_id"])
+        context, template = _story_context(app, QueryDict(query)), "integrity/audit/story.html"
+    else:
+        context, template = _queue_context(QueryDict(query)), "integrity/audit/queue.html"
+    context.update(here=target, here_path=path, **forms)
+    return render(request, template, context, status=400)
 
 
 @require_safe
@@ -116,29 +140,37 @@ def sample(request):
     return render(request, "integrity/audit/sample.html", context)
 
 
-@require_safe
-@backoffice(roles=AUDITORS)
-def story(request, public_id):
-    app = get_object_or_404(
+def _story_file(public_id) -> Application:
+    return get_object_or_404(
         Application.objects.select_related("permit_type__opd", "assigned_to"),
         public_id=public_id,
     )
-    # Auditors' own reading is on the record too, and shown to the other auditors here.
-    file_view_record(application=app, actor=Actor.from_request(request), kind=FileView.Kind.AUDIT)
+
+
+def _story_context(app, query) -> dict:
     flags = list(app.flags.order_by("-occurred_at"))
     for flag in flags:
         flag.explanation = flag_explain(flag)
     known = {code for code, _label in GROUPS}
-    chosen = [code for code in request.GET.getlist("jenis") if code in known]
-    context = {
+    chosen = [code for code in query.getlist("jenis") if code in known]
+    return {
         "section": "audit",
         "app": app,
         "entries": file_story(app, groups=set(chosen)),
         "groups": [(code, label, not chosen or code in chosen) for code, label in GROUPS],
         "flags": flags,
-        "dismiss_form": DismissForm(),
         "open_state": FlagState.OPEN,
     }
+
+
+@require_safe
+@backoffice(roles=AUDITORS)
+def story(request, public_id):
+    app = _story_file(public_id)
+    # Auditors' own reading is on the record too, and shown to the other auditors here.
+    file_view_record(application=app, actor=Actor.from_request(request), kind=FileView.Kind.AUDIT)
+    context = _story_context(app, request.GET)
+    context.update(here=request.get_full_path(), here_path=request.path)
     return render(request, "integrity/audit/story.html", context)
 
 

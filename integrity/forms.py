@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -154,6 +156,13 @@ class KpkReportForm(forms.Form):
         label=_("Tanggal lapor ke KPK"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reference = forms.CharField(label=_("Nomor laporan KPK"), max_length=100)
+
+    @classmethod
+    def for_report(cls, report, data=None) -> KpkReportForm:
+        """One report's form among the table's rows: its own ids, and it knows its report."""
+        form = cls(data, auto_id=f"kpk-{report.public_id}-%s")
+        form.report_id = report.public_id
+        return form
 
 
 class SanctionForm(forms.Form):

@@ -216,13 +216,19 @@ def gratifications(request):
                         request, _("Laporan gratifikasi tercatat dan diteruskan ke Inspektorat.")
                     )
                     return redirect("integrity:gratifications")
+    status = 400 if request.method == "POST" else 200
+    return _gratifications_page(request, form, status=status)
+
+
+def _gratifications_page(request, form, *, kpk_form=None, status=200):
+    """The page with its report form and, when a row's KPK report was posted with errors,
+    that row's form as typed."""
     context = {
         "section": "integrity",
         "form": form,
-        "reports": list(gratifications_visible_to(user)[:200]),
-        "kpk_form": KpkReportForm(),
+        "reports": list(gratifications_visible_to(request.user)[:200]),
+        "kpk_form": kpk_form,
     }
-    status = 400 if request.method == "POST" else 200
     return render(request, "integrity/gratifications.html", context, status=status)
 
 
@@ -230,17 +236,17 @@ def gratifications(request):
 @backoffice(roles=INTEGRITY_ROLES)
 def gratification_kpk(request, public_id):
     report = get_object_or_404(gratifications_visible_to(request.user), public_id=public_id)
-    form = KpkReportForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Isi tanggal dan nomor laporan KPK."))
-    else:
-        gratification_kpk_reported(
-            report=report,
-            actor=Actor.from_request(request),
-            reported_on=form.cleaned_data["reported_on"],
-            reference=form.cleaned_data["reference"],
-        )
-        messages.success(request, _("Pelaporan ke KPK tercatat."))
+    form = KpkReportForm.for_report(report, data=request.POST)
+    if not form.is_valid():  # the page again, the summary on top, nothing lost
+        blank = GratificationForm() if request.user.role in DECLARING_ROLES else None
+        return _gratifications_page(request, blank, kpk_form=form, status=400)
+    gratification_kpk_reported(
+        report=report,
+        actor=Actor.from_request(request),
+        reported_on=form.cleaned_data["reported_on"],
+        reference=form.cleaned_data["reference"],
+    )
+    messages.success(request, _("Pelaporan ke KPK tercatat."))
     return redirect("integrity:gratifications")
 
 

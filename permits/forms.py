@@ -213,10 +213,22 @@ class ChecklistForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Petugas baru"), queryset=User.objects.none())
-    reason = forms.CharField(label=_("Alasan"), max_length=1000)
+    officer = forms.ModelChoiceField(
+        label=_("Petugas baru"),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("Pilih petugas yang akan menangani berkas ini."),
+            "invalid_choice": _("Pilih petugas yang akan menangani berkas ini."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=1000,
+        error_messages={"required": _("Tuliskan alasan pemindahan.")},
+    )
 
     def __init__(self, *args, candidates=None, **kwargs):
+        kwargs.setdefault("auto_id", "reassign-%s")
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["officer"].queryset = candidates

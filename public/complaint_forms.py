@@ -230,7 +230,11 @@ class StaffTextForm(forms.Form):
     """The text of a handler's action: a note, an answer, an outcome (optional for forward)."""
 
     body = forms.CharField(
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="",  # each action's own label is on its page; the messages speak for themselves
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Teks terlalu panjang (paling banyak 5000 huruf).")},
     )
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 

@@ -4,7 +4,8 @@ from django import template
 from django.utils import timezone
 
 from accounts.models import OVERSIGHT_ROLES
-from integrity.forms import ConflictDeclarationForm, OpenCaseForm
+from integrity.audit_forms import DismissForm
+from integrity.forms import ConflictDeclarationForm, KpkReportForm, OpenCaseForm
 from integrity.models import CaseState
 from integrity.services import (
     DECLARING_ROLES,
@@ -45,3 +46,21 @@ def integrity_panel(context, app):
         if opener
         else None,
     }
+
+
+@register.simple_tag(takes_context=True)
+def dismiss_form_for(context, flag):
+    """A flag's dismissal form; the one posted with errors comes back as typed."""
+    posted = context.get("dismiss_form")
+    if posted is not None and posted.flag_id == flag.public_id:
+        return posted
+    return DismissForm.for_flag(flag)
+
+
+@register.simple_tag(takes_context=True)
+def kpk_form_for(context, report):
+    """A gratification report's KPK form; the one posted with errors comes back as typed."""
+    posted = context.get("kpk_form")
+    if posted is not None and posted.report_id == report.public_id:
+        return posted
+    return KpkReportForm.for_report(report)

@@ -37,8 +37,9 @@ from permits.services.file_messages import file_message_post
 from permits.sla import clock_status
 from permits.tasks import render_receipt
 from permits.tracking import held_explanation
-from permits.views.uploads import posted_upload
+from permits.views.uploads import posted_upload, upload_refusal
 from portal.queue import enqueue
+from portal.templatetags.form_errors import page_error
 from worktime.calendar import get_calendar
 
 
@@ -187,10 +188,10 @@ def upload(request, public_id):
         return render(
             request, "permits/applicant/_upload_response.html", context
         )  # 200 even on a refusal: htmx swaps only 2xx answers, and the row explains
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("Dokumen terunggah."))
+    if error:  # without JS: the page again, the reason beside the row and in the summary
+        context = _file_context(request, app, **upload_refusal(request, app, error))
+        return render(request, "permits/applicant/file.html", context, status=400)
+    messages.success(request, _("Dokumen terunggah."))
     return redirect("applicant:file", app.public_id)
 
 
@@ -276,7 +277,13 @@ def message(request, public_id):
     try:
         file_message_post(application=app, actor=Actor.from_request(request), body=body)
     except ActionRefused as exc:
-        context = _file_context(request, app, message_error=str(exc), message_draft=body)
+        context = _file_context(
+            request,
+            app,
+            message_error=str(exc),
+            message_draft=body,
+            page_errors=[page_error(str(exc), target="message-body")],
+        )
         return render(request, "permits/applicant/file.html", context, status=400)
     messages.success(request, _("Pesan terkirim."))
     return redirect(reverse("applicant:file", args=[app.public_id]) + "#messages")

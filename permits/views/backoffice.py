@@ -60,7 +60,8 @@ from permits.services.file_messages import file_message_post, may_post
 from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
 from permits.views.outcomes import action_done, sentence, told_words
-from permits.views.uploads import posted_upload
+from permits.views.uploads import posted_upload, upload_refusal
+from portal.templatetags.form_errors import page_error
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
@@ -160,6 +161,7 @@ def file_page_render(request, app, *, forms=None, status=200):
         **(forms or {}),
     }
     if context["can_reassign"]:
+        context.setdefault("reassign_form", ReassignForm())
         context["candidates"] = [
             o
             for o in candidates_for(app, app.state)
@@ -270,6 +272,8 @@ def file_checklist(request, public_id):
     if not request.htmx:
         if error:
             forms = {"checklist_form": form, "checklist_error": error}
+            if not form.errors:  # refused as a whole (the file moved on): summarised too
+                forms["page_errors"] = [page_error(error)]
             return file_page_render(request, app, forms=forms, status=400)
         messages.success(request, _("Hasil pemeriksaan tersimpan."))
         return redirect(reverse("backoffice:file", args=[app.public_id]) + "#h-checks")
@@ -296,10 +300,9 @@ def file_checklist(request, public_id):
 def file_upload(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
     error = posted_upload(request, app)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("Dokumen diunggah."))
+    if error:  # the page again: the reason beside the row and in the summary on top
+        return file_page_render(request, app, forms=upload_refusal(request, app, error), status=400)
+    messages.success(request, _("Dokumen diunggah."))
     return redirect("backoffice:file", public_id=app.public_id)
 
 
@@ -308,9 +311,8 @@ def file_upload(request, public_id):
 def file_reassign(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
     form = ReassignForm(request.POST, candidates=candidates_for(app, app.state))
-    if not form.is_valid():
-        messages.error(request, _("Pilih petugas dan tuliskan alasan pemindahan."))
-        return redirect("backoffice:file", public_id=app.public_id)
+    if not form.is_valid():  # the page again, the summary on top, nothing lost
+        return file_page_render(request, app, forms={"reassign_form": form}, status=400)
     officer = form.cleaned_data["officer"]
     try:
         application_reassign(
@@ -409,7 +411,7 @@ def walk_in(request):
                 permit_type=permit_type, actor=Actor.from_request(request), **data
             )
         except ActionRefused as refused:
-            messages.error(request, refused.message)
+            form.add_error(None, refused.message)
         else:
             messages.success(request, _("Berkas dibuat. Unggah pindaian dokumen, lalu ajukan."))
             return redirect("backoffice:file", public_id=app.public_id)
@@ -429,7 +431,11 @@ def file_message(request, public_id):
     try:
         posted = file_message_post(application=app, actor=Actor.from_request(request), body=body)
     except ActionRefused as exc:
-        forms = {"message_error": str(exc), "message_draft": body}
+        forms = {
+            "message_error": str(exc),
+            "message_draft": body,
+            "page_errors": [page_error(str(exc), target="message-body")],
+        }
         return file_page_render(request, app, forms=forms, status=400)
     messages.success(request, sentence(_("Pesan terkirim"), told_words(posted.notice)))
     return redirect(reverse("backoffice:file", args=[app.public_id]) + "#messages")

@@ -16,6 +16,7 @@ from permits.models import normalise_tracking_code
 from permits.models.application import TRACKING_ALPHABET
 from permits.selectors import tracking_code_by_registration, tracking_lookup
 from portal.ratelimit import allow, client_address
+from portal.templatetags.form_errors import page_error
 
 NOT_FOUND = _(
     "Berkas tidak ditemukan. Periksa kembali kode lacak pada tanda terima Anda, atau nomor "
@@ -72,6 +73,9 @@ def _tracking_url(code: str, kiosk: bool) -> str:
 
 def _start(request, form, *, status=200, error=""):
     context = {"form": form, "kiosk": _is_kiosk(request), "error": error}
+    if error and request.method == "POST":  # what was looked up: in the summary on top
+        target = "id_number" if form.data.get("number") and not form.data.get("code") else "id_code"
+        context["page_errors"] = [page_error(error, target=target)]
     return render(request, "permits/tracking/start.html", context, status=status)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from permits.forms import UploadForm
 from permits.services.context import ActionRefused, Actor
 from permits.services.documents import document_upload
+from portal.templatetags.form_errors import page_error
 
 
 def posted_upload(request, app) -> str:
@@ -29,3 +30,19 @@ def posted_upload(request, app) -> str:
     except ActionRefused as refused:
         return str(refused)
     return ""
+
+
+def upload_refusal(request, app, message: str) -> dict:
+    """A refused upload posted without JS, as the page shows it again: the message beside
+    its requirement's row, and in the error summary linked to that row's file input."""
+    posted = request.POST.get("requirement", "")
+    requirements = app.permit_type.requirements
+    requirement = requirements.filter(pk=posted).first() if posted.isdigit() else None
+    label = f"{requirement.name}:" if requirement else ""
+    return {
+        "upload_error": message,
+        "upload_for": posted,
+        "page_errors": [
+            page_error(message, target=f"upload-file-{posted}" if requirement else "", label=label)
+        ],
+    }

@@ -54,9 +54,16 @@ def _entries(form) -> list[dict]:
     return entries
 
 
+def page_error(message: str, *, target: str = "", label: str = "") -> dict:
+    """An error that is no form's (a refused upload), for the summary: a view puts it in
+    the page's ``page_errors`` list, with the id of the input it concerns."""
+    return {"target": target, "label": label, "message": message}
+
+
 @register.simple_tag(takes_context=True)
 def form_error_summary(context) -> list[dict]:
-    """Every error of every bound form (and formset) in the context, form by form."""
+    """Every error of every bound form (and formset) in the context, form by form, then
+    the page's own errors (``page_errors``)."""
     entries = []
     for form in _forms_in(context):
         if not form.is_bound:
@@ -67,4 +74,4 @@ def form_error_summary(context) -> list[dict]:
                 entries += _entries(member) if member.errors else []
         elif form.errors:
             entries += _entries(form)
-    return entries
+    return entries + list(context.get("page_errors") or [])

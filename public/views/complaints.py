@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Role
 from portal.ratelimit import allow, client_address
+from portal.templatetags.form_errors import page_error
 from public.complaint_forms import (
     NO_FILE,
     ComplaintForm,
@@ -138,6 +139,10 @@ def _render_form(request, form, *, status=200, error="", lookup_error=""):
         "max_files": settings.COMPLAINT_EVIDENCE_MAX_FILES,
         "lapor_url": settings.SP4N_LAPOR_URL,
     }
+    if request.method == "POST":  # what the post met, in the error summary on top
+        context["page_errors"] = [page_error(error)] if error else []
+        if lookup_error:
+            context["page_errors"].append(page_error(lookup_error, target="id_berkas"))
     return render(request, "public/complaints/new.html", context, status=status)
 
 

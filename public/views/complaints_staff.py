@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.models import OVERSIGHT_ROLES
 from permits.selectors import applications_visible_to
 from permits.views.backoffice import backoffice
+from portal.templatetags.form_errors import page_error
 from public.complaint_forms import StaffFilterForm, StaffTextForm
 from public.complaints import (
     ComplaintRefused,
@@ -80,25 +81,33 @@ def _visible(user, public_id):
     )
 
 
-def _act(request, complaint, action: str) -> bool:
-    """Run one handler action from its form; True when it was done."""
+def _act(request, complaint, action: str) -> StaffTextForm | None:
+    """Run one handler action from its form; None when it was done, else the form with
+    why not (shown in the page's error summary, the text kept)."""
     service, argument = ACTIONS[action]
-    form = StaffTextForm(request.POST)
+    form = StaffTextForm(request.POST, auto_id=f"id_{action}_%s")
+    form.action = action
     token = request.POST.get("token", "")
     if not form.is_valid():
-        messages.error(request, _("Teks terlalu panjang (paling banyak 5000 huruf)."))
-        return False
+        return form
     if not token_claim(request, token):
         messages.info(request, _("Tindakan ini sudah dikirim."))
-        return True
+        return None
     try:
         service(complaint=complaint, by=request.user, **{argument: form.cleaned_data["body"]})
     except ComplaintRefused as refused:
         token_release(token)
-        messages.error(request, refused.message)
-        return False
+        form.add_error(None, refused.message)
+        return form
     messages.success(request, DONE_MESSAGES[action])
-    return True
+    return None
+
+
+def _offered(complaint, action: str) -> bool:
+    """Whether the page offers this action's form (as staff_detail.html decides)."""
+    if complaint.state == ComplaintState.CLOSED:
+        return False
+    return action != "forward" or complaint.state == ComplaintState.RECEIVED
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -106,15 +115,19 @@ def _act(request, complaint, action: str) -> bool:
 def complaint_detail(request, public_id):
     user = request.user
     complaint = _visible(user, public_id)
-    status = 200
+    status, action_form, page_errors = 200, None, []
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
             raise Http404
-        if _act(request, complaint, action):
+        action_form = _act(request, complaint, action)
+        if action_form is None:
             return redirect("complaints_staff:detail", public_id=complaint.public_id)
         status = 400
         complaint = _visible(user, public_id)
+        if not _offered(complaint, action):  # its form is gone (closed, forwarded already)
+            page_errors = [page_error(message) for message in action_form.non_field_errors()]
+            action_form = None
     app = complaint.application
     may_open_file = app is not None and applications_visible_to(user).filter(pk=app.pk).exists()
     context = {
@@ -128,6 +141,8 @@ def complaint_detail(request, public_id):
         "token": token_issue(request),
         "received": ComplaintState.RECEIVED,
         "closed": ComplaintState.CLOSED,
+        "action_form": action_form,
+        "page_errors": page_errors,
     }
     return render(request, "public/complaints/staff_detail.html", context, status=status)
 

@@ -122,7 +122,7 @@ def assert_accessible():
     return check
 
 
-APPLICANT_PASSWORD = "Pelayanan-Terang-2026"
+PASSWORD = APPLICANT_PASSWORD = "Pelayanan-Terang-2026"
 
 
 def applicant_sign_in(page, base, user) -> None:
@@ -147,3 +147,36 @@ def send_complaint(page, base) -> str:
     page.locator("#id_anonymous").check()
     page.get_by_role("button", name="Kirim pengaduan").click()
     return page.locator("#follow-code").inner_text().strip()
+
+
+def staff_sign_in(page, base, user) -> None:
+    """A staff member signs in: password, then the one-time code of their authenticator."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
+
+    from accounts.twofactor import current_code
+
+    user.set_password(PASSWORD)
+    user.save()
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="e2e", defaults={"confirmed": True}
+    )
+    page.goto(f"{base}/akun/masuk/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(re.compile(r"/akun/masuk/kode/$"))
+    page.fill("#id_token", current_code(device))
+    page.locator("form.form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/kantor/$"))
+
+
+def open_file(page, base, app):
+    """Open the file's back-office page; its holder first declares no conflict of interest."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/kantor/berkas/{app.public_id}/")
+    declare = page.get_by_role("button", name="Saya tidak punya konflik kepentingan")
+    if declare.count():
+        declare.click()
+        expect(page.locator(".messages")).to_contain_text("tidak ada konflik kepentingan")

@@ -6,32 +6,14 @@ side runs on a desktop and on a 360 px phone."""
 import re
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from accounts.twofactor import current_code
 from outbox.backends import LocmemPhoneBackend
 from permits.models import Application, Stage
+from tests.e2e.conftest import PASSWORD, open_file, staff_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Pelayanan-Terang-2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def staff_sign_in(page, base, user):
-    user.set_password(PASSWORD)
-    user.save()
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="e2e", defaults={"confirmed": True}
-    )
-    page.goto(f"{base}/akun/masuk/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page).to_have_url(re.compile(r"/akun/masuk/kode/$"))
-    page.fill("#id_token", current_code(device))
-    page.locator("form.form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/kantor/$"))
 
 
 def act(page, summary: str):
@@ -40,15 +22,6 @@ def act(page, summary: str):
     action.locator("summary").click()
     action.get_by_role("button").click()
     page.wait_for_load_state()
-
-
-def open_file(page, base, app):
-    """Open the file's back-office page; its holder first declares no conflict of interest."""
-    page.goto(f"{base}/kantor/berkas/{app.public_id}/")
-    declare = page.get_by_role("button", name="Saya tidak punya konflik kepentingan")
-    if declare.count():
-        declare.click()
-        expect(page.locator(".messages")).to_contain_text("tidak ada konflik kepentingan")
 
 
 def upload(page, requirement_name: str, name: str, content: bytes, mime: str):

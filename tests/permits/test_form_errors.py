@@ -1,13 +1,21 @@
 """Every form page shows one error summary at its top, whose links lead to the fields, and
 its title starts with "Galat:"; the base layout does it, so no page can forget."""
 
+import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from integrity.flags.engine import flag_raise
+from integrity.models import FlagState
+from integrity.services import gratification_report
 from permits.models import Stage
-from tests.permits.conftest import new_file, walk
+from permits.services.context import ActionRefused
+from public.complaints import complaint_close, complaint_submit
+from public.models import ComplaintCategory, ComplaintSubject
+from tests.permits.conftest import act, new_file, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +183,287 @@ def test_the_heads_revocation_form(client, office):
     assert response.status_code == 400
     _, targets = summary_of(response)
     assert {"revoke-reason", "revoke-confirm"} <= set(targets)
+
+
+LONG_REASON = "Pengadu salah orang; " * 100  # over the 2,000 characters a reason may have
+
+
+def raise_flag(*, application=None, officer=None):
+    return flag_raise(
+        rule="COMPLAINT",
+        key="x1",
+        application=application,
+        officer=officer,
+        detail={"summary": "Aduan x1"},
+    )
+
+
+def named_complaint(office):
+    """A complaint about the counter officer: the supervisor handles it."""
+    return complaint_submit(
+        subject=ComplaintSubject.OFFICER,
+        officer=office.counter,
+        category=ComplaintCategory.IMPROPER,
+        description="Petugas loket berkata kasar ketika saya bertanya syarat.",
+        contact_name="Siti Rahmawati",
+        contact_email="siti@contoh.id",
+        contact_phone="+6281234567890",
+    )
+
+
+def test_dismissing_a_flag_on_the_queue_without_a_reason(client, office):
+    flag = raise_flag(officer=office.counter)
+    client.force_login(office.auditor)
+    url = reverse("audit:dismiss", args=[flag.public_id])
+    back = reverse("audit:queue") + "?rule=COMPLAINT&state=open"
+    response = client.post(url, {"reason": "", "next": back})
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: Antrean bendera merah")
+    assert targets == [f"dismiss-{flag.public_id}-reason"]
+    body = response.content.decode()
+    assert "Tuliskan alasan bendera ini diabaikan." in body
+    assert f'value="{back.replace("&", "&amp;")}"' in body  # back to the same filters after
+
+    response = client.post(url, {"reason": LONG_REASON, "next": back})
+    assert response.status_code == 400
+    assert LONG_REASON.strip() in response.content.decode()  # what was typed is kept
+    flag.refresh_from_db()
+    assert flag.state == FlagState.OPEN
+
+
+def test_dismissing_a_flag_on_the_file_s_story_without_a_reason(client, office):
+    app = new_file(office)
+    flag = raise_flag(application=app)
+    client.force_login(office.auditor)
+    back = reverse("audit:story", args=[app.public_id])
+    response = client.post(
+        reverse("audit:dismiss", args=[flag.public_id]), {"reason": LONG_REASON, "next": back}
+    )
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith(f"Galat: Riwayat lengkap berkas {app.registration_number}")
+    assert targets == [f"dismiss-{flag.public_id}-reason"]
+    assert LONG_REASON.strip() in response.content.decode()
+
+
+def test_reassigning_without_an_officer(client, office):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    holder = app.assigned_to
+    client.force_login(office.supervisor)
+    response = client.post(
+        reverse("backoffice:reassign", args=[app.public_id]),
+        {"officer": "", "reason": "Petugas cuti sampai Jumat."},
+    )
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith(f"Galat: {app.registration_number}")
+    assert targets == ["reassign-officer"]
+    body = response.content.decode()
+    assert "Pilih petugas yang akan menangani berkas ini." in body
+    assert 'value="Petugas cuti sampai Jumat."' in body  # what was typed is kept
+    app.refresh_from_db()
+    assert app.assigned_to == holder
+
+
+def test_reassigning_without_a_reason_keeps_the_chosen_officer(client, office):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    other = office.counter2 if app.assigned_to == office.counter else office.counter
+    client.force_login(office.supervisor)
+    response = client.post(
+        reverse("backoffice:reassign", args=[app.public_id]), {"officer": other.pk, "reason": ""}
+    )
+    assert response.status_code == 400
+    _, targets = summary_of(response)
+    assert targets == ["reassign-reason"]
+    assert f'<option value="{other.pk}" selected>' in response.content.decode()
+
+
+def test_a_refused_upload_at_the_counter(client, office):
+    app = new_file(office, online=False)
+    client.force_login(office.counter)
+    requirement = app.checks.first().requirement
+    response = client.post(
+        reverse("backoffice:upload", args=[app.public_id]),
+        {"requirement": requirement.pk, "file": SimpleUploadedFile("setup.pdf", b"MZ\x90\x00")},
+    )
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ")
+    assert targets == [f"upload-file-{requirement.pk}"]
+    summary = response.content.decode().split('class="error-summary"')[1].split("</div>")[0]
+    assert requirement.name in summary and "bukan PDF, JPEG atau PNG" in summary
+    assert not app.documents.exists()
+
+
+def test_a_refused_upload_by_the_applicant_without_js(client, office):
+    app = new_file(office)
+    client.force_login(office.applicant)
+    requirement = app.checks.first().requirement
+    response = client.post(
+        reverse("applicant:upload", args=[app.public_id]), {"requirement": requirement.pk}
+    )
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ")
+    assert targets == [f"upload-file-{requirement.pk}"]
+    assert "Pilih berkas yang akan diunggah." in response.content.decode()
+
+
+def test_a_refused_upload_in_the_counters_checklist(client, office):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    client.force_login(app.assigned_to)
+    requirement = app.checks.first().requirement
+    response = client.post(
+        reverse("backoffice:upload", args=[app.public_id]), {"requirement": requirement.pk}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="checklist-form"' in body
+    _, targets = summary_of(response)
+    assert targets == [f"upload-file-{requirement.pk}"]
+    row = body.split(f'id="upload-file-{requirement.pk}"')[1].split("</fieldset>")[0]
+    assert "Pilih berkas yang akan diunggah." in row  # beside the row too
+
+
+def test_a_kpk_report_without_its_date(client, office):
+    made = gratification_report(
+        actor=act(office.counter),
+        what="Amplop berisi uang",
+        estimated_value=500_000,
+        giver="Kuasa pemohon",
+        accepted=True,
+        received_on=datetime.date(2026, 11, 23),
+    )
+    client.force_login(office.counter)
+    response = client.post(
+        reverse("integrity:gratification_kpk", args=[made.public_id]),
+        {"reported_on": "", "reference": "KPK/2026/0042"},
+    )
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: Laporan gratifikasi")
+    assert targets == [f"kpk-{made.public_id}-reported_on"]
+    assert 'value="KPK/2026/0042"' in response.content.decode()
+    made.refresh_from_db()
+    assert made.kpk_reported_on is None
+
+
+def test_a_complaint_handlers_answer_that_is_too_long(client, office):
+    complaint, _code = named_complaint(office)
+    client.force_login(office.supervisor)
+    url = reverse("complaints_staff:detail", args=[complaint.public_id])
+    token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())[1]
+    answer = "Petugas sudah ditegur. " * 250  # over the 5,000 characters an answer may have
+    response = client.post(url, {"action": "answer", "body": answer, "token": token})
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ")
+    assert targets == ["id_answer_body"]
+    body = response.content.decode()
+    assert "Teks terlalu panjang (paling banyak 5000 huruf)." in body
+    assert answer.strip() in body  # what was typed is kept
+
+
+def test_closing_a_complaint_without_its_outcome(client, office):
+    complaint, _code = named_complaint(office)
+    client.force_login(office.supervisor)
+    url = reverse("complaints_staff:detail", args=[complaint.public_id])
+    token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())[1]
+    response = client.post(url, {"action": "close", "body": "", "token": token})
+    assert response.status_code == 400
+    _, targets = summary_of(response)
+    assert targets == ["id_close_body"]
+    assert "Tulis hasil penanganan pengaduan." in response.content.decode()
+
+
+@pytest.mark.parametrize("side", ["applicant", "office"])
+def test_a_refused_message_on_the_file_page(client, office, side):
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    if side == "applicant":
+        client.force_login(office.applicant)
+        url = reverse("applicant:message", args=[app.public_id])
+    else:
+        client.force_login(app.assigned_to)
+        url = reverse("backoffice:message", args=[app.public_id])
+    typed = "Mohon STR diperbarui. " * 100  # over the 2,000 characters a message may have
+    response = client.post(url, {"body": typed})
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ")
+    assert targets == ["message-body"]
+    assert "Pesan terlalu panjang" in response.content.decode()
+    assert typed in response.content.decode()
+
+
+def test_tracking_a_number_that_is_not_found(client, office):
+    response = client.post(reverse("tracking:start"), {"number": "MPP-2026-999999", "nik4": "0001"})
+    assert response.status_code == 404
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ")
+    assert targets == ["id_number"]
+    assert 'value="MPP-2026-999999"' in response.content.decode()
+
+
+def test_looking_up_the_officers_of_an_unknown_file(client, office):
+    response = client.post(
+        reverse("complaints:new"), {"cari": "1", "subject": "officer", "berkas": "ZZZZ-ZZZZ-ZZZZ"}
+    )
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: Buat pengaduan")
+    assert targets == ["id_berkas"]
+    assert 'value="ZZZZ-ZZZZ-ZZZZ"' in response.content.decode()
+
+
+def test_an_action_on_a_complaint_closed_meanwhile_has_no_dead_link(client, office):
+    complaint, _code = named_complaint(office)
+    client.force_login(office.supervisor)
+    url = reverse("complaints_staff:detail", args=[complaint.public_id])
+    token = re.search(r'name="token" value="([^"]+)"', client.get(url).content.decode())[1]
+    complaint_close(complaint=complaint, by=office.supervisor, outcome="Petugas dibina.")
+    response = client.post(url, {"action": "answer", "body": "Sudah ditegur.", "token": token})
+    assert response.status_code == 400
+    title, targets = summary_of(response)  # every link of the summary has its target
+    assert title.startswith("Galat: ") and targets == []
+    assert "Pengaduan ini sudah selesai." in response.content.decode()
+
+
+def test_a_walk_in_file_refused_by_the_service(client, office, monkeypatch):
+    def refuse(**_kwargs):
+        raise ActionRefused("Jenis izin ini sedang tidak dilayani.")
+
+    monkeypatch.setattr("permits.views.backoffice.application_create", refuse)
+    client.force_login(office.counter)
+    response = client.post(
+        reverse("backoffice:walk_in"),
+        {
+            "permit_type": office.simple_type.pk,
+            "applicant_name": "Joko",
+            "applicant_nik": "3201010101900003",
+            "applicant_address": "Jl. Melati 2",
+        },
+    )
+    assert response.status_code == 400
+    title, targets = summary_of(response)
+    assert title.startswith("Galat: ") and targets == ["id_permit_type"]
+    assert "Jenis izin ini sedang tidak dilayani." in response.content.decode()
+    assert "Jl. Melati 2" in response.content.decode()  # nothing typed is lost
+
+
+def test_a_checklist_refused_as_a_whole_without_js(client, office, monkeypatch):
+    def refuse(**_kwargs):
+        raise ActionRefused("Berkas ini sudah berubah; muat ulang halaman.")
+
+    monkeypatch.setattr("permits.views.backoffice.checklist_save", refuse)
+    app = walk(office, new_file(office), Stage.VERIFICATION)
+    client.force_login(app.assigned_to)
+    data = {}
+    for check in app.checks.all():
+        data[f"checklist-status_{check.pk}"] = "ok"
+        data[f"checklist-note_{check.pk}"] = ""
+    response = client.post(reverse("backoffice:checklist", args=[app.public_id]), data)
+    assert response.status_code == 400
+    title, _ = summary_of(response)
+    assert title.startswith("Galat: ")
+    summary = response.content.decode().split('class="error-summary"')[1].split("</div>")[0]
+    assert "Berkas ini sudah berubah; muat ulang halaman." in summary
