@@ -33,6 +33,13 @@ def client_address(request) -> str:
     return remote
 
 
+def axes_client_address(request) -> str | None:
+    """``client_address`` for django-axes, which stores it in an IP address column: None
+    when the request has no address (a test client's ``login()``, a management command)."""
+    address = client_address(request)
+    return address if _valid(address) else None
+
+
 @memoize
 def _networks(proxies: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)

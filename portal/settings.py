@@ -270,7 +270,7 @@ try:
     ]
 except ValueError as error:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
-AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.axes_client_address"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = os.environ.get("OFFICE_SHORT_NAME", "MPP Kabupaten Sukamaju") + " (Terang)"
 # Applicant sign-ups and password-reset requests per address per hour.

@@ -110,3 +110,14 @@ def test_wrong_passwords_behind_the_proxy_lock_that_visitor_not_the_next(behind_
         password_step(attacker, user, password="salah")
     assert password_step(attacker, user).status_code == 429
     assert password_step(via_proxy(new_address()), user).status_code == 302
+
+
+def test_axes_gets_no_address_rather_than_a_word_when_the_request_has_none():
+    """django-axes stores the address in an IP column (inet on PostgreSQL): a request
+    without one (the test client's login(), a command) gives None, not "unknown"."""
+    from django.http import HttpRequest
+
+    from portal.ratelimit import axes_client_address, client_address
+
+    assert client_address(HttpRequest()) == "unknown"
+    assert axes_client_address(HttpRequest()) is None
