@@ -87,6 +87,7 @@ def test_a_transition_commits_with_redis_down_and_its_message_follows_when_it_is
     port = free_port()  # nothing listens here until the script starts Redis
     env = {
         **project_env,
+        "DEBUG": "1",  # the embedded default, as `make demo` runs it
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "TERANG_VAR_DIR": str(tmp_path),
         "REDIS_URL": f"redis://127.0.0.1:{port}/0",

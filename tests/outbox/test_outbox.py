@@ -183,6 +183,7 @@ def test_a_broker_outage_leaves_the_message_pending_for_the_sweep(tmp_path, proj
     """With Redis unreachable, committing still succeeds and the sweep delivers later."""
     env = {
         **project_env,
+        "DEBUG": "1",  # the embedded default, as `make demo` runs it
         "TERANG_VAR_DIR": str(tmp_path),
         "REDIS_URL": "redis://127.0.0.1:9/0",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
