@@ -130,6 +130,8 @@ def test_the_counter_sees_twelve_files_who_waited_longest_first_and_works_by_key
     search.press("Escape")
     expect(search).not_to_be_focused()
     expect(search).to_have_value(desk[3].registration_number)
+    # Leaving the field may refresh the list once more (htmx on "change"); let it land first.
+    page.wait_for_load_state("networkidle")
     page.keyboard.press("j")
     expect(page.locator("#worklist tbody tr").first).to_have_class(re.compile(r"\bis-current\b"))
     page.keyboard.press("o")
