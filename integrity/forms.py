@@ -10,9 +10,11 @@ from integrity.models import (
     ConflictSource,
     Decision,
     Measure,
+    PressureFrom,
     Relationship,
     SanctionKind,
     SanctionLevel,
+    SuspicionRoute,
 )
 
 
@@ -21,6 +23,15 @@ class ConflictDeclarationForm(forms.Form):
 
     nature = forms.ChoiceField(label=_("Sifat"), choices=ConflictNature.choices)
     source = forms.ChoiceField(label=_("Sumber"), choices=ConflictSource.choices)
+    pressure_from = forms.ChoiceField(
+        label=_("Bila tekanan: dari siapa"),
+        choices=[("", "—"), *PressureFrom.choices],
+        required=False,
+        help_text=_(
+            "Tekanan dari atasan langsung ditelaah satu tingkat di atasnya; dari Kepala Dinas, "
+            "oleh Inspektorat. Orang yang Anda sebut tidak melihat kasus ini."
+        ),
+    )
     related_party = forms.CharField(label=_("Pihak terkait"), max_length=200)
     description = forms.CharField(
         label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
@@ -30,6 +41,39 @@ class ConflictDeclarationForm(forms.Form):
         # Its own ids: the file page holds other forms with fields of the same names.
         kwargs.setdefault("auto_id", "conflict-%s")
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == ConflictSource.PRESSURE and not data.get("pressure_from"):
+            self.add_error("pressure_from", _("Sebutkan dari siapa tekanan itu datang."))
+        if data.get("source") != ConflictSource.PRESSURE:
+            data["pressure_from"] = ""
+        return data
+
+
+class SuspicionForm(forms.Form):
+    """A colleague's report of a suspected conflict on a file they do not hold."""
+
+    officer = forms.TypedChoiceField(
+        label=_("Petugas yang diduga berkonflik"), coerce=int, required=False, empty_value=None
+    )
+    route = forms.ChoiceField(
+        label=_("Laporkan kepada"),
+        choices=SuspicionRoute.choices,
+        initial=SuspicionRoute.SUPERVISOR,
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label=_("Uraian dugaan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args, officers=(), **kwargs):
+        kwargs.setdefault("auto_id", "suspicion-%s")  # the file page has other such fields
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [
+            ("", _("— tidak tertentu —")),
+            *[(o.pk, o.display_name) for o in officers],
+        ]
 
 
 class OpenCaseForm(forms.Form):

@@ -25,14 +25,17 @@ from integrity.models import (
     AffiliationDeclaration,
     AppealStatus,
     CaseOrigin,
+    CaseRoute,
     CaseState,
     ConflictCase,
     ConflictMatch,
+    ConflictSource,
     Decision,
     FileDeclaration,
     GratificationReport,
     MatchReason,
     Measure,
+    PressureFrom,
     Restriction,
     Sanction,
 )
@@ -220,6 +223,26 @@ def declaration_guard(app: Application, user, action: str) -> None:
         )
 
 
+def acted_on(app: Application, user) -> bool:
+    """``user`` did file work on ``app`` (a step, a check, an upload, a payment): the
+    integrity record itself (declarations, cases, refused attempts) does not count."""
+    return app.events.filter(actor=user).exclude(action__startswith="integrity.").exists()
+
+
+def may_declare_conflict(app: Application, user, officers=None) -> bool:
+    """The officer holding the file, and officers who acted on it, declare a conflict of
+    their own (which holds the file). Anyone else reports a suspicion to a supervisor or
+    the inspectorate (``integrity.suspicions``), who may open a case. ``officers``: the
+    file's ``file_officers`` when the caller has them already."""
+    if user is None or not user.is_active or user.role not in DECLARING_ROLES or app.is_final:
+        return False
+    if app.assigned_to_id == user.pk:
+        return True
+    if officers is not None:
+        return any(officer.pk == user.pk for officer in officers)
+    return acted_on(app, user)
+
+
 @transaction.atomic
 def file_declare(
     *,
@@ -228,6 +251,7 @@ def file_declare(
     has_conflict: bool,
     nature: str = "",
     source: str = "",
+    pressure_from: str = "",
     related_party: str = "",
     description: str = "",
 ) -> FileDeclaration:
@@ -242,10 +266,19 @@ def file_declare(
         raise PermissionDenied
     if app.assigned_to_id != user.pk and not has_conflict:
         raise ActionRefused(_("Hanya petugas yang memegang berkas menyatakan tidak ada konflik."))
+    if has_conflict and not may_declare_conflict(app, user):
+        raise ActionRefused(
+            _(
+                "Hanya petugas yang memegang atau pernah memproses berkas ini yang menyatakan "
+                "konflik kepentingan. Laporkan dugaan Anda kepada atasan atau Inspektorat."
+            )
+        )
     if has_conflict and not (source and nature and description.strip()):
         raise ActionRefused(
             _("Sebutkan sifat, sumber dan uraian konflik kepentingan, serta pihak terkait.")
         )
+    if has_conflict and source == ConflictSource.PRESSURE and not pressure_from:
+        raise ActionRefused(_("Sebutkan dari siapa tekanan itu datang."))
     if not has_conflict and (clear := _clear_declaration(app, user)):
         return clear
     try:
@@ -257,6 +290,9 @@ def file_declare(
                 has_conflict=has_conflict,
                 nature=nature if has_conflict else "",
                 source=source if has_conflict else "",
+                pressure_from=pressure_from
+                if has_conflict and source == ConflictSource.PRESSURE
+                else "",
                 related_party=related_party.strip() if has_conflict else "",
                 description=description.strip() if has_conflict else "",
             )
@@ -268,6 +304,7 @@ def file_declare(
         application=app,
         action="integrity.declared_conflict" if has_conflict else "integrity.declared_clear",
         actor=actor,
+        data={"declaration": declaration.pk} if has_conflict else None,
     )
     if has_conflict:
         case_open(
@@ -289,8 +326,13 @@ def _clear_declaration(app: Application, user) -> FileDeclaration | None:
 
 
 def file_officers(app: Application) -> list[User]:
-    """Who has acted on or holds the file: the people a case may be about."""
-    ids = set(app.events.exclude(actor=None).values_list("actor_id", flat=True))
+    """Who has acted on or holds the file: the people a case may be about. The integrity
+    record itself (a declaration, a review, a report) is not file work."""
+    ids = set(
+        app.events.exclude(actor=None)
+        .exclude(action__startswith="integrity.")
+        .values_list("actor_id", flat=True)
+    )
     if app.assigned_to_id:
         ids.add(app.assigned_to_id)
     return list(User.objects.filter(pk__in=ids, role__in=sorted(STAFF_ROLES)).order_by("full_name"))
@@ -310,6 +352,49 @@ def _reviewer_for(officer) -> User | None:
 def _heads(exclude=None):
     heads = User.objects.filter(is_active=True, role=Role.HEAD)
     return heads.exclude(pk=exclude.pk) if exclude else heads
+
+
+def _auditors():
+    return User.objects.filter(is_active=True, role=Role.AUDITOR)
+
+
+def _one_level_above(person, *, officer) -> User | None:
+    """Who stands above ``person``: their own direct supervisor, else the head of office
+    (never ``person`` or the ``officer`` of the case); None when nobody does."""
+    above = person.supervisor if person.supervisor_id else None
+    if above is not None and above.is_active and above.pk not in {person.pk, officer.pk}:
+        return above
+    return (
+        _heads().exclude(pk__in=[person.pk, officer.pk]).order_by("pk").first()
+        if person.role != Role.HEAD
+        else None
+    )
+
+
+def case_route(
+    officer, declaration: FileDeclaration | None
+) -> tuple[User | None, str, User | None]:
+    """Who a case is about besides the officer, who handles it, and who reviews first:
+    ``(named, route, reviewer)``.
+
+    A conflict whose source is pressure from the officer's direct supervisor is reviewed one
+    level above that supervisor; pressure from the head of office (or from a supervisor with
+    nobody above them) goes to the inspectorate, which reviews and decides. The superior
+    named never reviews, decides, is told of or sees the case.
+    """
+    pressure = declaration is not None and declaration.source == ConflictSource.PRESSURE
+    if pressure and declaration.pressure_from == PressureFrom.SUPERVISOR:
+        named = _reviewer_for(officer)
+        if named is not None and named.role != Role.HEAD:
+            above = _one_level_above(named, officer=officer)
+            if above is not None:
+                return named, CaseRoute.OFFICE, above
+        if named is not None:
+            return named, CaseRoute.INSPECTORATE, None
+    if pressure and declaration.pressure_from == PressureFrom.HEAD:
+        named = _heads(exclude=officer).order_by("pk").first()
+        return named, CaseRoute.INSPECTORATE, None
+    return None, CaseRoute.OFFICE, _reviewer_for(officer)
 
 
 def _notify(user, kind: str, case: ConflictCase, **extra) -> None:
@@ -377,6 +462,7 @@ def case_open(
     if app.conflict_cases.filter(officer=officer).exclude(state=CaseState.CLOSED).exists():
         raise ActionRefused(_("Sudah ada kasus terbuka untuk petugas ini pada berkas ini."))
     now, calendar = timezone.now(), get_calendar()
+    named, route, reviewer = case_route(officer, declaration)
     case = ConflictCase(
         application=app,
         officer=officer,
@@ -385,7 +471,9 @@ def case_open(
         opened_by=user,
         opened_at=now,
         opening_note=note.strip(),
-        reviewer=_reviewer_for(officer),
+        named=named,
+        route=route,
+        reviewer=reviewer,
         review_due=calendar.add_working_days(now, settings.CONFLICT_REVIEW_WORKING_DAYS),
         decision_due=calendar.add_working_days(now, settings.CONFLICT_DECISION_WORKING_DAYS),
     )
@@ -394,18 +482,27 @@ def case_open(
     _hold(app, now, actor)
     _event(case, "integrity.case_opened", actor, origin=origin, officer=officer.pk)
     _event(case, "integrity.held", actor)
-    _notify(case.reviewer, "integrity.case_review", case)
+    for person in [case.reviewer] if route == CaseRoute.OFFICE else _auditors():
+        _notify(person, "integrity.case_review", case)
     return case
 
 
-def may_review(case: ConflictCase, user) -> bool:
+def _handles(case: ConflictCase, user) -> bool:
+    """``user`` is neither the officer nor the superior the case names."""
     return (
         user is not None
         and user.is_active
-        and case.state == CaseState.REVIEW
         and user.pk != case.officer_id
-        and (user.pk == case.reviewer_id or user.role == Role.HEAD)
+        and user.pk != case.named_id
     )
+
+
+def may_review(case: ConflictCase, user) -> bool:
+    if not _handles(case, user) or case.state != CaseState.REVIEW:
+        return False
+    if case.route == CaseRoute.INSPECTORATE:
+        return user.role == Role.AUDITOR
+    return user.pk == case.reviewer_id or user.role == Role.HEAD
 
 
 @transaction.atomic
@@ -433,19 +530,21 @@ def case_review(
     case._history_user = actor.user
     case.save()
     _event(case, "integrity.case_reviewed", actor, real=real, recommendation=recommendation)
-    for head in _heads(exclude=case.officer):
-        _notify(head, "integrity.case_decide", case)
+    for person in _deciders(case):
+        _notify(person, "integrity.case_decide", case)
     return case
 
 
+def _deciders(case: ConflictCase):
+    """Who is asked to decide: the heads of office, or the inspectorate when the case names
+    the head; never the officer or the superior named."""
+    people = _heads() if case.route == CaseRoute.OFFICE else _auditors()
+    return people.exclude(pk__in=[case.officer_id, case.named_id or 0])
+
+
 def may_decide(case: ConflictCase, user) -> bool:
-    return (
-        user is not None
-        and user.is_active
-        and case.state == CaseState.DECISION
-        and user.role == Role.HEAD
-        and user.pk != case.officer_id
-    )
+    decider = Role.HEAD if case.route == CaseRoute.OFFICE else Role.AUDITOR
+    return _handles(case, user) and case.state == CaseState.DECISION and user.role == decider
 
 
 @transaction.atomic
@@ -458,7 +557,9 @@ def case_decide(
     the inspectorate) and the file is released. The officer is told the decision."""
     case = ConflictCase.objects.select_for_update().select_related("application").get(pk=case.pk)
     if not may_decide(case, actor.user):
-        raise PermissionDenied(_("Keputusan kasus diambil oleh Kepala Dinas."))
+        raise PermissionDenied(
+            _("Keputusan kasus diambil oleh Kepala Dinas (atau Inspektorat bila ia disebut).")
+        )
     if decision not in Decision.values or not reason.strip():
         raise ActionRefused(_("Pilih keputusan dan tuliskan alasannya."))
     if decision == Decision.CONFLICT and measure not in Measure.values:
@@ -481,8 +582,8 @@ def case_decide(
             Restriction.objects.create(
                 officer=case.officer, nik=app.applicant_nik, nib=app.applicant_nib, case=case
             )
-        if measure == Measure.ESCALATE:
-            for auditor in User.objects.filter(is_active=True, role=Role.AUDITOR):
+        if measure == Measure.ESCALATE and case.route == CaseRoute.OFFICE:
+            for auditor in _auditors():
                 _notify(auditor, "integrity.case_escalated", case)
     _release(app, actor)
     if decision == Decision.CONFLICT and app.assigned_to_id == case.officer_id:
@@ -504,9 +605,13 @@ def _reassign_away(app: Application, case: ConflictCase, actor: Actor) -> None:
 
 def cases_visible_to(user):
     """Auditors and the head see every case; supervisors those they review or of their
-    staff; an officer their own (the decision, not who looked: see the case page)."""
+    staff; an officer their own (the decision, not who looked: see the case page). The
+    superior a case names (pressure from them) never sees it."""
     cases = ConflictCase.objects.select_related("application", "officer")
-    if user.role in {Role.AUDITOR, Role.HEAD}:
+    if user.role == Role.AUDITOR:
+        return cases
+    cases = cases.exclude(named=user)
+    if user.role == Role.HEAD:
         return cases
     if user.role == Role.SUPERVISOR:
         return cases.filter(Q(reviewer=user) | Q(officer__supervisor=user) | Q(officer=user))
@@ -517,16 +622,19 @@ def escalate_overdue_cases(now=None) -> int:
     """Periodic: an overdue review goes to the head of office, an overdue decision to the
     inspectorate; once per step."""
     now = now or timezone.now()
-    auditors = User.objects.filter(is_active=True, role=Role.AUDITOR)
     steps = (
-        ("review", CaseState.REVIEW, "review_due", "review_escalated_at", _heads),
-        ("decision", CaseState.DECISION, "decision_due", "decision_escalated_at", None),
+        ("review", CaseState.REVIEW, "review_due", "review_escalated_at"),
+        ("decision", CaseState.DECISION, "decision_due", "decision_escalated_at"),
     )
     count = 0
-    for step, state, due, stamp, recipients in steps:
+    for step, state, due, stamp in steps:
         overdue = ConflictCase.objects.filter(state=state, **{f"{due}__lt": now, stamp: None})
         for case in overdue:
-            for person in recipients(exclude=case.officer) if recipients else auditors:
+            # A late review goes up to the heads; a late decision, and anything in a case
+            # the inspectorate handles, to the inspectorate. Never to the superior named.
+            upward = step == "review" and case.route == CaseRoute.OFFICE
+            recipients = _heads() if upward else _auditors()
+            for person in recipients.exclude(pk__in=[case.officer_id, case.named_id or 0]):
                 _notify(person, "integrity.case_overdue", case, step=step)
             ConflictCase.objects.filter(pk=case.pk).update(**{stamp: now})
             _event(case, "integrity.case_overdue", Actor.system(), step=step)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("sanksi/<uuid:public_id>/banding/", views.sanction_appeal, name="sanction_appeal"),
     path("berkas/<uuid:public_id>/deklarasi/", views.declare, name="declare"),
     path("berkas/<uuid:public_id>/kasus-baru/", views.open_case, name="open_case"),
+    path("berkas/<uuid:public_id>/dugaan/", views.report_suspicion, name="report_suspicion"),
 ]

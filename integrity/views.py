@@ -20,6 +20,7 @@ from integrity.forms import (
     RegisterNoteForm,
     ReviewForm,
     SanctionForm,
+    SuspicionForm,
 )
 from integrity.models import AppealStatus, CaseOrigin, CaseState
 from integrity.services import (
@@ -43,6 +44,12 @@ from integrity.services import (
     sanction_record,
     sanctions_visible_to,
 )
+from integrity.suspicions import (
+    may_report_suspicion,
+    suspicion_officers,
+    suspicion_report,
+    suspicions_visible_to,
+)
 from permits.selectors import application_for_page, applications_visible_to
 from permits.services.context import ActionRefused, Actor
 from permits.views.backoffice import backoffice, file_page_render
@@ -58,6 +65,9 @@ def dashboard(request):
         "section": "integrity",
         "open_cases": list(cases.exclude(state=CaseState.CLOSED)[:200]),
         "closed_cases": list(cases.filter(state=CaseState.CLOSED)[:50]),
+        "suspicions": list(suspicions_visible_to(user).exclude(reporter=user)[:100])
+        if user.role in OVERSIGHT_ROLES
+        else [],
         "register": register_current(user) if user.role in DECLARING_ROLES else None,
         "overdue_registers": registers_overdue(list(User.objects.filter(supervisor=user)))
         if user.role in {Role.SUPERVISOR, Role.HEAD}
@@ -126,6 +136,43 @@ def declare(request, public_id):
             messages.success(request, _("Pernyataan tidak ada konflik kepentingan tercatat."))
     except ActionRefused as refused:
         messages.error(request, refused.message)
+    return redirect("backoffice:file", public_id=app.public_id)
+
+
+@require_POST
+@backoffice(roles=DECLARING_ROLES)
+def report_suspicion(request, public_id):
+    """A colleague who does not hold the file reports a suspected conflict on it."""
+    app = application_for_page(user=request.user, public_id=public_id)
+    if not may_report_suspicion(app, request.user):
+        raise PermissionDenied
+    officers = suspicion_officers(app, request.user)
+    form = SuspicionForm(request.POST, officers=officers)
+    if not form.is_valid():  # the page again, the summary on top, nothing lost
+        return file_page_render(request, app, forms={"suspicion_form": form}, status=400)
+    data = form.cleaned_data
+    officer = next((o for o in officers if o.pk == data["officer"]), None)
+    try:
+        report = suspicion_report(
+            application=app,
+            actor=Actor.from_request(request),
+            route=data["route"],
+            description=data["description"],
+            officer=officer,
+        )
+    except ActionRefused as refused:
+        form.add_error(None, refused.message)
+        return file_page_render(request, app, forms={"suspicion_form": form}, status=400)
+    if report.recipient is not None:
+        messages.success(
+            request,
+            _("Laporan dugaan Anda diteruskan kepada %(name)s. Berkas tidak ditahan.")
+            % {"name": report.recipient.display_name},
+        )
+    else:
+        messages.success(
+            request, _("Laporan dugaan Anda diteruskan kepada Inspektorat. Berkas tidak ditahan.")
+        )
     return redirect("backoffice:file", public_id=app.public_id)
 
 

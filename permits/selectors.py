@@ -287,6 +287,25 @@ def application_for_page(*, user, public_id) -> Application:
     )
 
 
+# Other apps hide file events from a viewer who may not see what they record (integrity:
+# a case or a suspicion report hidden from them). Each is ``hide(application, user, events)``
+# returning the events to show; registered in the app's ``ready()``.
+_timeline_filters: list = []
+
+
+def register_timeline_filter(hide):
+    if hide not in _timeline_filters:
+        _timeline_filters.append(hide)
+    return hide
+
+
+def timeline_filter(application: Application, user, events: list) -> list:
+    """The file's events that ``user`` may see on its back-office page."""
+    for hide in _timeline_filters:
+        events = hide(application, user, events)
+    return events
+
+
 def application_page_parts(application: Application) -> dict:
     """Checklist with every document version, and the timeline: a fixed number of queries."""
     checks = list(application.checks.select_related("requirement", "checked_by"))

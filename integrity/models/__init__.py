@@ -6,6 +6,7 @@ from integrity.models.conflicts import (
     AffiliationRole,
     AppealStatus,
     CaseOrigin,
+    CaseRoute,
     CaseState,
     ConflictCase,
     ConflictMatch,
@@ -16,11 +17,14 @@ from integrity.models.conflicts import (
     GratificationReport,
     MatchReason,
     Measure,
+    PressureFrom,
     Relationship,
     Restriction,
     Sanction,
     SanctionKind,
     SanctionLevel,
+    Suspicion,
+    SuspicionRoute,
 )
 from integrity.models.findings import Finding, FindingState, FollowUp
 from integrity.models.flags import (
@@ -44,6 +48,7 @@ __all__ = [
     "AffiliationRole",
     "AppealStatus",
     "CaseOrigin",
+    "CaseRoute",
     "CaseState",
     "ConflictCase",
     "ConflictMatch",
@@ -63,6 +68,7 @@ __all__ = [
     "MatchReason",
     "Measure",
     "MonevReport",
+    "PressureFrom",
     "Relationship",
     "Restriction",
     "RuleSetting",
@@ -70,4 +76,6 @@ __all__ = [
     "SanctionKind",
     "SanctionLevel",
     "Severity",
+    "Suspicion",
+    "SuspicionRoute",
 ]

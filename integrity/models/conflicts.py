@@ -185,6 +185,15 @@ class ConflictSource(models.TextChoices):
     OTHER = "other", _("Lainnya")
 
 
+class PressureFrom(models.TextChoices):
+    """Who presses, when the source of a conflict is pressure: the person named must never
+    review, decide or see the case (``integrity.services.case_route``)."""
+
+    SUPERVISOR = "supervisor", _("Atasan langsung saya")
+    HEAD = "head", _("Kepala Dinas")
+    OTHER = "other", _("Pihak lain (di luar garis atasan)")
+
+
 class FileDeclaration(AppendOnlyModel):
     """An officer's declaration on one file: no conflict, or a conflict with its source."""
 
@@ -200,6 +209,9 @@ class FileDeclaration(AppendOnlyModel):
     nature = models.CharField(_("sifat"), max_length=10, choices=ConflictNature.choices, blank=True)
     source = models.CharField(
         _("sumber"), max_length=15, choices=ConflictSource.choices, blank=True
+    )
+    pressure_from = models.CharField(
+        _("tekanan dari"), max_length=12, choices=PressureFrom.choices, blank=True
     )
     related_party = models.CharField(_("pihak terkait"), max_length=200, blank=True)
     description = models.TextField(_("uraian"), blank=True)
@@ -248,6 +260,14 @@ class Decision(models.TextChoices):
     CONFLICT = "conflict", _("Ada konflik kepentingan")
 
 
+class CaseRoute(models.TextChoices):
+    """Who reviews and decides: the office (the direct supervisor, then the head), or the
+    inspectorate when the head is the person the conflict names."""
+
+    OFFICE = "office", _("Atasan dan Kepala Dinas")
+    INSPECTORATE = "inspectorate", _("Inspektorat")
+
+
 class ConflictCase(models.Model):
     """A conflict of interest on one file and one officer, from opening to decision."""
 
@@ -270,6 +290,18 @@ class ConflictCase(models.Model):
     )
     opened_at = models.DateTimeField(default=timezone.now)
     opening_note = models.TextField(_("uraian"), blank=True)
+    # A superior the conflict is about (pressure from them): never reviews, decides or sees it.
+    named = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("atasan yang disebut"),
+    )
+    route = models.CharField(
+        _("ditangani oleh"), max_length=12, choices=CaseRoute.choices, default=CaseRoute.OFFICE
+    )
     state = FSMField(default=CaseState.REVIEW, choices=CaseState.choices, protected=True)
 
     reviewer = models.ForeignKey(
@@ -343,6 +375,55 @@ class ConflictCase(models.Model):
     def decide(self, *, by, at, decision: str, measure: str, reason: str):
         self.decider, self.decided_at = by, at
         self.decision, self.measure, self.decision_reason = decision, measure, reason
+
+
+# --- a suspicion reported by a colleague ------------------------------------------------
+
+
+class SuspicionRoute(models.TextChoices):
+    SUPERVISOR = "supervisor", _("Atasan petugas yang bersangkutan")
+    INSPECTORATE = "inspectorate", _("Inspektorat")
+
+
+class Suspicion(AppendOnlyModel):
+    """A colleague's report of a suspected conflict on a file they do not hold: it holds
+    nothing; the supervisor it goes to (or the inspectorate) may open a case with a hold.
+    The officer it is about never sees it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="suspicions"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("petugas yang diduga"),
+    )
+    route = models.CharField(_("dilaporkan kepada"), max_length=12, choices=SuspicionRoute.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("penerima"),
+    )
+    description = models.TextField(_("uraian dugaan"))
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("laporan dugaan konflik kepentingan")
+        verbose_name_plural = _("laporan dugaan konflik kepentingan")
+        ordering = ["-reported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.reported_at:%Y-%m-%d}"
 
 
 # --- gratification and sanctions ---------------------------------------------------------

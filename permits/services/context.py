@@ -51,8 +51,8 @@ class HeldRefused(ActionRefused):
     """Someone tried to act on a file under an integrity hold (the attempt is recorded:
     ``permits.services.events.held_attempts_recorded``)."""
 
-    def __init__(self, application_id: int, actor: Actor, action: str) -> None:
-        super().__init__(HELD_MESSAGE)
+    def __init__(self, application_id: int, actor: Actor, action: str, message=None) -> None:
+        super().__init__(message or HELD_MESSAGE)
         self.application_id, self.actor, self.action = application_id, actor, action
 
 

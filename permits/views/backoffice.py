@@ -43,6 +43,7 @@ from permits.selectors import (
     catalogue_types,
     late_files_of_team,
     team_load,
+    timeline_filter,
     worklist_for,
 )
 from permits.services.applications import (
@@ -56,7 +57,11 @@ from permits.services.applications import (
 from permits.services.checks import ChecklistRefused, checklist_save, may_check
 from permits.services.context import ActionRefused, Actor
 from permits.services.documents import may_upload
-from permits.services.file_messages import file_message_post, may_post
+from permits.services.file_messages import (
+    file_message_post,
+    may_write,
+    post_refusal,
+)
 from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
 from permits.views.outcomes import action_done, sentence, told_words
@@ -126,8 +131,14 @@ def file_page_render(request, app, *, forms=None, status=200):
         # Who declared, opened, reviewed or decided a conflict case is for supervisors and
         # the inspectorate; the officer concerned reads the decision on the case page.
         parts["events"] = [e for e in parts["events"] if not e.action.startswith("integrity.")]
+    else:
+        # Nor does an overseer see the events of a case or report hidden from them (the
+        # superior a case names, the officer a suspicion is about).
+        parts["events"] = timeline_filter(app, user, parts["events"])
     available = {t.name for t in app.get_available_user_state_transitions(user)}
     checkable = may_check(app, user)
+    writer = may_write(app, user)
+    refusal = post_refusal(app, user) if writer else ""
     now, calendar = timezone.now(), get_calendar()
     context = {
         "app": app,
@@ -154,7 +165,8 @@ def file_page_render(request, app, *, forms=None, status=200):
         "staff_views": list(app.views.select_related("viewer", "viewer_unit")[:STAFF_VIEWS_SHOWN])
         if user.is_auditor
         else None,
-        "can_message": may_post(app, user),
+        "can_message": writer and not refusal,
+        "message_refusal": refusal,
         "message_url": reverse("backoffice:message", args=[app.public_id]),
         "stages": Stage,
         **parts,

@@ -92,3 +92,101 @@ def test_messages_are_append_only(client, office, app):
         message.save()
     with pytest.raises(RuntimeError):
         message.delete()
+
+
+# --- who writes to the applicant, and when (issue 16 point 4) ---------------------------------
+
+
+def office_post(client, user, app, body="Kabar dari kantor."):
+    client.force_login(user)
+    return client.post(f"/kantor/berkas/{app.public_id}/pesan/", {"body": body})
+
+
+def told_applicant() -> int:
+    return Message.objects.filter(kind="file.message_to_applicant").count()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("counter", 302),  # the holder, declared
+        ("supervisor", 302),  # the holder's direct supervisor
+        ("head", 302),  # the head of office, above everyone
+        ("head2", 302),
+        ("counter2", 403),  # a colleague at the same counter
+        ("supervisor2", 403),  # a supervisor outside the holder's line
+        ("cashier", 403),
+        ("admin", 403),
+        ("auditor", 403),
+        ("technical", 403),
+    ],
+)
+def test_only_the_holder_and_their_supervisors_write_to_the_applicant(
+    client, office, app, who, status
+):
+    assert app.assigned_to == office.counter
+    response = office_post(client, getattr(office, who), app)
+    assert response.status_code == status
+    assert FileMessage.objects.exists() == (status == 302)
+    assert told_applicant() == (1 if status == 302 else 0)
+
+
+def test_the_page_offers_the_form_only_to_those_who_may_write(client, office, app):
+    for who, offered in [("counter", True), ("supervisor", True), ("counter2", False)]:
+        client.force_login(getattr(office, who))
+        page = client.get(f"/kantor/berkas/{app.public_id}/").content.decode()
+        assert ("Kirim pesan" in page) == offered, who
+
+
+def test_the_holder_writes_only_after_declaring(client, office, app):
+    from permits.services.applications import application_reassign
+    from tests.permits.conftest import act
+
+    application_reassign(
+        application=app, officer=office.counter2, actor=act(office.supervisor), reason="cuti"
+    )
+    response = office_post(client, office.counter2, app, "Berkas Anda saya pegang.")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nyatakan dulu ada atau tidaknya konflik kepentingan" in page
+    assert "Berkas Anda saya pegang." in page  # kept as typed
+    assert not FileMessage.objects.exists() and told_applicant() == 0
+    page = client.get(f"/kantor/berkas/{app.public_id}/").content.decode()
+    assert "Kirim pesan" not in page and "Nyatakan dulu ada atau tidaknya" in page
+
+
+@pytest.mark.parametrize("who", ["counter", "supervisor", "head"])
+def test_nobody_in_the_office_writes_on_a_held_file(client, office, app, who):
+    from integrity.services import file_declare
+    from tests.permits.conftest import act
+
+    file_declare(
+        application=app,
+        actor=act(office.counter),
+        has_conflict=True,
+        nature="potential",
+        source="family",
+        related_party="Siti",
+        description="Sepupu istri saya.",
+    )
+    response = office_post(client, getattr(office, who), app, "Sabar ya.")
+    assert response.status_code == 400
+    assert "sedang ditahan" in response.content.decode()
+    assert not FileMessage.objects.exists() and told_applicant() == 0
+    attempt = app.events.get(action="integrity.held_attempt")
+    assert attempt.actor == getattr(office, who) and attempt.data == {"action": "message"}
+    page = client.get(f"/kantor/berkas/{app.public_id}/").content.decode()
+    assert "Kirim pesan" not in page
+    assert "kantor tidak mengirim pesan kepada pemohon sampai penahanan dicabut" in page
+    # The applicant still writes: their message is on the record.
+    client.force_login(office.applicant)
+    response = client.post(f"/saya/berkas/{app.public_id}/pesan/", {"body": "Ada kabar?"})
+    assert response.status_code == 302
+    assert FileMessage.objects.get().author == office.applicant
+
+
+def test_with_nobody_holding_the_file_its_supervisors_write(client, office, app):
+    app.assigned_to = None
+    app.save(update_fields=["assigned_to"])
+    assert office_post(client, office.counter, app).status_code == 403
+    assert office_post(client, office.supervisor, app).status_code == 302
