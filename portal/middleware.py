@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -38,3 +39,23 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.policy)
         return response
+
+
+# The one style attribute django-simple-history's admin page writes (its history list's
+# ``<p class="paginator" style="border-top: 0">``), allowed by its hash and nowhere else.
+ADMIN_HISTORY_STYLE = {
+    "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"]
+}
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware with one narrow exception: the admin's history pages may apply
+    that one style attribute (by hash, 'unsafe-hashes'); every other inline style or script
+    stays refused there, and every other page keeps the policy of ``settings``."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        match = getattr(request, "resolver_match", None)
+        if match and match.namespace == "admin" and (match.url_name or "").endswith("_history"):
+            parts.update = {**(parts.update or {}), **ADMIN_HISTORY_STYLE}
+        return parts

@@ -58,6 +58,8 @@ elif not DEBUG and (
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form refused for its CSRF token gets the site's own page (templates/csrf_failure.html).
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -98,7 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.StaffSessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.middleware.CSPMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -291,7 +293,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Every page's scripts and styles are files under /static/ (no inline script, style element
 # or style attribute; the QR codes are inline SVG drawn with attributes): nothing else is
-# allowed to run, load, frame the site or receive its forms.
+# allowed to run, load, frame the site or receive its forms. The one exception is the admin's
+# history pages, which may apply django-simple-history's one style attribute by its hash
+# (portal.middleware.CSPMiddleware).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
