@@ -1,12 +1,14 @@
 """The demo's integrity story: a counter officer's register with a relative among the demo
 applicants (files of that relative are never given to her), and one open case on a file the
-counter officer declared a conflict on (held, awaiting the supervisor's initial review)."""
+counter officer declared a conflict on (held, awaiting the supervisor's initial review), and
+a cashier's report of a suspicion on another file, waiting for the supervisor it reached."""
 
 from __future__ import annotations
 
-from accounts.models import User
-from integrity.models import AffiliationDeclaration, ConflictCase
+from accounts.models import Role, User
+from integrity.models import AffiliationDeclaration, ConflictCase, Suspicion
 from integrity.services import file_declare, register_declare
+from integrity.suspicions import suspicion_report
 from permits.models import Application, Stage
 from permits.services.context import Actor
 
@@ -60,4 +62,30 @@ def demo_case_seed() -> None:
         source="family",
         related_party=app.applicant_name,
         description="Pemohon adalah tetangga sekaligus kerabat jauh istri saya.",
+    )
+
+
+def demo_suspicion_seed() -> None:
+    """After the files: the cashier reports a suspicion about the holder of a file in
+    verification (no hold; it waits for that officer's supervisor)."""
+    cashier = User.objects.filter(role=Role.CASHIER, is_active=True).order_by("pk").first()
+    if cashier is None or Suspicion.objects.exists():
+        return
+    app = (
+        Application.objects.filter(state=Stage.VERIFICATION, held_since=None)
+        .exclude(assigned_to=None)
+        .order_by("-pk")
+        .first()
+    )
+    if app is None:
+        return
+    suspicion_report(
+        application=app,
+        actor=Actor(cashier, "10.0.0.12", "demo"),
+        route="supervisor",
+        description=(
+            "Pemohon terlihat memberi bingkisan kepada petugas loket di luar jam layanan; "
+            "berkasnya lalu diperiksa lebih dulu."
+        ),
+        officer=app.assigned_to,
     )

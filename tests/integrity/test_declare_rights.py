@@ -343,6 +343,11 @@ def test_pressure_from_the_direct_supervisor_is_reviewed_one_level_higher(office
     assert "Petugas menyatakan konflik kepentingan" not in page
     assert "Kasus konflik kepentingan dibuka" not in page
     assert "diminta menyelesaikan berkas ini" not in page
+    # The head who reviews reads who was named and who handles the case.
+    client.force_login(office.head)
+    page = client.get(reverse("integrity:case", args=[case.public_id])).content.decode()
+    assert "Atasan yang disebut" in page and office.supervisor.display_name in page
+    assert "Atasan dan Kepala Dinas" in page
     # The head reviews; the heads decide (the supervisor is never asked).
     case = case_review(
         case=case,

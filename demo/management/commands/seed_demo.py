@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.twofactor import secret_for_display
 from demo.files import demo_files_seed
-from demo.integrity import demo_case_seed, demo_register_seed
+from demo.integrity import demo_case_seed, demo_register_seed, demo_suspicion_seed
 from demo.public import demo_complaints_seed, demo_survey_seed
 from demo.services import DEMO_PASSWORD, demo_device_ensure, demo_users_seed
 from permits.models import OPD
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         demo_register_seed()
         files = demo_files_seed(count=files)
         demo_case_seed()
+        demo_suspicion_seed()
         demo_survey_seed()
         demo_complaints_seed()
         today = timezone.localdate()
