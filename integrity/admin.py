@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from integrity.flags.registry import RULES
 from integrity.models import RuleSetting
+from integrity.workspace import rule_precision
 
 
 class RuleSettingForm(forms.ModelForm):
@@ -53,8 +54,8 @@ class RuleSettingForm(forms.ModelForm):
 @admin.register(RuleSetting)
 class RuleSettingAdmin(SimpleHistoryAdmin):
     form = RuleSettingForm
-    list_display = ["code", "enabled", "severity", "params"]
-    readonly_fields = ["rule_description", "rule_defaults"]
+    list_display = ["code", "enabled", "severity", "params", "auditor_precision"]
+    readonly_fields = ["rule_description", "rule_defaults", "auditor_precision"]
 
     @admin.display(description=_("Uraian aturan"))
     def rule_description(self, obj):
@@ -65,3 +66,8 @@ class RuleSettingAdmin(SimpleHistoryAdmin):
     def rule_defaults(self, obj):
         rule = RULES.get(obj.code)
         return rule.params if rule else "-"
+
+    @admin.display(description=_("Ketepatan menurut telaah auditor (90 hari)"))
+    def auditor_precision(self, obj):
+        precision = rule_precision().get(obj.code)
+        return precision.text if precision else "-"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_ROLES, Role, User
-from integrity.models import Finding, FindingState, Flag, FlagState, FollowUp
+from integrity.models import Finding, FindingState, Flag, FlagState, FlagVerdict, FollowUp
 from outbox.services import message_queue
 from permits.numbering import next_value
 from permits.services.context import ActionRefused, Actor
@@ -46,7 +46,19 @@ def flag_dismiss(*, flag: Flag, actor: Actor, reason: str) -> Flag:
     flag.closed_by, flag.closed_at = actor.user, timezone.now()
     flag._history_user = actor.user
     flag.save()
+    _verdict(flag, confirmed=False)
     return flag
+
+
+def _verdict(flag: Flag, *, confirmed: bool) -> FlagVerdict:
+    """Keep the auditor's verdict as the rule's label (``rule_precision`` reads them)."""
+    return FlagVerdict.objects.create(
+        flag=flag,
+        rule=flag.rule,
+        confirmed=confirmed,
+        judged_by=flag.closed_by,
+        judged_at=flag.closed_at,
+    )
 
 
 def finding_responsibles():
@@ -103,6 +115,7 @@ def finding_open(
         flag.closed_by, flag.closed_at = actor.user, now
         flag._history_user = actor.user
         flag.save()
+        _verdict(flag, confirmed=True)
     _tell(finding.responsible, "integrity.finding_opened", finding)
     return finding
 

@@ -44,10 +44,12 @@ from integrity.models import Flag, FlagState, FollowUp, MonevReport
 from integrity.story import GROUPS, file_story
 from integrity.tasks import render_monev
 from integrity.workspace import (
+    PRECISION_DAYS,
     QUEUE_PAGE,
     flag_counts,
     flag_explain,
     flag_queue,
+    rule_precision,
     unflagged_sample,
 )
 from permits.models import Application, FileView
@@ -83,6 +85,11 @@ def _queue_context(query) -> dict:
         "page": page,
         "query": data.urlencode(),
         "counts": sorted(flag_counts().items()),
+        "precision": [
+            (RULES[code].title if code in RULES else code, precision)
+            for code, precision in rule_precision().items()
+        ],
+        "precision_days": PRECISION_DAYS,
     }
 
 

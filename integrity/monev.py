@@ -32,6 +32,7 @@ from integrity.models import (
     Flag,
     FollowUp,
 )
+from integrity.workspace import rule_precision
 from permits.models import Application, ApplicationEvent, PermitType
 from worktime.calendar import get_calendar
 
@@ -94,6 +95,7 @@ class MonevData:
     declarations: dict
     holds: dict
     flags: dict  # rule -> Counter(state)
+    precision: dict  # rule -> Precision, the auditors' verdicts over 90 days to the month's end
     findings: dict
     sections: list[MonevSection]
     generated_at: datetime.datetime
@@ -176,6 +178,7 @@ def monev_data(month: datetime.date) -> MonevData:
         declarations=_declarations(start, end),
         holds=_holds(start, end),
         flags=_flags(start, end),
+        precision=rule_precision(until=end),
         findings=_findings(start, end),
         sections=[s for s in (provider(start, end) for provider in _sections) if s],
         generated_at=timezone.now(),

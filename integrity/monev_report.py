@@ -74,6 +74,9 @@ def monev_csv(data: MonevData) -> bytes:
     for rule, states in data.flags.items():
         for state, count in sorted(states.items()):
             writer.writerow(["flags", f"{rule}:{state}", count])
+    for rule, precision in data.precision.items():
+        writer.writerow(["precision_90d", f"{rule}:confirmed", precision.confirmed])
+        writer.writerow(["precision_90d", f"{rule}:judged", precision.judged])
     for key, value in data.findings.items():
         writer.writerow(["findings", key, value])
     for section in data.sections:

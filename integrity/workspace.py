@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integrity.flags.registry import RULES
-from integrity.models import Flag, FlagState
+from integrity.models import Flag, FlagState, FlagVerdict
 from permits.models import Application
 
 QUEUE_PAGE = 50
@@ -79,3 +81,49 @@ def unflagged_sample(*, size: int, opd=None, since=None, until=None, seed=None):
 def period_default() -> tuple[datetime.date, datetime.date]:
     today = timezone.localdate()
     return today - datetime.timedelta(days=90), today
+
+
+# How far back the auditors' verdicts judge a rule.
+PRECISION_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Precision:
+    """A rule's precision as the auditors judged it: of the ``judged`` flags closed in the
+    window, how many became findings (``confirmed``)."""
+
+    rule: str
+    confirmed: int = 0
+    judged: int = 0
+
+    @property
+    def value(self) -> float | None:
+        return self.confirmed / self.judged if self.judged else None
+
+    @property
+    def text(self) -> str:
+        """ "75% (3 dari 4 bendera)", or that no flag was judged."""
+        if not self.judged:
+            return _("belum ada bendera yang ditelaah")
+        return _("%(percent)d%% (%(confirmed)d dari %(judged)d bendera)") % {
+            "percent": round(100 * self.confirmed / self.judged),
+            "confirmed": self.confirmed,
+            "judged": self.judged,
+        }
+
+
+def rule_precision(*, until=None, days: int = PRECISION_DAYS) -> dict[str, Precision]:
+    """Each rule's precision over the ``days`` before ``until`` (default now), from the
+    auditors' verdicts (``FlagVerdict``): one query. Every registered rule has an entry."""
+    until = until or timezone.now()
+    rows = (
+        FlagVerdict.objects.filter(
+            judged_at__gte=until - datetime.timedelta(days=days), judged_at__lt=until
+        )
+        .values("rule")
+        .annotate(judged=Count("id"), confirmed=Count("id", filter=Q(confirmed=True)))
+    )
+    table = {code: Precision(code) for code in RULES}
+    for row in rows:
+        table[row["rule"]] = Precision(row["rule"], row["confirmed"], row["judged"])
+    return dict(sorted(table.items()))

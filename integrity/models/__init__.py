@@ -34,6 +34,7 @@ from integrity.models.flags import (
     FlagEvidence,
     FlagState,
     FlagSweep,
+    FlagVerdict,
     RuleSetting,
     Severity,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "FlagEvidence",
     "FlagState",
     "FlagSweep",
+    "FlagVerdict",
     "FollowUp",
     "GratificationReport",
     "MatchReason",

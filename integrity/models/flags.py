@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from permits.models import Application, ApplicationEvent
+from permits.models.records import AppendOnlyModel
 from portal.moments import moment_text
 
 
@@ -134,6 +135,29 @@ class Flag(models.Model):
     @property
     def severity_label(self) -> str:
         return Severity(self.severity).label
+
+
+class FlagVerdict(AppendOnlyModel):
+    """An auditor's verdict on one flag, kept as a label the rules are judged by: a flag
+    turned into a finding was right (``confirmed``), a dismissed one a false alarm. Written
+    once, by ``flag_dismiss`` and ``finding_open``; the rule's code is copied so a label
+    outlives a renamed or removed rule."""
+
+    flag = models.OneToOneField(Flag, on_delete=models.PROTECT, related_name="verdict")
+    rule = models.CharField(_("aturan"), max_length=20)
+    confirmed = models.BooleanField(_("benar"))
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    judged_at = models.DateTimeField(_("ditelaah"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("telaah bendera merah")
+        verbose_name_plural = _("telaah bendera merah")
+        indexes = [models.Index(fields=["rule", "judged_at"], name="verdict_rule_at")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {'+' if self.confirmed else '-'}"
 
 
 class FlagEvidence(models.Model):
