@@ -9,7 +9,7 @@ from accounts.identity import nib_validator, nik_validator, phone_normalise
 from accounts.models import User
 from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.selectors import WorklistFilters, catalogue_choices
-from permits.services.checks import verdict_stands
+from permits.services.checks import verdict_stands, wanting_notice
 
 
 class WorklistFilterForm(forms.Form):
@@ -178,8 +178,20 @@ class ChecklistForm(forms.Form):
         self.checks = list(checks)
         # Judged before, but a newer document came since: the verdict is asked again.
         self.renewed = set()
+        # Requirements whose document is content found wanting: said before any "ok".
+        self.wanting: dict[int, str] = {}
         for check in self.checks:
-            stands = verdict_stands(check, getattr(check, "versions", None))
+            versions = getattr(check, "versions", None)
+            if versions is not None:
+                versions = sorted(versions, key=lambda document: document.version)
+            stands = verdict_stands(check, versions)
+            check.wanting_notice = ""
+            if check.status != CheckStatus.PENDING and not (
+                stands and check.status == CheckStatus.OK
+            ):
+                check.wanting_notice = wanting_notice(check, versions)
+                if check.wanting_notice:
+                    self.wanting[check.pk] = check.wanting_notice
             if not stands and check.status != CheckStatus.PENDING:
                 self.renewed.add(check.pk)
             self.fields[f"status_{check.pk}"] = forms.ChoiceField(
