@@ -11,9 +11,9 @@ on content already found wanting. The rule reads the content, not only the verdi
 
 The counter asks for a written reason in both cases and marks the ``check.updated`` event
 (``same_content``, ``content``: ``permits.services.checks``); the rule recomputes the same
-from the document versions and the verdict events as of the "ok", so history written
-before that mark is judged alike. An "ok" given again on a verdict that already stood (a
-note changed) is not a new flip.
+from the requirement's uploads (each ``document.uploaded`` names its SHA-256) and verdicts
+before the "ok" in commit order, so history written before that mark is judged alike. An
+"ok" given again on a verdict that already stood (a note changed) is not a new flip.
 
 Severity medium; high when the file then moved onwards (declared complete, reviewed,
 approved, signed) within ``fast_move_hours`` of working time (default 7, about one service
@@ -22,7 +22,8 @@ Evidence: the verdict that found it wanting, the upload of the same bytes (if an
 "ok", and the fast move.
 
 Expected false flags: an original shown at the counter (the officer's note says so) that
-the file then needed at once; measured on the service-driven generator (issue 17).
+the file then needed at once. Their share is to be measured on the service-driven
+generator (issue 17).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import BAD_CHECKS, FORWARD_ACTIONS, hours
 from integrity.models import Severity
 from integrity.wording import hours_words
-from permits.models import ApplicationEvent, CheckStatus, Document
+from permits.models import ApplicationEvent, CheckStatus
 
 SAME_HASH = "same_hash"
 NO_NEW_DOCUMENT = "no_new_document"
@@ -48,59 +49,38 @@ def _is_ok(event) -> bool:
 
 def _wanting(event) -> tuple[str | None, tuple[int, ...]]:
     """Whether this "ok" judged content found wanting, as of the event: the reason and the
-    evidence (the verdict that found it wanting, the upload of the same bytes)."""
+    evidence (the verdict that found it wanting, the upload of the same bytes). Read from
+    the requirement's verdicts and uploads before it, in commit order (``seq``)."""
     data = event.data
     requirement, before = data.get("requirement"), data.get("from")
-    verdicts = list(
-        ApplicationEvent.objects.filter(
-            application_id=event.application_id,
-            action="check.updated",
-            data__requirement=requirement,
-            created_at__lte=event.created_at,
-        )
-        .exclude(pk=event.pk)
-        .order_by("created_at", "id")
-    )
-    bad = [v for v in verdicts if v.data.get("to") in BAD_CHECKS]
-    if not bad:
+    history = ApplicationEvent.objects.filter(
+        application_id=event.application_id,
+        action__in=("check.updated", "document.uploaded"),
+        data__requirement=requirement,
+        seq__lt=event.seq,
+    ).order_by("seq")
+    latest = found = None  # the latest upload; the latest verdict found wanting
+    digests = {}  # SHA-256 of each version found wanting: the verdict that found it
+    new_since_found = new_since_verdict = False
+    for past in history:
+        if past.action == "document.uploaded":
+            latest = past
+            new_since_found = new_since_verdict = True
+            continue
+        new_since_verdict = False
+        if past.data.get("to") in BAD_CHECKS:
+            found, new_since_found = past, False
+            if latest is not None:
+                digests.setdefault(latest.data.get("sha256"), past)
+    if found is None:
         return None, ()
-    versions = list(
-        Document.objects.filter(
-            application_id=event.application_id,
-            requirement__code=requirement,
-            uploaded_at__lte=event.created_at,
-        )
-        .order_by("version")
-        .only("version", "sha256", "uploaded_at")
-    )
-    latest = versions[-1] if versions else None
-    if before == CheckStatus.OK:
-        # "ok" again: only a new judgement when a document came since the last verdict.
-        last = verdicts[-1]
-        if latest is None or latest.uploaded_at <= last.created_at:
-            return None, ()
-    found = bad[-1]
-    if before in BAD_CHECKS and (latest is None or latest.uploaded_at <= found.created_at):
+    if before == CheckStatus.OK and not new_since_verdict:
+        return None, ()  # "ok" again on the document it judged: no new judgement
+    if before in BAD_CHECKS and not new_since_found:
         return NO_NEW_DOCUMENT, (found.pk,)
-    digests = {}
-    for verdict in bad:
-        seen = [v for v in versions if v.uploaded_at <= verdict.created_at]
-        if seen:
-            digests.setdefault(seen[-1].sha256, verdict)
-    if latest is None or latest.sha256 not in digests:
-        return None, ()
-    upload = (
-        ApplicationEvent.objects.filter(
-            application_id=event.application_id,
-            action="document.uploaded",
-            data__requirement=requirement,
-            data__version=latest.version,
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
-    evidence = (digests[latest.sha256].pk,) + ((upload,) if upload else ())
-    return SAME_HASH, evidence
+    if latest is not None and latest.data.get("sha256") in digests:
+        return SAME_HASH, (digests[latest.data["sha256"]].pk, latest.pk)
+    return None, ()
 
 
 @register
@@ -126,23 +106,21 @@ class Flip(Rule):
             ApplicationEvent.objects.filter(
                 application_id=event.application_id,
                 action__in=sorted(FORWARD_ACTIONS),
-                created_at__lte=event.created_at,
+                seq__lt=event.seq,
             )
-            .exclude(pk=event.pk)
-            .order_by("-created_at", "-id")
-            .values_list("created_at", flat=True)
+            .order_by("-seq")
+            .values_list("seq", flat=True)
             .first()
         )
         oks = ApplicationEvent.objects.filter(
             application_id=event.application_id,
             action="check.updated",
             data__to=CheckStatus.OK,
-            created_at__lte=event.created_at,
+            seq__lt=event.seq,
+            seq__gt=previous_move or 0,
         )
-        if previous_move is not None:
-            oks = oks.filter(created_at__gt=previous_move)
         hits = []
-        for ok in oks.order_by("-created_at", "-id")[:LOOKBACK_EVENTS]:
+        for ok in oks.order_by("-seq")[:LOOKBACK_EVENTS]:
             waited = context.calendar.working_time_between(ok.created_at, event.created_at)
             if hours(waited) > window:
                 continue
@@ -153,6 +131,9 @@ class Flip(Rule):
 
     def _flip(self, event, moved=None, waited=None) -> Hit | None:
         reason, evidence = _wanting(event)
+        if reason is None and event.data.get("same_content"):
+            # The counter saw content found wanting (documents outside the event log).
+            reason, evidence = event.data.get("content") or SAME_HASH, ()
         if reason is None:
             return None
         detail = {"requirement": event.data.get("requirement"), "content": reason}
