@@ -85,6 +85,20 @@ def test_a_supervisors_look_then_the_file_pushed_ahead_raises_pressure(office):
     assert "Atasan langsung membuka berkas" in str(RULES["PRESSURE"].explain(flag.detail))
 
 
+def test_looks_again_and_acts_inside_the_hour_make_one_flag(office):
+    *_older, last = queue_of(office, 3)
+    view(last, office.supervisor, 120)
+    view(last, office.supervisor, 140)
+    with at(150):
+        last = fire(last, "begin_verification", last.assigned_to)
+    view(last, office.supervisor, 160)
+    with at(170):
+        mark_all_ok(last, last.assigned_to)
+        fire(last, "declare_complete", last.assigned_to)
+    evaluate_all()
+    assert rule_flags("PRESSURE").count() == 1
+
+
 def test_the_same_push_two_hours_after_the_look_raises_nothing(office):
     *_older, last = queue_of(office, 3)
     view(last, office.supervisor, 120)

@@ -69,6 +69,8 @@ def test_a_version_identical_to_an_earlier_one_is_marked_for_the_officer(client,
     page = reverse("backoffice:file", args=[app.public_id])
     for who in (app.assigned_to, office.supervisor):  # the checklist; the table of checks
         client.force_login(who)
-        assert "isi sama dengan versi sebelumnya (v1)" in client.get(page).content.decode()
+        body = client.get(page).content.decode()
+        assert "isi sama dengan versi sebelumnya (v1)" in body
+        assert "Dokumen diunggah — isi sama dengan versi sebelumnya (v1)" in body  # timeline
     event = app.events.get(action="document.uploaded", data__requirement="KTP", data__version=2)
     assert event.data["same_as_version"] == 1

@@ -5,7 +5,8 @@ an outsider) opens a file or writes in it, and within the hour its officer pushe
 through ahead of files that waited longer. Three facts, all as of the act:
 
 1. contact: a staff view of the file (``FileView``: its page or a document) or a message
-   in it (``message.posted``) within ``within_minutes`` (default 60) before the act, by
+   in it (``message.posted``) within ``within_minutes`` (default 60, clock time) before
+   the act, by
    - a superior: a supervisor or the head of office who outranks the officer acting (the
      head over a supervisor; a supervisor over counter, technical and cashier staff), or
    - an outsider: staff of a unit that is neither the permit type's nor that of anyone
@@ -122,30 +123,33 @@ class Pressure(Rule):
         ]
 
     def _contact(self, event, params):
-        """The latest qualifying view or message in the window before the act:
-        (kind, pk, person pk, role, moment, message event pk or None), or None."""
+        """The earliest qualifying view or message in the window before the act (so the
+        acts after one episode of looks share its flag): (kind, pk, person pk, role,
+        moment, message event pk or None), or None."""
         since = event.created_at - datetime.timedelta(minutes=params["within_minutes"])
         app = event.application
         actor_rank = RANK.get(event.actor_role, 0)
-        # Insiders' units: the type's, the officer's, and those of everyone who held it.
-        holders = {event.actor_id} | {
-            data.get("to")
-            for data in ApplicationEvent.objects.filter(
-                application_id=app.pk,
-                action__in=ASSIGNMENT_ACTIONS,
-                created_at__lte=event.created_at,
-            ).values_list("data", flat=True)
-        }
-        units = {app.permit_type.opd_id} | set(
-            User.objects.filter(pk__in=[pk for pk in holders if pk]).values_list(
-                "unit_id", flat=True
-            )
-        )
+        insiders = []  # computed once, when a contact below the officer's rank needs it
+
+        def inside(unit) -> bool:
+            if not insiders:
+                # The type's unit and those of everyone who held the file, the officer too.
+                held = {event.actor_id} | {
+                    data.get("to")
+                    for data in ApplicationEvent.objects.filter(
+                        application_id=app.pk,
+                        action__in=ASSIGNMENT_ACTIONS,
+                        created_at__lte=event.created_at,
+                    ).values_list("data", flat=True)
+                }
+                people = User.objects.filter(pk__in=[pk for pk in held if pk])
+                insiders.append({app.permit_type.opd_id, *people.values_list("unit_id", flat=True)})
+            return unit in insiders[0]
 
         def counts(person, role, unit) -> bool:
             if person == event.actor_id or role in NEVER_CONTACT:
                 return False
-            return RANK.get(role, 0) > actor_rank or unit not in units
+            return RANK.get(role, 0) > actor_rank or not inside(unit)
 
         found = []
         views = (
@@ -153,7 +157,7 @@ class Pressure(Rule):
                 application_id=app.pk, viewed_at__gte=since, viewed_at__lte=event.created_at
             )
             .exclude(kind=FileView.Kind.AUDIT)
-            .order_by("-viewed_at", "-id")
+            .order_by("viewed_at", "id")
             .values_list("pk", "viewer_id", "viewer_role", "viewer_unit_id", "viewed_at")
         )
         for pk, person, role, unit, at in views:
@@ -168,14 +172,14 @@ class Pressure(Rule):
                 created_at__lte=event.created_at,
             )
             .exclude(actor_id=None)
-            .order_by("-created_at", "-id")
+            .order_by("created_at", "id")
             .values_list("pk", "actor_id", "actor_role", "actor__unit_id", "created_at")
         )
         for pk, person, role, unit, at in messages:
             if counts(person, role, unit):
                 found.append(("message", pk, person, role, at, pk))
                 break
-        return max(found, key=lambda contact: contact[4]) if found else None
+        return min(found, key=lambda contact: contact[4]) if found else None
 
     def _passed_over(self, event, params) -> list[tuple[int, int]]:
         """Files of the same queue in the actor's hands that entered it before this one and
