@@ -178,20 +178,17 @@ class ChecklistForm(forms.Form):
         self.checks = list(checks)
         # Judged before, but a newer document came since: the verdict is asked again.
         self.renewed = set()
-        # Requirements whose document is content found wanting: said before any "ok".
-        self.wanting: dict[int, str] = {}
         for check in self.checks:
             versions = getattr(check, "versions", None)
             if versions is not None:
                 versions = sorted(versions, key=lambda document: document.version)
             stands = verdict_stands(check, versions)
+            # Content found wanting (or nothing new since): said before any "ok" is chosen.
             check.wanting_notice = ""
             if check.status != CheckStatus.PENDING and not (
                 stands and check.status == CheckStatus.OK
             ):
                 check.wanting_notice = wanting_notice(check, versions)
-                if check.wanting_notice:
-                    self.wanting[check.pk] = check.wanting_notice
             if not stands and check.status != CheckStatus.PENDING:
                 self.renewed.add(check.pk)
             self.fields[f"status_{check.pk}"] = forms.ChoiceField(
