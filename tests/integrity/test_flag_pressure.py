@@ -15,6 +15,7 @@ from integrity.flags.registry import RULES
 from integrity.models import RuleSetting, Severity
 from permits.models import Stage
 from permits.services.applications import application_reassign
+from permits.services.checks import check_update
 from permits.services.file_messages import file_message_post
 from permits.services.views_log import file_view_record
 from tests.factories import OPDFactory
@@ -97,6 +98,22 @@ def test_looks_again_and_acts_inside_the_hour_make_one_flag(office):
         fire(last, "declare_complete", last.assigned_to)
     evaluate_all()
     assert rule_flags("PRESSURE").count() == 1
+
+
+def test_a_verdict_turned_to_ok_after_the_look_raises_pressure(office):
+    *_older, last = queue_of(office, 2)
+    with at(100):
+        last = fire(last, "begin_verification", last.assigned_to)
+        check = last.checks.get(requirement__code="STR")
+        check_update(check=check, status="invalid", note="STR buram.", actor=act(office.counter))
+    view(last, office.supervisor, 120)
+    with at(130):
+        check.refresh_from_db()
+        check_update(check=check, status="ok", note="Sudah jelas.", actor=act(office.counter))
+    evaluate_all()
+    flag = rule_flags("PRESSURE").get()
+    assert flag.evidence.order_by("-seq").first().action == "check.updated"
+    assert flag.detail["stage"] == Stage.VERIFICATION
 
 
 def test_the_same_push_two_hours_after_the_look_raises_nothing(office):
