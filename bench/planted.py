@@ -12,7 +12,8 @@ flagged.
 - LATE: files of another type issued at 110-160% of their budget (and any other file
   that happens to end late: lateness is a fact, not an accusation).
 - FLIP: a requirement found missing, the file returned, resubmitted without a new
-  document, passed with a note and declared complete the same day.
+  document, passed with a note and declared complete the same day (the honest returns
+  get a new document and its ``document.uploaded`` event).
 - QUEUE: an officer finishes a file while an earlier one of the same type, in the same
   stage and in their hands for over a working day, keeps waiting.
 - PAIR: a representative (calo) whose files all go to one counter officer.
@@ -334,6 +335,19 @@ def _verification(world: _World, file: _File, counter, begin) -> None:
         resubmit = world.moment(back, rng.uniform(8, 20) * HOUR)
         if file.kind == "return":
             file.document_at = world.moment(back, rng.uniform(2, 7) * HOUR)
+            # The new KTP's upload, as document_upload records it (FLIP reads uploads).
+            world.event(
+                app,
+                "document.uploaded",
+                app.applicant,
+                file.document_at,
+                Stage.RETURNED,
+                Stage.RETURNED,
+                requirement="KTP",
+                version=1,
+                sha256="0" * 64,
+                size=1000,
+            )
         world.event(
             app, "application.resubmitted", None, resubmit, Stage.RETURNED, Stage.VERIFICATION
         )

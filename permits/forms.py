@@ -9,7 +9,7 @@ from accounts.identity import nib_validator, nik_validator, phone_normalise
 from accounts.models import User
 from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.selectors import WorklistFilters, catalogue_choices
-from permits.services.checks import verdict_stands
+from permits.services.checks import verdict_stands, wanting_notice
 
 
 class WorklistFilterForm(forms.Form):
@@ -179,7 +179,16 @@ class ChecklistForm(forms.Form):
         # Judged before, but a newer document came since: the verdict is asked again.
         self.renewed = set()
         for check in self.checks:
-            stands = verdict_stands(check, getattr(check, "versions", None))
+            versions = getattr(check, "versions", None)
+            if versions is not None:
+                versions = sorted(versions, key=lambda document: document.version)
+            stands = verdict_stands(check, versions)
+            # Content found wanting (or nothing new since): said before any "ok" is chosen.
+            check.wanting_notice = ""
+            if check.status != CheckStatus.PENDING and not (
+                stands and check.status == CheckStatus.OK
+            ):
+                check.wanting_notice = wanting_notice(check, versions)
             if not stands and check.status != CheckStatus.PENDING:
                 self.renewed.add(check.pk)
             self.fields[f"status_{check.pk}"] = forms.ChoiceField(

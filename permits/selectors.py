@@ -317,6 +317,17 @@ def application_page_parts(application: Application) -> dict:
         by_requirement.setdefault(document.requirement_id, []).append(document)
     for check in checks:
         check.versions = by_requirement.get(check.requirement_id, [])
+        for position, document in enumerate(check.versions):
+            # Newest first: byte-identical to an older version ("isi sama dengan versi
+            # sebelumnya"), that version's number.
+            document.same_as = next(
+                (
+                    old.version
+                    for old in check.versions[position + 1 :]
+                    if old.sha256 == document.sha256
+                ),
+                None,
+            )
     events = list(application.events.select_related("actor").order_by("-created_at", "-id"))
     return {"checks": checks, "events": events}
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from permits.models import Application, CheckStatus, Document, RequirementCheck
 from permits.models.stages import CHECK_REAFFIRMED_WANTING, CHECK_STAGES, CHECK_UPDATED
@@ -92,22 +93,52 @@ def checks_awaiting_replacement(*, application: Application) -> list[Requirement
     return [check for check in flagged if not check_replaced(check)]
 
 
-def _wanting_reason(app: Application, check: RequirementCheck, previous: str) -> str | None:
-    """Why turning this check "ok" needs a note, or None: no newer document since it was
-    found wanting, or the latest document's content is a version found wanting."""
-    versions = _versions(check)
+# Why an "ok" is given on content found wanting (``check.updated`` data ``content``).
+SAME_HASH = "same_hash"  # the latest document is byte-identical to a version found wanting
+NO_NEW_DOCUMENT = "no_new_document"  # nothing uploaded since it was found wanting
+
+
+def content_found_wanting(
+    check: RequirementCheck, previous: str, versions: list[Document] | None = None
+) -> str | None:
+    """Whether an "ok" now would judge content already found wanting, and how (None: the
+    latest document is new content, or the requirement was never found wanting)."""
+    versions = _versions(check) if versions is None else versions
     latest = versions[-1] if versions else None
     if previous in BAD and (latest is None or latest.uploaded_at <= check.checked_at):
-        return _(
-            "Persyaratan ini sebelumnya kurang atau tidak sah dan belum ada dokumen baru. "
-            "Tuliskan catatan bila tetap dinyatakan sesuai."
-        )
+        return NO_NEW_DOCUMENT
     if latest is not None and latest.sha256 in wanting_digests(check, versions):
-        return _(
-            "Isi dokumen ini sama persis dengan versi yang sebelumnya dinyatakan kurang atau "
-            "tidak sah. Tuliskan catatan bila tetap dinyatakan sesuai."
-        )
+        return SAME_HASH
     return None
+
+
+WANTING_MESSAGES = {
+    NO_NEW_DOCUMENT: _lazy(
+        "Persyaratan ini sebelumnya kurang atau tidak sah dan belum ada dokumen baru."
+    ),
+    SAME_HASH: _lazy(
+        "Isi dokumen ini sama persis dengan versi yang sebelumnya dinyatakan kurang atau tidak sah."
+    ),
+}
+
+
+def wanting_notice(check: RequirementCheck, versions: list[Document] | None = None) -> str:
+    """What the checklist tells the officer before an "ok" on this requirement: that its
+    document is the one found wanting (or nothing new came), or "" when it is new."""
+    reason = content_found_wanting(check, check.status, versions)
+    return str(WANTING_MESSAGES[reason]) if reason else ""
+
+
+def _wanting_reason(check: RequirementCheck, previous: str) -> tuple[str | None, str | None]:
+    """(reason code, what the officer is told) when turning this check "ok" needs a note."""
+    reason = content_found_wanting(check, previous)
+    if reason is None:
+        return None, None
+    return reason, (
+        str(WANTING_MESSAGES[reason])
+        + " "
+        + _("Tuliskan alasannya pada catatan bila tetap dinyatakan sesuai.")
+    )
 
 
 @held_attempts_recorded
@@ -124,8 +155,12 @@ def check_update(
 
     A requirement found missing or invalid may become "ok" only once a document with new
     content exists, or with a note that says why (for example, the original was shown at
-    the counter): a file does not turn complete by a click alone. Passing content found
-    wanting is recorded as its own event (``check.reaffirmed_wanting``) for the auditors.
+    the counter): a file does not turn complete by a click alone. The same holds for an
+    "ok" on a document byte-identical (SHA-256) to a version found wanting, whatever the
+    verdict before. Such an "ok" is allowed with the written reason and recorded twice: its
+    ``check.updated`` carries ``same_content`` (and ``content``: ``same_hash`` or
+    ``no_new_document``) for the FLIP rule, and ``check.reaffirmed_wanting`` names the
+    version passed, for the auditors.
     """
     app = application or Application.objects.select_for_update().get(pk=check.application_id)
     if not may_check(app, actor.user):
@@ -142,10 +177,11 @@ def check_update(
         )
     previous = check.status
     wanting = None
-    if status == CheckStatus.OK and previous != CheckStatus.OK:
-        wanting = _wanting_reason(app, check, previous)
+    # A new "ok", or an "ok" given again on a document uploaded since (it may be old content).
+    if status == CheckStatus.OK and (previous != CheckStatus.OK or not verdict_stands(check)):
+        wanting, message = _wanting_reason(check, previous)
         if wanting and not note:
-            raise ActionRefused(wanting)
+            raise ActionRefused(message)
     check.status, check.note = status, note
     check.checked_by, check.checked_at = actor.user, timezone.now()
     check._history_user = actor.user
@@ -156,7 +192,8 @@ def check_update(
         action=CHECK_UPDATED,
         actor=actor,
         note=note,
-        data={"requirement": code, "from": previous, "to": status},
+        data={"requirement": code, "from": previous, "to": status}
+        | ({"same_content": True, "content": wanting} if wanting else {}),
     )
     if wanting:
         latest = app.documents.filter(requirement_id=check.requirement_id).order_by("-version")

@@ -38,7 +38,9 @@ def document_upload(
     """Store a new version of a requirement's document, checked by its content.
 
     For a requirement found missing or invalid, content found wanting (the same SHA-256 as
-    a version the officer refused) is not a replacement and is refused.
+    a version the officer refused) is not a replacement and is refused, with a message
+    saying the file is the one returned. Other byte-identical versions are kept and marked
+    (``same_as_version``): the officer sees "isi sama dengan versi sebelumnya".
     """
     app = Application.objects.select_for_update().get(pk=application.pk)
     if not may_upload(app, actor.user):
@@ -61,6 +63,14 @@ def document_upload(
             )
         )
     latest = app.documents.filter(requirement=requirement).aggregate(v=Max("version"))["v"]
+    # Byte-identical to an earlier version (a requirement not refused takes it): the officer
+    # is told "isi sama dengan versi sebelumnya", the event names the version.
+    same_as = (
+        app.documents.filter(requirement=requirement, sha256=sha256)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
     document = Document(
         application=app,
         requirement=requirement,
@@ -84,6 +94,7 @@ def document_upload(
             "version": document.version,
             "sha256": sha256,
             "size": document.size,
-        },
+        }
+        | ({"same_as_version": same_as} if same_as else {}),
     )
     return document

@@ -95,14 +95,15 @@ def test_a_requirement_passed_without_a_new_document_raises_flip(
     assert evidence_actions(flag) == ["check.updated", "check.updated"]
 
 
-def test_completing_the_flipped_file_the_same_day_makes_the_flag_high(office, office_hours):
+def test_completing_the_flipped_file_at_once_makes_the_flag_high(office, office_hours):
     app = flipped(office, new_document=False)
     mark_all_ok(app, app.assigned_to)
     fire(app, "declare_complete", app.assigned_to)
     evaluate_all()
     flag = flags("FLIP").get()
     assert flag.severity == Severity.HIGH
-    assert flag.detail["same_day_move"] is True
+    assert flag.detail["fast_move"] is True
+    assert flag.detail["content"] == "no_new_document"
     assert evidence_actions(flag)[-1] == "application.completed"
 
 

@@ -9,6 +9,7 @@ from integrity.flags.rules import (  # noqa: F401
     hours,
     late,
     pair,
+    pressure,
     queue,
     survey,
 )

@@ -1,29 +1,86 @@
-"""FLIP: a requirement found missing or invalid was later passed without a new document.
+"""FLIP: content found wanting was passed as complete, and the file then moved on.
 
-"Incomplete, then suddenly complete": a check turned from missing/invalid to ok while no
-newer version of that requirement's document was uploaded in between (the officer had to
-write a note to do it: ``permits.services.checks``). Worse when the file then moved on the
-same working day (declared complete, reviewed, approved, signed): a file that should have
-waited for the applicant, as the SOP says, was pushed through. Severity medium, high with
-the same-day move. Evidence: the bad verdict, the flip, and the same-day move.
+"Incomplete, then suddenly complete": a requirement found missing or invalid turned "ok"
+on content already found wanting. The rule reads the content, not only the verdicts:
+
+- ``same_hash``: the latest document at the "ok" has the same SHA-256 as a version that
+  was the latest at a "missing" or "invalid" verdict on that requirement (a re-upload of
+  the returned bytes is not a fix, however new its version number);
+- ``no_new_document``: the verdict turned from missing or invalid to "ok" and nothing was
+  uploaded for that requirement since it was found wanting.
+
+The counter asks for a written reason in both cases and marks the ``check.updated`` event
+(``same_content``, ``content``: ``permits.services.checks``); the rule recomputes the same
+from the requirement's uploads (each ``document.uploaded`` names its SHA-256) and verdicts
+before the "ok" in commit order, so history written before that mark is judged alike. An
+"ok" given again on a verdict that already stood (a note changed) is not a new flip.
+
+Severity medium; high when the file then moved onwards (declared complete, reviewed,
+approved, signed) within ``fast_move_hours`` of working time (default 7, about one service
+day) after the "ok": a file that should have waited for the applicant was pushed through.
+Evidence: the verdict that found it wanting, the upload of the same bytes (if any), the
+"ok", and the fast move.
+
+Expected false flags: an original shown at the counter (the officer's note says so) that
+the file then needed at once. Their share is to be measured on the service-driven
+generator (issue 17).
 """
 
-from django.utils import timezone
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 
 from integrity.flags.registry import Hit, Rule, register
-from integrity.flags.rules.common import BAD_CHECKS, FORWARD_ACTIONS
+from integrity.flags.rules.common import BAD_CHECKS, FORWARD_ACTIONS, hours
 from integrity.models import Severity
-from permits.models import ApplicationEvent, CheckStatus, Document
+from integrity.wording import hours_words
+from permits.models import ApplicationEvent, CheckStatus
+
+SAME_HASH = "same_hash"
+NO_NEW_DOCUMENT = "no_new_document"
+# How far back a move looks for the "ok" it follows (a bound on the lookup, not a rule).
+LOOKBACK_EVENTS = 50
 
 
-def _is_flip(event) -> bool:
+def _is_ok(event) -> bool:
     data = event.data if isinstance(event.data, dict) else {}
-    return (
-        event.action == "check.updated"
-        and data.get("from") in BAD_CHECKS
-        and data.get("to") == CheckStatus.OK
-    )
+    return event.action == "check.updated" and data.get("to") == CheckStatus.OK
+
+
+def _wanting(event) -> tuple[str | None, tuple[int, ...]]:
+    """Whether this "ok" judged content found wanting, as of the event: the reason and the
+    evidence (the verdict that found it wanting, the upload of the same bytes). Read from
+    the requirement's verdicts and uploads before it, in commit order (``seq``)."""
+    data = event.data
+    requirement, before = data.get("requirement"), data.get("from")
+    history = ApplicationEvent.objects.filter(
+        application_id=event.application_id,
+        action__in=("check.updated", "document.uploaded"),
+        data__requirement=requirement,
+        seq__lt=event.seq,
+    ).order_by("seq")
+    latest = found = None  # the latest upload; the latest verdict found wanting
+    digests = {}  # SHA-256 of each version found wanting: the verdict that found it
+    new_since_found = new_since_verdict = False
+    for past in history:
+        if past.action == "document.uploaded":
+            latest = past
+            new_since_found = new_since_verdict = True
+            continue
+        new_since_verdict = False
+        if past.data.get("to") in BAD_CHECKS:
+            found, new_since_found = past, False
+            if latest is not None:
+                digests.setdefault(latest.data.get("sha256"), past)
+    if found is None:
+        return None, ()
+    if before == CheckStatus.OK and not new_since_verdict:
+        return None, ()  # "ok" again on the document it judged: no new judgement
+    if before in BAD_CHECKS and not new_since_found:
+        return NO_NEW_DOCUMENT, (found.pk,)
+    if latest is not None and latest.data.get("sha256") in digests:
+        return SAME_HASH, (digests[latest.data["sha256"]].pk, latest.pk)
+    return None, ()
 
 
 @register
@@ -31,74 +88,80 @@ class Flip(Rule):
     code = "FLIP"
     title = _("Persyaratan tiba-tiba dinyatakan lengkap")
     description = _(
-        "Persyaratan yang kurang atau tidak sah dinyatakan sesuai tanpa dokumen baru, "
-        "terlebih bila berkas lalu diteruskan pada hari kerja yang sama."
+        "Persyaratan yang kurang atau tidak sah dinyatakan sesuai atas isi yang sama "
+        "(dokumen identik dengan yang ditolak, atau tanpa dokumen baru); lebih berat bila "
+        "berkas lalu cepat diteruskan."
     )
     severity = Severity.MEDIUM
-    params = {}
+    params = {"fast_move_hours": 7}
     triggers = frozenset({"check.updated"} | FORWARD_ACTIONS)
 
     def on_event(self, event, params, context):
         if event.action == "check.updated":
-            hit = self._flip(event) if _is_flip(event) else None
+            hit = self._flip(event) if _is_ok(event) else None
             return [hit] if hit else []
-        # A move onwards: the flips of this file on the same working day become serious.
-        day = timezone.localdate(event.created_at)
-        if not context.calendar.is_working_day(day):
-            return []
-        same_day = ApplicationEvent.objects.filter(
-            application_id=event.application_id,
-            action="check.updated",
-            created_at__lte=event.created_at,
-            created_at__date=day,
-        ).order_by("created_at", "id")
-        hits = []
-        for flip in same_day:
-            if _is_flip(flip):
-                hit = self._flip(flip, moved=event)
-                if hit is not None:
-                    hits.append(hit)
-        return hits
-
-    def _flip(self, event, moved=None) -> Hit | None:
-        requirement = event.data.get("requirement")
-        bad = (
+        # A move onwards: the "ok"s it is the first move after, if it came fast enough.
+        window = params["fast_move_hours"]
+        previous_move = (
             ApplicationEvent.objects.filter(
                 application_id=event.application_id,
-                action="check.updated",
-                data__requirement=requirement,
-                data__to__in=sorted(BAD_CHECKS),
-                created_at__lte=event.created_at,
+                action__in=sorted(FORWARD_ACTIONS),
+                seq__lt=event.seq,
             )
-            .exclude(pk=event.pk)
-            .order_by("-created_at", "-id")
+            .order_by("-seq")
+            .values_list("seq", flat=True)
             .first()
         )
-        since = bad.created_at if bad is not None else None
-        newer = Document.objects.filter(
+        oks = ApplicationEvent.objects.filter(
             application_id=event.application_id,
-            requirement__code=requirement,
-            uploaded_at__lte=event.created_at,
+            action="check.updated",
+            data__to=CheckStatus.OK,
+            seq__lt=event.seq,
+            seq__gt=previous_move or 0,
         )
-        if since is not None:
-            newer = newer.filter(uploaded_at__gt=since)
-        if since is not None and newer.exists():
+        hits = []
+        for ok in oks.order_by("-seq")[:LOOKBACK_EVENTS]:
+            waited = context.calendar.working_time_between(ok.created_at, event.created_at)
+            if hours(waited) > window:
+                continue
+            hit = self._flip(ok, moved=event, waited=waited)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def _flip(self, event, moved=None, waited=None) -> Hit | None:
+        reason, evidence = _wanting(event)
+        if reason is None and event.data.get("same_content"):
+            # The counter saw content found wanting (documents outside the event log).
+            reason, evidence = event.data.get("content") or SAME_HASH, ()
+        if reason is None:
             return None
-        evidence = tuple(e.pk for e in (bad, event, moved) if e is not None)
+        detail = {"requirement": event.data.get("requirement"), "content": reason}
+        if moved is not None:
+            detail |= {"fast_move": True, "moved_after_hours": hours(waited)}
         return Hit(
             key=f"FLIP:{event.pk}",
             occurred_at=(moved or event).created_at,
-            evidence=evidence,
+            evidence=evidence + tuple(e.pk for e in (event, moved) if e is not None),
             application_id=event.application_id,
             officer_id=event.actor_id,
-            detail={"requirement": requirement, "same_day_move": moved is not None},
+            detail=detail,
             severity=Severity.HIGH if moved is not None else None,
         )
 
     def explain(self, detail):
-        text = _("Persyaratan %(req)s dinyatakan sesuai tanpa dokumen baru.") % {
-            "req": detail.get("requirement")
-        }
-        if detail.get("same_day_move"):
-            text += " " + _("Berkas diteruskan pada hari kerja yang sama.")
+        requirement = detail.get("requirement")
+        if detail.get("content") == SAME_HASH:
+            text = _(
+                "Persyaratan %(req)s dinyatakan sesuai atas dokumen yang sama persis dengan "
+                "yang pernah dinyatakan kurang atau tidak sah."
+            ) % {"req": requirement}
+        else:
+            text = _("Persyaratan %(req)s dinyatakan sesuai tanpa dokumen baru.") % {
+                "req": requirement
+            }
+        if detail.get("fast_move"):
+            text += " " + _("Berkas lalu diteruskan dalam %(time)s kerja.") % {
+                "time": hours_words(detail.get("moved_after_hours"))
+            }
         return text

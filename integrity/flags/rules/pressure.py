@@ -1,0 +1,262 @@
+"""PRESSURE: a file pushed through right after a superior or an outsider touched it.
+
+The seeds' "tekanan dari atasan atau pihak luar": a supervisor or the head of office (or
+an outsider) opens a file or writes in it, and within the hour its officer pushes it
+through ahead of files that waited longer. Three facts, all as of the act:
+
+1. contact: a staff view of the file (``FileView``: its page or a document) or a message
+   in it (``message.posted``) within ``within_minutes`` (default 60, clock time) before
+   the act, by
+   - a superior: a supervisor or the head of office who outranks the officer acting (the
+     head over a supervisor; a supervisor over counter, technical and cashier staff), or
+   - an outsider: staff of a unit that is neither the permit type's nor that of anyone
+     who held the file (so a counter colleague, the file's own technical unit, auditors
+     and the applicant do not count);
+   never the officer acting;
+2. the act: a stage finished (declared complete, reviewed, inspected, approved, signed,
+   or verification begun) or a verdict turned from missing or invalid to "ok";
+3. the queue: at least ``min_waiting`` (default 1) other files in the same stage, in the
+   same officer's hands, entered that stage before this one and were still waiting (the
+   counter's queue is one: submitted and in verification). Files under an integrity hold
+   are not waiting on the officer. Files that entered the stage within ``window_days``
+   (default 60) are compared.
+
+One flag per contact (key: the view or the message); each act inside the hour after it
+adds its evidence. Severity medium. Evidence: the message (a view is named in the detail:
+views are not file events), the earliest passed-over file's entry into the stage, and
+the act.
+
+Expected false flags: a superior chasing a file that is late or urgent for a good reason
+(a public-safety permit, a court order), or looking at it to reassign it, when the
+officer then does it first; a supervisor's routine look at files that happens to precede
+the officer's ordinary out-of-order work. Their share is to be measured on the
+service-driven generator (issue 17); until then read the flag with the file's deadline.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.rules.common import (
+    ASSIGNMENT_ACTIONS,
+    BAD_CHECKS,
+    FORWARD_ACTIONS,
+    STAFF_ACTOR_ROLES,
+    holders_at,
+)
+from integrity.models import Severity
+from integrity.wording import moment_words
+from permits.models import Application, ApplicationEvent, CheckStatus, FileView, Stage
+from portal.moments import moment_parse
+
+# Who outranks whom: a contact counts as a superior's when its role ranks above the actor's.
+RANK = {Role.SUPERVISOR: 1, Role.HEAD: 2}
+# Staff whose contact never counts (they read files for a living, or own the file).
+NEVER_CONTACT = frozenset({Role.AUDITOR, Role.APPLICANT})
+# The stages that form one queue (the counter's: waiting to start, and being checked).
+QUEUES = (frozenset({Stage.SUBMITTED, Stage.VERIFICATION}),)
+CANDIDATES = 50
+
+
+def _queue(stage: str) -> frozenset:
+    return next((group for group in QUEUES if stage in group), frozenset({stage}))
+
+
+def _pushed(event) -> bool:
+    """A stage finished, or a verdict turned from missing/invalid to ok."""
+    if event.action in FORWARD_ACTIONS:
+        return True
+    data = event.data if isinstance(event.data, dict) else {}
+    return data.get("from") in BAD_CHECKS and data.get("to") == CheckStatus.OK
+
+
+@register
+class Pressure(Rule):
+    code = "PRESSURE"
+    title = _("Didorong sesudah disentuh atasan atau pihak luar")
+    description = _(
+        "Dalam satu jam sesudah atasan (atasan langsung, kepala dinas) atau pihak di luar "
+        "unit membuka atau menulis pesan pada berkas, petugas menyelesaikan tahapnya atau "
+        "mengubah hasil pemeriksaan menjadi sesuai, mendahului berkas lain di tangannya yang "
+        "menunggu lebih lama di tahap yang sama."
+    )
+    severity = Severity.MEDIUM
+    params = {"within_minutes": 60, "min_waiting": 1, "window_days": 60}
+    triggers = frozenset({"check.updated"} | FORWARD_ACTIONS)
+
+    def on_event(self, event, params, context):
+        if event.actor_role not in STAFF_ACTOR_ROLES or not _pushed(event):
+            return []
+        contact = self._contact(event, params)
+        if contact is None:
+            return []
+        passed = self._passed_over(event, params)
+        if len(passed) < params["min_waiting"]:
+            return []
+        kind, pk, who, role, at, message_event = contact
+        evidence = [passed[0][1], event.pk]
+        if message_event is not None:
+            evidence.insert(0, message_event)
+        return [
+            Hit(
+                key=f"PRESSURE:{kind}:{pk}",
+                occurred_at=event.created_at,
+                evidence=tuple(evidence),
+                application_id=event.application_id,
+                officer_id=event.actor_id,
+                detail={
+                    "contact": kind,
+                    "by": who,
+                    "by_role": role,
+                    "contact_at": at.isoformat(),
+                    "stage": event.from_state,
+                    "waiting": len(passed),
+                    "passed_over": passed[0][0],
+                    "within_minutes": params["within_minutes"],
+                },
+            )
+        ]
+
+    def _contact(self, event, params):
+        """The earliest qualifying view or message in the window before the act (so the
+        acts after one episode of looks share its flag): (kind, pk, person pk, role,
+        moment, message event pk or None), or None."""
+        since = event.created_at - datetime.timedelta(minutes=params["within_minutes"])
+        app = event.application
+        actor_rank = RANK.get(event.actor_role, 0)
+        insiders = []  # computed once, when a contact below the officer's rank needs it
+
+        def inside(unit) -> bool:
+            if not insiders:
+                # The type's unit and those of everyone who held the file, the officer too.
+                held = {event.actor_id} | {
+                    data.get("to")
+                    for data in ApplicationEvent.objects.filter(
+                        application_id=app.pk,
+                        action__in=ASSIGNMENT_ACTIONS,
+                        created_at__lte=event.created_at,
+                    ).values_list("data", flat=True)
+                }
+                people = User.objects.filter(pk__in=[pk for pk in held if pk])
+                insiders.append({app.permit_type.opd_id, *people.values_list("unit_id", flat=True)})
+            return unit in insiders[0]
+
+        def counts(person, role, unit) -> bool:
+            if person == event.actor_id or role in NEVER_CONTACT:
+                return False
+            return RANK.get(role, 0) > actor_rank or not inside(unit)
+
+        found = []
+        views = (
+            FileView.objects.filter(
+                application_id=app.pk, viewed_at__gte=since, viewed_at__lte=event.created_at
+            )
+            .exclude(kind=FileView.Kind.AUDIT)
+            .order_by("viewed_at", "id")
+            .values_list("pk", "viewer_id", "viewer_role", "viewer_unit_id", "viewed_at")
+        )
+        for pk, person, role, unit, at in views:
+            if counts(person, role, unit):
+                found.append(("view", pk, person, role, at, None))
+                break
+        messages = (
+            ApplicationEvent.objects.filter(
+                application_id=app.pk,
+                action="message.posted",
+                created_at__gte=since,
+                created_at__lte=event.created_at,
+            )
+            .exclude(actor_id=None)
+            .order_by("created_at", "id")
+            .values_list("pk", "actor_id", "actor_role", "actor__unit_id", "created_at")
+        )
+        for pk, person, role, unit, at in messages:
+            if counts(person, role, unit):
+                found.append(("message", pk, person, role, at, pk))
+                break
+        return min(found, key=lambda contact: contact[4]) if found else None
+
+    def _passed_over(self, event, params) -> list[tuple[int, int]]:
+        """Files of the same queue in the actor's hands that entered it before this one and
+        still waited at the act, oldest first: (file pk, its entry event pk)."""
+        group, moment, app = _queue(event.from_state), event.created_at, event.application
+        entered = (
+            ApplicationEvent.objects.filter(
+                application_id=app.pk, to_state__in=group, created_at__lte=moment
+            )
+            .exclude(from_state__in=group)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if entered is None or event.actor_id is None:
+            return []
+        entry = (
+            ApplicationEvent.objects.filter(
+                application_id=OuterRef("pk"),
+                to_state__in=group,
+                created_at__lt=entered.created_at,
+            )
+            .exclude(from_state__in=group)
+            .order_by("-created_at", "-id")
+        )
+        left = ApplicationEvent.objects.filter(
+            application_id=OuterRef("pk"),
+            from_state__in=group,
+            created_at__gt=OuterRef("entry_at"),
+            created_at__lte=moment,
+        ).exclude(to_state__in=group)
+        # Only files ever given to this officer by then (then: who held each at the act).
+        given = ApplicationEvent.objects.filter(
+            application_id=OuterRef("pk"),
+            action__in=ASSIGNMENT_ACTIONS,
+            data__to=event.actor_id,
+            created_at__lte=moment,
+        )
+        waiting = list(
+            Application.objects.filter(
+                submitted_at__gte=moment - datetime.timedelta(days=params["window_days"]),
+                submitted_at__lt=entered.created_at,
+            )
+            .exclude(pk=app.pk)
+            .exclude(held_since__lte=moment)
+            .filter(Q(finished_at__isnull=True) | Q(finished_at__gt=moment))
+            .filter(Exists(given))
+            .annotate(
+                entry_id=Subquery(entry.values("pk")[:1]),
+                entry_at=Subquery(entry.values("created_at")[:1]),
+            )
+            .filter(entry_id__isnull=False)
+            .exclude(Exists(left))
+            .order_by("entry_at", "pk")
+            .values_list("pk", "entry_id")[:CANDIDATES]
+        )
+        holders = holders_at([pk for pk, _entry in waiting], moment)
+        return [(pk, entry) for pk, entry in waiting if holders.get(pk) == event.actor_id]
+
+    def explain(self, detail):
+        role = detail.get("by_role")
+        who = Role(role).label if role in Role.values else role
+        if detail.get("contact") == "message":
+            text = _("%(who)s menulis pesan pada berkas %(at)s;") % {
+                "who": who,
+                "at": moment_words(moment_parse(detail.get("contact_at"))),
+            }
+        else:
+            text = _("%(who)s membuka berkas %(at)s;") % {
+                "who": who,
+                "at": moment_words(moment_parse(detail.get("contact_at"))),
+            }
+        return (
+            text
+            + " "
+            + _(
+                "dalam %(minutes)s menit berkas didorong mendahului %(n)s berkas yang menunggu "
+                "lebih lama."
+            )
+            % {"minutes": detail.get("within_minutes", 60), "n": detail.get("waiting")}
+        )

@@ -1,0 +1,195 @@
+"""FLIP reads content: an "ok" on a document byte-identical to one found wanting, or with
+nothing new since it was found wanting, is the flag; a real new document is not. How fast
+the file then moved (working time) raises the severity. Files move through the real
+services only: the counter's checklist, the return, uploads and the resubmission gate."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+
+from integrity.models import RuleSetting, Severity
+from permits.models import CheckStatus, Stage
+from permits.services.applications import application_resubmit, application_return
+from permits.services.checks import ChecklistRefused, checklist_save
+from permits.services.context import ActionRefused
+from permits.services.documents import document_upload
+from tests.integrity.conftest import evaluate_all, rule_flags
+from tests.permits.conftest import PDF, act, declare_clear, fire, new_file, pdf, walk
+
+pytestmark = pytest.mark.django_db
+
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+WEDNESDAY_9 = datetime.datetime(2026, 11, 18, 9, 0, tzinfo=JAKARTA)
+NEW_STR = PDF + b"% STR baru 2026\n"
+NEW_KTP = PDF + b"% KTP jelas\n"
+
+
+def at(minutes: float):
+    return time_machine.travel(WEDNESDAY_9 + datetime.timedelta(minutes=minutes), tick=False)
+
+
+def verdicts(app, **overrides):
+    """Every requirement ok, except ``overrides`` (code: (status, note))."""
+    return {
+        check.pk: overrides.get(check.requirement.code, (CheckStatus.OK, ""))
+        for check in app.checks.select_related("requirement")
+    }
+
+
+def save(app, **overrides):
+    app.refresh_from_db()
+    declare_clear(app, app.assigned_to)
+    return checklist_save(
+        application=app, verdicts=verdicts(app, **overrides), actor=act(app.assigned_to)
+    )
+
+
+def upload(office, app, code, content):
+    requirement = app.checks.get(requirement__code=code).requirement
+    return document_upload(
+        application=app,
+        requirement=requirement,
+        uploaded=pdf(content=content),
+        actor=act(office.applicant),
+    )
+
+
+def give_back(app, code, note):
+    check = app.checks.get(requirement__code=code)
+    return application_return(
+        application=app,
+        actor=act(app.assigned_to),
+        findings={check.pk: (CheckStatus.INVALID, note)},
+    )
+
+
+def in_verification(office):
+    with at(0):
+        return walk(office, new_file(office), Stage.VERIFICATION)
+
+
+def test_an_ok_on_the_returned_bytes_brought_back_raises_flip(office):
+    """STR v1 found invalid, replaced by a real v2 and passed; the file comes back for its
+    KTP and the applicant puts v1's bytes back as STR v3 (the requirement stood "ok", so
+    the upload is taken, marked as identical). The officer passes STR again, with the
+    reason the checklist asks for: FLIP, content ``same_hash``."""
+    app = in_verification(office)
+    with at(10):
+        app = give_back(app, "STR", "STR kedaluwarsa.")
+    with at(60):
+        upload(office, app, "STR", NEW_STR)
+        app = application_resubmit(application=app, actor=act(office.applicant))
+    with at(70):
+        save(app)
+        app = give_back(app, "KTP", "KTP buram.")
+    with at(120):
+        upload(office, app, "KTP", NEW_KTP)
+        back = upload(office, app, "STR", PDF)
+        app = application_resubmit(application=app, actor=act(office.applicant))
+    assert back.version == 3
+    assert app.events.get(action="document.uploaded", data__version=3).data["same_as_version"] == 1
+    with at(130):
+        with pytest.raises(ChecklistRefused, match="sama persis dengan versi yang sebelumnya"):
+            save(app)
+        save(app, STR=(CheckStatus.OK, "Pemohon bersikeras STR lama masih berlaku."))
+    ok = app.events.filter(action="check.updated", data__requirement="STR").latest("seq")
+    assert ok.data["same_content"] is True and ok.data["content"] == "same_hash"
+    evaluate_all()
+    flag = rule_flags("FLIP").get()
+    assert flag.application == app
+    assert flag.detail == {"requirement": "STR", "content": "same_hash"}
+    assert flag.severity == Severity.MEDIUM
+    assert list(flag.evidence.order_by("seq").values_list("action", flat=True)) == [
+        "check.updated",  # v1 found invalid
+        "document.uploaded",  # v3, v1's bytes
+        "check.updated",  # the ok on them
+    ]
+
+
+def test_an_ok_with_no_new_document_since_raises_flip(office):
+    app = in_verification(office)
+    with at(10):
+        save(app, STR=(CheckStatus.MISSING, "Halaman kedua STR tidak ada."))
+    with at(20):
+        with pytest.raises(ChecklistRefused, match="belum ada dokumen baru"):
+            save(app)
+        save(app, STR=(CheckStatus.OK, "Asli diperlihatkan di loket."))
+    ok = app.events.filter(action="check.updated", data__requirement="STR").latest("seq")
+    assert ok.data["same_content"] is True and ok.data["content"] == "no_new_document"
+    evaluate_all()
+    flag = rule_flags("FLIP").get()
+    assert flag.detail == {"requirement": "STR", "content": "no_new_document"}
+    assert flag.officer == app.assigned_to
+
+
+def test_a_real_new_document_then_ok_raises_nothing(office):
+    """The legitimate return: found invalid, replaced with new content, passed, and the
+    file moves on at once."""
+    app = in_verification(office)
+    with at(10):
+        app = give_back(app, "STR", "STR kedaluwarsa.")
+    with at(60):
+        upload(office, app, "STR", NEW_STR)
+        app = application_resubmit(application=app, actor=act(office.applicant))
+    with at(70):
+        save(app)
+        fire(app, "declare_complete", app.assigned_to)
+    ok = app.events.filter(action="check.updated", data__requirement="STR").latest("seq")
+    assert "same_content" not in ok.data
+    evaluate_all()
+    assert not rule_flags("FLIP").exists()
+
+
+def test_an_ok_changing_only_its_note_is_not_a_second_flip(office):
+    app = in_verification(office)
+    with at(10):
+        save(app, STR=(CheckStatus.INVALID, "Buram."))
+    with at(20):
+        save(app, STR=(CheckStatus.OK, "Asli dilihat."))
+    with at(30):
+        save(app, STR=(CheckStatus.OK, "Asli dilihat dan difotokopi."))
+    evaluate_all()
+    assert rule_flags("FLIP").count() == 1
+
+
+def test_the_applicant_sending_the_returned_bytes_again_is_told_so(office):
+    app = in_verification(office)
+    with at(10):
+        app = give_back(app, "STR", "STR kedaluwarsa.")
+    with at(60), pytest.raises(ActionRefused, match="sama persis dengan yang dikembalikan"):
+        upload(office, app, "STR", PDF)
+
+
+def flipped_then_moved(office, minutes_later: float):
+    """STR passed without a new document at 09.20, the file declared complete later."""
+    app = in_verification(office)
+    with at(10):
+        save(app, STR=(CheckStatus.INVALID, "Buram."))
+    with at(20):
+        save(app, STR=(CheckStatus.OK, "Asli dilihat."))
+    with at(20 + minutes_later):
+        fire(app, "declare_complete", app.assigned_to)
+    evaluate_all()
+    return rule_flags("FLIP").get()
+
+
+@pytest.mark.parametrize(
+    ("minutes_later", "severity"), [(119, Severity.HIGH), (121, Severity.MEDIUM)]
+)
+def test_a_move_within_fast_move_hours_makes_it_high(office, minutes_later, severity):
+    RuleSetting.objects.create(code="FLIP", params={"fast_move_hours": 2})
+    flag = flipped_then_moved(office, minutes_later)
+    assert flag.severity == severity
+    assert flag.detail.get("fast_move", False) is (severity == Severity.HIGH)
+
+
+def test_fast_move_counts_working_time_not_the_clock(office):
+    """Passed at 09.20 Wednesday, completed at 08.30 Thursday: 23 hours on the clock, but
+    within the default seven working hours (service closes 15.30 and opens 08.00)."""
+    flag = flipped_then_moved(office, minutes_later=23 * 60 + 10)
+    assert flag.severity == Severity.HIGH
+    assert flag.detail["moved_after_hours"] == pytest.approx(6.67, abs=0.01)

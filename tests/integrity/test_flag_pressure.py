@@ -1,0 +1,214 @@
+"""PRESSURE: a superior (or an outsider) opens a file or writes in it, and within the hour
+its officer pushes it through ahead of files that waited longer in their hands. Files,
+views and messages go through the real services."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+
+from accounts.models import Role
+from integrity.flags.registry import RULES
+from integrity.models import RuleSetting, Severity
+from permits.models import Stage
+from permits.services.applications import application_reassign
+from permits.services.checks import check_update
+from permits.services.file_messages import file_message_post
+from permits.services.views_log import file_view_record
+from tests.factories import OPDFactory
+from tests.integrity.conftest import evaluate_all, rule_flags
+from tests.permits.conftest import act, fire, mark_all_ok, new_file, walk
+
+pytestmark = pytest.mark.django_db
+
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+WEDNESDAY_8 = datetime.datetime(2026, 11, 18, 8, 0, tzinfo=JAKARTA)
+
+
+def at(minutes: float):
+    return time_machine.travel(WEDNESDAY_8 + datetime.timedelta(minutes=minutes), tick=False)
+
+
+def queue_of(office, count: int) -> list:
+    """``count`` files submitted ten minutes apart from 08.00, all in the counter's hands."""
+    files = []
+    for i in range(count):
+        with at(10 * i):
+            app = walk(office, new_file(office), Stage.SUBMITTED)
+            if app.assigned_to != office.counter:
+                app = application_reassign(
+                    application=app,
+                    officer=office.counter,
+                    actor=act(office.supervisor),
+                    reason="Pemerataan beban.",
+                )
+            files.append(app)
+    return files
+
+
+def view(app, user, minutes):
+    with at(minutes):
+        file_view_record(application=app, actor=act(user))
+
+
+def push(app, minutes):
+    """The counter takes the file, passes every requirement and declares it complete."""
+    with at(minutes):
+        app.refresh_from_db()
+        app = fire(app, "begin_verification", app.assigned_to)
+        mark_all_ok(app, app.assigned_to)
+        return fire(app, "declare_complete", app.assigned_to)
+
+
+def test_a_supervisors_look_then_the_file_pushed_ahead_raises_pressure(office):
+    first, _second, last = queue_of(office, 3)
+    view(last, office.supervisor, 120)
+    push(last, 150)
+    evaluate_all()
+    flag = rule_flags("PRESSURE").get()
+    assert flag.application == last
+    assert flag.officer == office.counter
+    assert flag.severity == Severity.MEDIUM
+    assert flag.detail["contact"] == "view"
+    assert flag.detail["by"] == office.supervisor.pk
+    assert flag.detail["waiting"] == 2
+    assert flag.detail["passed_over"] == first.pk
+    actions = list(flag.evidence.order_by("seq").values_list("action", flat=True))
+    # The first waiting file's entry, then every push inside the hour (one flag per look).
+    assert actions == [
+        "application.submitted",
+        "application.verification_started",
+        "application.completed",
+    ]
+    assert "Atasan langsung membuka berkas" in str(RULES["PRESSURE"].explain(flag.detail))
+
+
+def test_looks_again_and_acts_inside_the_hour_make_one_flag(office):
+    *_older, last = queue_of(office, 3)
+    view(last, office.supervisor, 120)
+    view(last, office.supervisor, 140)
+    with at(150):
+        last = fire(last, "begin_verification", last.assigned_to)
+    view(last, office.supervisor, 160)
+    with at(170):
+        mark_all_ok(last, last.assigned_to)
+        fire(last, "declare_complete", last.assigned_to)
+    evaluate_all()
+    assert rule_flags("PRESSURE").count() == 1
+
+
+def test_a_verdict_turned_to_ok_after_the_look_raises_pressure(office):
+    *_older, last = queue_of(office, 2)
+    with at(100):
+        last = fire(last, "begin_verification", last.assigned_to)
+        check = last.checks.get(requirement__code="STR")
+        check_update(check=check, status="invalid", note="STR buram.", actor=act(office.counter))
+    view(last, office.supervisor, 120)
+    with at(130):
+        check.refresh_from_db()
+        check_update(check=check, status="ok", note="Sudah jelas.", actor=act(office.counter))
+    evaluate_all()
+    flag = rule_flags("PRESSURE").get()
+    assert flag.evidence.order_by("-seq").first().action == "check.updated"
+    assert flag.detail["stage"] == Stage.VERIFICATION
+
+
+def test_the_same_push_two_hours_after_the_look_raises_nothing(office):
+    *_older, last = queue_of(office, 3)
+    view(last, office.supervisor, 120)
+    push(last, 240)
+    evaluate_all()
+    assert not rule_flags("PRESSURE").exists()
+
+
+@pytest.mark.parametrize(("minutes_after", "raised"), [(59, True), (61, False)])
+def test_within_minutes_is_the_edge(office, minutes_after, raised):
+    *_older, last = queue_of(office, 2)
+    view(last, office.supervisor, 120)
+    push(last, 120 + minutes_after)
+    evaluate_all()
+    assert rule_flags("PRESSURE").exists() is raised
+
+
+def test_the_first_file_in_the_queue_raises_nothing(office):
+    first, *_later = queue_of(office, 3)
+    view(first, office.supervisor, 120)
+    push(first, 150)
+    evaluate_all()
+    assert not rule_flags("PRESSURE").exists()
+
+
+@pytest.mark.parametrize(("min_waiting", "raised"), [(2, True), (3, False)])
+def test_min_waiting_is_the_edge(office, min_waiting, raised):
+    RuleSetting.objects.create(code="PRESSURE", params={"min_waiting": min_waiting})
+    *_older, last = queue_of(office, 3)  # two wait longer
+    view(last, office.head, 120)
+    push(last, 150)
+    evaluate_all()
+    assert rule_flags("PRESSURE").exists() is raised
+
+
+def test_a_counter_colleagues_look_raises_nothing(office):
+    *_older, last = queue_of(office, 3)
+    view(last, office.counter2, 120)
+    push(last, 150)
+    evaluate_all()
+    assert not rule_flags("PRESSURE").exists()
+
+
+def test_the_heads_message_then_the_push_raises_pressure(office):
+    *_older, last = queue_of(office, 2)
+    with at(120):
+        file_message_post(application=last, actor=act(office.head), body="Tolong segera.")
+    push(last, 130)
+    evaluate_all()
+    flag = rule_flags("PRESSURE").get()
+    assert flag.detail["contact"] == "message"
+    assert flag.detail["by_role"] == Role.HEAD
+    message = last.events.get(action="message.posted")
+    assert flag.evidence.filter(pk=message.pk).exists()
+
+
+def test_an_outsiders_look_counts_and_the_applicants_message_does_not(office, make_user):
+    *_older, last = queue_of(office, 2)
+    with at(110):
+        file_message_post(application=last, actor=act(office.applicant), body="Kapan selesai?")
+    push(last, 115)
+    evaluate_all()
+    assert not rule_flags("PRESSURE").exists()
+
+    *_more, other = queue_of(office, 2)
+    outsider = make_user(Role.TECHNICAL, username="dinas.lain", unit=OPDFactory(code="DISHUB"))
+    view(other, outsider, 120)
+    push(other, 130)
+    evaluate_all()
+    assert rule_flags("PRESSURE").get().detail["by"] == outsider.pk
+
+
+def test_the_administrator_switches_pressure_off(office):
+    RuleSetting.objects.create(code="PRESSURE", enabled=False)
+    *_older, last = queue_of(office, 3)
+    view(last, office.supervisor, 120)
+    push(last, 150)
+    evaluate_all()
+    assert not rule_flags("PRESSURE").exists()
+
+
+def test_the_admin_form_takes_pressure_parameters():
+    from integrity.admin import RuleSettingForm
+
+    form = RuleSettingForm(
+        data={
+            "code": "PRESSURE",
+            "enabled": "on",
+            "severity": "high",
+            "params": '{"within_minutes": 30, "min_waiting": 2}',
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert ("PRESSURE", "PRESSURE · Didorong sesudah disentuh atasan atau pihak luar") in (
+        form.fields["code"].choices
+    )
