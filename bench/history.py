@@ -109,6 +109,19 @@ Plants (misconduct; counts for 480 files, scaled with ``files``)
   within 5-55 minutes its holder finishes the stage or turns a verdict, while 1-5 older
   files wait in the holder's queue.
 
+Amendments made while implementing (after the rules were read; none moves a plant or a
+decoy towards or away from a threshold):
+
+- Technical review is modelled per file (each file's review takes its own lognormal time
+  from entering the stage), not as one queue per officer: a complex file finishes after
+  a simpler one that came later, as in a real office. Inspection trips are as written.
+- Overtime: when a review would finish after its file's deadline, 30% are finished the
+  evening of the deadline day (16:30-19:00); the supervisor holds a late approval round
+  at 15:30-16:00 on 30% of days.
+- The SLA reminders run once a day at 09:00 (hourly in production), the nightly sweep
+  covers each day once (see ``Office.sweep``). Tiny histories (under 96 files) have one
+  biro jasa only.
+
 A file planted for one rule is in that rule's truth only; when a plant also jumped files
 waiting in its holder's queue (FAST, PRESSURE, FLIP under pressure), it is in QUEUE's
 truth too, since it did jump the queue.
@@ -117,6 +130,7 @@ truth too, since it did jump the queue.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import heapq
 import itertools
@@ -139,6 +153,7 @@ if __name__ == "__main__":  # run as a script: set Django up first
     django.setup()
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -176,8 +191,50 @@ BROKERS = [
     ("CV Urus Cepat", False, ["KES-SIP-DOKTER", "KES-SIP-PERAWAT", "HUB-REK-NUMPANG-UJI"]),
     ("Pak Darto (kuasa)", True, ["PU-SLF", "PU-PBG", "KES-IZIN-APOTEK"]),
 ]
-FIRST = ["Agus", "Budi", "Citra", "Dedi", "Eka", "Fitri", "Gita", "Hadi", "Indah", "Joko", "Kartika", "Lina", "Made", "Nanda", "Oki", "Putri", "Rizki", "Sari", "Tono", "Umi", "Vina", "Wahyu", "Yanti", "Zainal"]  # noqa: E501
-LAST = ["Saputra", "Wijaya", "Lestari", "Hidayat", "Kusuma", "Pratama", "Santoso", "Rahmawati", "Nugroho", "Siregar", "Harahap", "Simanjuntak", "Wibowo", "Susanti", "Setiawan", "Gunawan"]  # noqa: E501
+FIRST = [
+    "Agus",
+    "Budi",
+    "Citra",
+    "Dedi",
+    "Eka",
+    "Fitri",
+    "Gita",
+    "Hadi",
+    "Indah",
+    "Joko",
+    "Kartika",
+    "Lina",
+    "Made",
+    "Nanda",
+    "Oki",
+    "Putri",
+    "Rizki",
+    "Sari",
+    "Tono",
+    "Umi",
+    "Vina",
+    "Wahyu",
+    "Yanti",
+    "Zainal",
+]
+LAST = [
+    "Saputra",
+    "Wijaya",
+    "Lestari",
+    "Hidayat",
+    "Kusuma",
+    "Pratama",
+    "Santoso",
+    "Rahmawati",
+    "Nugroho",
+    "Siregar",
+    "Harahap",
+    "Simanjuntak",
+    "Wibowo",
+    "Susanti",
+    "Setiawan",
+    "Gunawan",
+]
 
 # Rules whose truth is per file; the others name an officer and a day or a person.
 FILE_RULES = {"FAST", "FLIP", "QUEUE", "LATE", "PRESSURE", "HELD", "COI"}
@@ -256,7 +313,7 @@ def score_table(result: dict[str, Score]) -> str:
 
 
 def _local(day: dt.date, hour: float) -> dt.datetime:
-    h, m = int(hour), int(round((hour % 1) * 60))
+    h, m = int(hour), round((hour % 1) * 60)
     if m == 60:
         h, m = h + 1, 0
     return dt.datetime.combine(day, dt.time(h, m), tzinfo=JAKARTA)
@@ -324,6 +381,7 @@ class Office:
         self.tokens: dict[int, int] = defaultdict(int)
         self.quota: dict[str, int] = {}
         self.late_viewed: set[int] = set()
+        self.swept_until = self.now
 
     # The clock -------------------------------------------------------------------------
     def at(self, when: dt.datetime, action, *args) -> None:
@@ -354,7 +412,10 @@ class Office:
         from permits.catalogue.loader import catalogue_load, read_catalogue
         from permits.models import OPD, PermitType
 
-        catalogue_load(data=read_catalogue(Path(settings.CATALOGUE_FILE)))
+        data = read_catalogue(Path(settings.CATALOGUE_FILE))
+        wanted = {code for code, _w in TYPES}
+        data["permit_types"] = [t for t in data["permit_types"] if t["code"] in wanted]
+        catalogue_load(data=data)
         self.types = {
             pt.code: pt
             for pt in PermitType.objects.filter(code__in=[c for c, _w in TYPES]).select_related(
@@ -518,7 +579,6 @@ class Office:
             self.at(_local(day, 9.0), self.reminders)
             self.at(_local(day, 9.5), self.views_round, 0.04, 0.01)
             self.at(_local(day, rng.uniform(9.8, 10.4)), self.approval_round)
-            self.at(_local(day, 13.0), self.reminders)
             self.at(_local(day, 13.5), self.views_round, 0.04, 0.01)
             self.at(_local(day, rng.uniform(13.8, 14.4)), self.approval_round)
             if rng.random() < 0.3:  # a late round before leaving (15:30-16:00, staff hours)
@@ -533,9 +593,13 @@ class Office:
 
     # Routines --------------------------------------------------------------------------
     def sweep(self) -> None:
+        """The nightly sweep over the day's events. Its default overlap of a day is there
+        for tasks a broker outage lost; none are lost here, so each night starts where the
+        last ended (every event is looked at once, the running-late check every night)."""
         from integrity.flags.engine import flags_sweep
 
-        flags_sweep()
+        flags_sweep(since=self.swept_until)
+        self.swept_until = self.now
 
     def reminders(self) -> None:
         from permits.services.reminders import sla_reminders_send
@@ -629,7 +693,7 @@ class Office:
         f.queue_entries.append([self.now, None])
         if f.plant == "FAST":
             f.accelerated = True
-            self.jumped(f, [g for g in self.queues[f.holder]])
+            self.jumped(f, list(self.queues[f.holder]))
             self.at(self.minutes(10, 60), self.begin, f, None)
         elif f.walk_in:  # the applicant stands at the desk: served by queue number
             if self.queues[f.holder]:
@@ -953,12 +1017,11 @@ class Office:
             return
         file_view_record(application=app, actor=self.actor(boss))
         if self.rng.random() < 0.2:
-            try:
+            # Not every file is the head's to write on (PermissionDenied): then a view only.
+            with contextlib.suppress(PermissionDenied):
                 file_message_post(
                     application=app, actor=self.actor(boss), body="Mohon berkas ini didahulukan."
                 )
-            except Exception:
-                pass
         self.truth.subjects["PRESSURE"].add(("file", f.pk))
         self.jumped(f, waiting)
         self.tokens[f.pk] += 1
@@ -1044,11 +1107,17 @@ class Office:
 def history_generate(*, files: int = 480, seed: int = 1) -> Truth:
     """Live the office's four months on the current (empty) database; see the docstring."""
     import time_machine
+    from django.core.cache import cache
 
     from integrity.flags.engine import flags_sweep
     from permits.models import ApplicationEvent
+    from worktime.calendar import _VERSION_KEY, invalidate_calendar
 
     started = time.perf_counter()
+    # The calendar's rows do not change during the history, but its cached version expires
+    # with the (travelled) clock and would be rebuilt at nearly every act: pin it meanwhile.
+    invalidate_calendar()
+    cache.set(_VERSION_KEY, cache.get(_VERSION_KEY), timeout=None)
     with time_machine.travel(_local(START, 0), tick=False) as traveller:
         office = Office(files=files, seed=seed, traveller=traveller)
         office.setup()
@@ -1057,8 +1126,9 @@ def history_generate(*, files: int = 480, seed: int = 1) -> Truth:
         office.run(end)
         office.now = end
         traveller.move_to(end)
-        flags_sweep()
+        flags_sweep(since=office.swept_until)
         office.late_truth(end)
+    invalidate_calendar()  # a version with the usual lifetime again
     truth = office.truth
     truth.files = len(office.files)
     truth.events = ApplicationEvent.objects.count()
@@ -1085,11 +1155,14 @@ def main() -> None:
 
     if Application.objects.exists():
         sys.exit("This database has files already: use an empty one (see bench/README.md).")
-    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-        with transaction.atomic():
-            truth = history_generate(files=args.files, seed=args.seed)
-            table = score_table(scores(truth))
-            transaction.set_rollback(not args.keep)
+    with (
+        tempfile.TemporaryDirectory() as media,
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        truth = history_generate(files=args.files, seed=args.seed)
+        table = score_table(scores(truth))
+        transaction.set_rollback(not args.keep)
     print(
         f"{truth.files} files, {truth.events} events in {truth.seconds:.0f} s "
         f"({1000 * truth.seconds / max(truth.events, 1):.1f} ms per event, "
