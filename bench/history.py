@@ -140,7 +140,7 @@ import random
 import sys
 import time
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,8 +248,14 @@ class Truth:
     files: int = 0
     events: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = (
+        0.0  # this process only (the database's own work is not in it on PostgreSQL)
+    )
     subjects: dict[str, set] = field(default_factory=lambda: {r: set() for r in PLANTED_RULES})
     decoys: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # What each subject (a file, an officer's day) went through: its type, its plant, the
+    # look-alikes it met. For reading which honest subjects a rule flags.
+    labels: dict[tuple, set] = field(default_factory=lambda: defaultdict(set))
 
 
 def flag_subject(flag) -> tuple:
@@ -297,6 +303,20 @@ def scores(truth: Truth) -> dict[str, Score]:
             found=len(planted & set(subjects)),
         )
     return out
+
+
+def false_flags(truth: Truth) -> dict[str, Counter]:
+    """Per rule, what the subjects of its false flags went through (``Truth.labels``)."""
+    from integrity.models import Flag
+
+    out: dict[str, Counter] = defaultdict(Counter)
+    for flag in Flag.objects.all():
+        subject = flag_subject(flag)
+        if subject in truth.subjects.get(flag.rule, set()):
+            continue
+        labels = truth.labels.get(subject) or {"nothing recorded"}
+        out[flag.rule][", ".join(sorted(labels))] += 1
+    return dict(out)
 
 
 def score_table(result: dict[str, Score]) -> str:
@@ -591,6 +611,11 @@ class Office:
             yield day
             day += dt.timedelta(days=1)
 
+    def decoy(self, kind: str, f: File, *others: tuple) -> None:
+        self.truth.decoys[kind] += 1
+        for subject in (("file", f.pk), *others):
+            self.truth.labels[subject].add(kind)
+
     # Routines --------------------------------------------------------------------------
     def sweep(self) -> None:
         """The nightly sweep over the day's events. Its default overlap of a day is there
@@ -619,14 +644,14 @@ class Office:
             if pk not in self.late_viewed:
                 self.late_viewed.add(pk)
                 file_view_record(application=apps[pk], actor=self.actor(self.supervisor))
-                self.truth.decoys["late file opened by the supervisor"] += 1
+                self.decoy("late file opened by the supervisor", self.files[pk])
         for pk in open_files:
             if self.rng.random() < supervisor_share:
                 file_view_record(application=apps[pk], actor=self.actor(self.supervisor))
-                self.truth.decoys["supervisor's monitoring view"] += 1
+                self.decoy("supervisor's monitoring view", self.files[pk])
             if self.rng.random() < head_share:
                 file_view_record(application=apps[pk], actor=self.actor(self.head))
-                self.truth.decoys["head's monitoring view"] += 1
+                self.decoy("head's monitoring view", self.files[pk])
 
     # A file's life ---------------------------------------------------------------------
     def app(self, f: File):
@@ -697,7 +722,7 @@ class Office:
             self.at(self.minutes(10, 60), self.begin, f, None)
         elif f.walk_in:  # the applicant stands at the desk: served by queue number
             if self.queues[f.holder]:
-                self.truth.decoys["walk-in served before waiting online files"] += 1
+                self.decoy("walk-in served before waiting online files", f)
             self.at(self.minutes(5 if f.plant != "PAIR" else 8, 30), self.begin, f, None)
         else:
             self.queues[f.holder].append(f)
@@ -723,9 +748,9 @@ class Office:
         queue = self.queues[officer]
         queue.sort(key=lambda g: (self.types[g.code].sop_unit != "hours", g.stage_since, g.index))
         pick = 1 if len(queue) > 1 and self.rng.random() < 0.15 else 0
-        if pick:
-            self.truth.decoys["second file of the queue taken first"] += 1
         f = queue.pop(pick)
+        if pick:
+            self.decoy("second file of the queue taken first", f)
         self.busy.add(officer)
         start = self.calendar.next_working_moment(self.now) + dt.timedelta(
             minutes=self.rng.uniform(0, 15)
@@ -799,7 +824,7 @@ class Office:
             check_update(
                 check=c, status=CheckStatus.INVALID, note="Tidak sesuai.", actor=self.actor(officer)
             )
-            self.truth.decoys["mis-click corrected"] += 1
+            self.decoy("mis-click corrected", f)
             self.at(
                 self.minutes(2, 10), self.correct, f, c.pk, queue_of, "Salah pilih; dokumen sesuai."
             )
@@ -812,7 +837,7 @@ class Office:
                 note="Mohon tunjukkan dokumen asli.",
                 actor=self.actor(officer),
             )
-            self.truth.decoys["original shown at the counter, scan uploaded"] += 1
+            self.decoy("original shown at the counter, scan uploaded", f)
             self.at(self.minutes(30, 180), self.correct, f, c.pk, queue_of, "")
             return
         self.complete(f, checks, officer)
@@ -890,7 +915,7 @@ class Office:
                 actor=self.actor(who),
             )
         app = application_resubmit(application=app, actor=self.actor(who))
-        self.truth.decoys["return with a new document, resubmitted"] += 1
+        self.decoy("return with a new document, resubmitted", f)
         self.queued(f, app)
 
     def jumped(self, f: File, waiting: list[File]) -> None:
@@ -997,7 +1022,8 @@ class Office:
             evening = _local(due.date(), rng.uniform(16.5, 19.0))
             if evening > self.now and self.calendar.is_working_day(due.date()):
                 when = evening
-                self.truth.decoys["overtime on a file due that day"] += 1
+                day = due.date().isoformat()
+                self.decoy("overtime on a file due that day", f, ("officer-day", holder, day))
         del budget
         self.tokens[f.pk] += 1
         self.at(when, self.reviewed, f, self.tokens[f.pk])
@@ -1098,8 +1124,13 @@ class Office:
                 for start, stop in f.pauses:
                     used -= cal.working_time_between(start, stop or end)
                 late = late or used > budget
+            labels = self.truth.labels[("file", f.pk)]
+            unit = "hours" if pt.sop_unit == "hours" else "days"
+            labels.add(f"SOP {pt.sop_duration} {unit}")
+            labels.add(f"planted {f.plant}" if f.plant else "honest")
             if late:
                 self.truth.subjects["LATE"].add(("file", f.pk))
+                labels.add("late")
             if f.plant == "FAST" and f.finished:
                 self.truth.subjects["FAST"].add(("file", f.pk))
 
@@ -1113,7 +1144,7 @@ def history_generate(*, files: int = 480, seed: int = 1) -> Truth:
     from permits.models import ApplicationEvent
     from worktime.calendar import _VERSION_KEY, invalidate_calendar
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     # The calendar's rows do not change during the history, but its cached version expires
     # with the (travelled) clock and would be rebuilt at nearly every act: pin it meanwhile.
     invalidate_calendar()
@@ -1133,6 +1164,7 @@ def history_generate(*, files: int = 480, seed: int = 1) -> Truth:
     truth.files = len(office.files)
     truth.events = ApplicationEvent.objects.count()
     truth.seconds = time.perf_counter() - started
+    truth.cpu_seconds = time.process_time() - cpu
     truth.decoys = dict(truth.decoys)
     return truth
 
@@ -1162,14 +1194,20 @@ def main() -> None:
     ):
         truth = history_generate(files=args.files, seed=args.seed)
         table = score_table(scores(truth))
+        wrong = false_flags(truth)
         transaction.set_rollback(not args.keep)
     print(
-        f"{truth.files} files, {truth.events} events in {truth.seconds:.0f} s "
-        f"({1000 * truth.seconds / max(truth.events, 1):.1f} ms per event, "
+        f"{truth.files} files, {truth.events} events in {truth.seconds:.0f} s, "
+        f"{truth.cpu_seconds:.0f} s of CPU ({1000 * truth.seconds / max(truth.events, 1):.1f} ms "
+        f"per event, {1000 * truth.cpu_seconds / max(truth.events, 1):.1f} ms of CPU; "
         f"{connection.vendor}, seed {args.seed})"
     )
     print(table)
     print("decoys: " + ", ".join(f"{k} {v}" for k, v in sorted(truth.decoys.items())))
+    for rule, kinds in sorted(wrong.items()):
+        print(f"{rule} false flags, by what their subject went through:")
+        for labels, count in kinds.most_common(8):
+            print(f"  {count:4}  {labels}")
 
 
 if __name__ == "__main__":
