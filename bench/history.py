@@ -272,16 +272,27 @@ class Score:
     rule: str
     planted: int
     flagged: int
-    true_flags: int
+    true_flags: int  # about a subject planted for this rule
     found: int
+    other_plants: int = 0  # about a file planted for another rule: misconduct all the same
 
     @property
     def precision(self) -> float | None:
+        """The share of flags behind which an auditor finds misconduct (this rule's plant or
+        another's); ``own_precision`` counts this rule's plants only."""
+        return (self.true_flags + self.other_plants) / self.flagged if self.flagged else None
+
+    @property
+    def own_precision(self) -> float | None:
         return self.true_flags / self.flagged if self.flagged else None
 
     @property
     def recall(self) -> float | None:
         return self.found / self.planted if self.planted else None
+
+
+def _planted(truth: Truth, subject: tuple) -> bool:
+    return any(label.startswith("planted ") for label in truth.labels.get(subject, ()))
 
 
 def scores(truth: Truth) -> dict[str, Score]:
@@ -301,8 +312,19 @@ def scores(truth: Truth) -> dict[str, Score]:
             flagged=len(subjects),
             true_flags=sum(1 for s in subjects if s in planted),
             found=len(planted & set(subjects)),
+            other_plants=sum(1 for s in subjects if s not in planted and _planted(truth, s)),
         )
     return out
+
+
+def _describe(flag) -> str:
+    """A flag whose subject the history recorded nothing about: who did what, when."""
+    event = flag.evidence.order_by("created_at").first()
+    if event is None:
+        return f"{flag.rule} {flag.detail}"
+    local = event.created_at.astimezone(JAKARTA)
+    who = event.actor.username if event.actor else "-"
+    return f"{who} {event.action} {local:%a %H:%M}"
 
 
 def false_flags(truth: Truth) -> dict[str, Counter]:
@@ -314,7 +336,7 @@ def false_flags(truth: Truth) -> dict[str, Counter]:
         subject = flag_subject(flag)
         if subject in truth.subjects.get(flag.rule, set()):
             continue
-        labels = truth.labels.get(subject) or {"nothing recorded"}
+        labels = truth.labels.get(subject) or {_describe(flag)}
         out[flag.rule][", ".join(sorted(labels))] += 1
     return dict(out)
 
@@ -323,11 +345,14 @@ def score_table(result: dict[str, Score]) -> str:
     def number(x):
         return "   -" if x is None else f"{x:4.2f}"
 
-    lines = [f"{'rule':8} {'planted':>7} {'flags':>6} {'true':>5} {'precision':>9} {'recall':>6}"]
+    lines = [
+        f"{'rule':8} {'planted':>7} {'flags':>6} {'own':>4} {'other':>5} "
+        f"{'precision':>9} {'own only':>8} {'recall':>6}"
+    ]
     for s in result.values():
         lines.append(
-            f"{s.rule:8} {s.planted:7} {s.flagged:6} {s.true_flags:5} "
-            f"{number(s.precision):>9} {number(s.recall):>6}"
+            f"{s.rule:8} {s.planted:7} {s.flagged:6} {s.true_flags:4} {s.other_plants:5} "
+            f"{number(s.precision):>9} {number(s.own_precision):>8} {number(s.recall):>6}"
         )
     return "\n".join(lines)
 
@@ -1205,7 +1230,7 @@ def main() -> None:
     print(table)
     print("decoys: " + ", ".join(f"{k} {v}" for k, v in sorted(truth.decoys.items())))
     for rule, kinds in sorted(wrong.items()):
-        print(f"{rule} false flags, by what their subject went through:")
+        print(f"{rule} flags not about its own plants, by what their subject went through:")
         for labels, count in kinds.most_common(8):
             print(f"  {count:4}  {labels}")
 

@@ -3,9 +3,10 @@
 ``bench/history.py`` lives an office's four months through the real services, with
 misconduct and honest look-alikes drawn from distributions written before the rules'
 parameters were read. Here it runs on two seeds with every rule at its defaults; the table
-of precision and recall per rule is printed (``-s`` shows it). Rules that hold are held to
-precision >= 0.9 and recall >= 0.95; FLIP, QUEUE and the coming PRESSURE rule are expected
-to fail until issue 17 points 1, 2 and 6 land (``xfail``, not strict: they turn green then).
+of precision and recall per rule is printed (``-s`` shows it). A rule that holds is held to
+precision >= 0.9 and recall >= 0.95 (LATE); FLIP, QUEUE and the coming PRESSURE rule are
+expected to fail until issue 17 points 1, 2 and 6 land, and FAST, PAIR and HOURS fail on
+this history for the reasons named below (``xfail``, not strict: they turn green then).
 
 The histories are generated once per module, each inside a transaction rolled back before
 any test runs, so nothing leaks to other tests.
@@ -48,7 +49,8 @@ def results(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[int, d
                 )
                 for rule, kinds in sorted(false_flags(truth).items()):
                     print(
-                        f"{rule} false flags: " + "; ".join(f"{n} × {k}" for k, n in kinds.items())
+                        f"{rule} flags not about its own plants: "
+                        + "; ".join(f"{n} × {k}" for k, n in kinds.items())
                     )
                 transaction.set_rollback(True)
         invalidate_calendar()
@@ -71,13 +73,16 @@ def test_late_holds_on_independent_history(results):
 
 
 # FAST, PAIR and HOURS held on the first independent history of issue 17, not on this one
-# (bench/history.py prints which honest subjects their false flags are about):
+# (the table's notes name what the subjects of the flags outside a rule's plants went
+# through). Precision counts a flag about another rule's plant as right: misconduct is
+# behind it all the same.
 FOUND_HERE = {
-    "FAST": "honest quick files: a simple complete file of a 3-5 day SOP issued within a "
-    "quarter of it (review lognormal around a quarter of the SOP) is flagged",
-    "PAIR": "a biro jasa's 6-9 files all with one of 4 counter officers is missed when that "
-    "officer handles a third of the counter's files (p^k above alpha)",
-    "HOURS": "honest overtime (lembur) on a file due that day, 16:30-19:00, is flagged",
+    "FAST": "the 25% share flags honest same-day files (a 2-4 hour SOP done within the hour "
+    "after completeness) and honest quick 3-day files: 26 of 42 flags at 480 files, seed 2",
+    "PAIR": "one of three biro jasa pairs is missed on both seeds: 6 files all with one of 4 "
+    "counter officers is not under alpha when that officer handles ~30% of the counter",
+    "HOURS": "honest work after the counter closes is flagged: overtime on a file due that "
+    "day (16:30-19:00) and the supervisor's approvals at 15:30-16:00 on a Friday",
 }
 
 
