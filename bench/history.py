@@ -1,6 +1,6 @@
 """An office's history, replayed through the real services, with planted misconduct.
 
-    DEBUG=1 .venv/bin/python bench/history.py [--files 480] [--seed 1] [--write]
+    DEBUG=1 .venv/bin/python bench/history.py [--files 480] [--seed 1] [--keep]
 
 ``history_generate(files, seed)`` builds a one-stop office (a DPMPTSP with its counter, a
 single approving supervisor and the head, and the technical offices of four OPDs), then
@@ -9,8 +9,9 @@ national holidays, Nyepi, Idul Fitri and its cuti bersama) with the clock moved 
 time-machine. Every file is created, uploaded, checked, returned, resubmitted, moved,
 paid, approved and signed by the same service functions the views call; staff views and
 file messages by their services too. Nothing writes an event by hand. The red-flag engine
-runs as in production: each event's rules once it commits (Celery eager here), and the
-nightly sweep each night. What was planted is returned as ``Truth``.
+runs its nightly sweep each night of the history, every rule at its defaults (the history
+is one transaction, so the per-event task that production runs after each commit does not
+run; the sweep looks at every event). What was planted is returned as ``Truth``.
 
 The distributions below were written down from how an Indonesian DPMPTSP (Mal Pelayanan
 Publik) works, before reading any rule's parameters, and are not to be tuned to them.
@@ -118,6 +119,8 @@ decoy towards or away from a threshold):
 - Overtime: when a review would finish after its file's deadline, 30% are finished the
   evening of the deadline day (16:30-19:00); the supervisor holds a late approval round
   at 15:30-16:00 on 30% of days.
+- QUEUE and PRESSURE plants happen in technical review (where files wait long enough to be
+  jumped in an office of this size), PRESSURE by finishing the review; none at the counter.
 - The SLA reminders run once a day at 09:00 (hourly in production), the nightly sweep
   covers each day once (see ``Office.sweep``). Tiny histories (under 96 files) have one
   biro jasa only.
