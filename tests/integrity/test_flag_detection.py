@@ -1,6 +1,8 @@
-"""Detection quality: the rules run over synthetic history with planted misconduct of
-every kind among normal traffic (``bench/planted.py``); recall and precision per rule
-are printed and held to floors (recall >= 0.9; at most 10% of each rule's flags false)."""
+"""The rules over synthetic history whose events are written by hand (``bench/planted.py``),
+with each pattern planted just past its rule's threshold: a check that every rule's path
+from event to flag works (HELD and COI are covered nowhere else) and that a second sweep
+adds nothing. It is no evidence of detection quality: for that, see ``test_flag_truth.py``
+(history lived through the services, distributions written before reading the rules)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,105 @@
+"""Detection quality on history the rules were not tuned on (issue 17, point 3).
+
+``bench/history.py`` lives an office's four months through the real services, with
+misconduct and honest look-alikes drawn from distributions written before the rules'
+parameters were read. Here it runs on two seeds with every rule at its defaults; the table
+of precision and recall per rule is printed (``-s`` shows it). A rule that holds is held to
+precision >= 0.9 and recall >= 0.95 (LATE); FLIP, QUEUE and the coming PRESSURE rule are
+expected to fail until issue 17 points 1, 2 and 6 land, and FAST, PAIR and HOURS fail on
+this history for the reasons named below (``xfail``, not strict: they turn green then).
+
+The histories are generated once per module, each inside a transaction rolled back before
+any test runs, so nothing leaks to other tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test.utils import override_settings
+
+from bench.history import Score, false_flags, history_generate, score_table, scores
+from worktime.calendar import invalidate_calendar
+
+# The tests read only the module's results, but the marker makes pytest-django set up the
+# test database the fixture fills (it sets up databases that collected tests ask for).
+pytestmark = pytest.mark.django_db
+SEEDS = (1, 2)
+FILES = 120  # the bench runs 480; the test keeps to a CI budget (about 40 s of CPU a seed)
+PRECISION, RECALL = 0.9, 0.95
+PENDING = "issue 17 points 1/2/6"
+
+
+@pytest.fixture(scope="module")
+def results(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[int, dict[str, Score]]:
+    from permits.selectors import catalogue_choices_invalidate
+
+    out = {}
+    media = tmp_path_factory.mktemp("history-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
+        for seed in SEEDS:
+            invalidate_calendar()
+            catalogue_choices_invalidate()
+            with transaction.atomic():
+                truth = history_generate(files=FILES, seed=seed)
+                out[seed] = scores(truth)
+                print(
+                    f"\nseed {seed}: {truth.files} files, {truth.events} events, "
+                    f"{truth.seconds:.0f} s\n{score_table(out[seed])}"
+                )
+                for rule, kinds in sorted(false_flags(truth).items()):
+                    print(
+                        f"{rule} flags not about its own plants: "
+                        + "; ".join(f"{n} × {k}" for k, n in kinds.items())
+                    )
+                transaction.set_rollback(True)
+        invalidate_calendar()
+        catalogue_choices_invalidate()
+    return out
+
+
+def held(results, rule: str) -> None:
+    for seed, by_rule in results.items():
+        score = by_rule.get(rule)
+        assert score is not None and score.planted, f"seed {seed}: nothing planted for {rule}"
+        assert score.recall >= RECALL, f"seed {seed}: {rule} recall {score.recall:.2f}"
+        assert score.precision is not None and score.precision >= PRECISION, (
+            f"seed {seed}: {rule} precision {score.precision}"
+        )
+
+
+def test_late_holds_on_independent_history(results):
+    held(results, "LATE")
+
+
+# FAST, PAIR and HOURS held on the first independent history of issue 17, not on this one
+# (the table's notes name what the subjects of the flags outside a rule's plants went
+# through). Precision counts a flag about another rule's plant as right: misconduct is
+# behind it all the same.
+FOUND_HERE = {
+    "FAST": "the 25% share flags honest same-day files (a 2-4 hour SOP done within the hour "
+    "after completeness) and honest quick 3-day files: 26 of 42 flags at 480 files, seed 2",
+    "PAIR": "one of three biro jasa pairs is missed on both seeds: 6 files all with one of 4 "
+    "counter officers is not under alpha when that officer handles ~30% of the counter",
+    "HOURS": "honest work after the counter closes is flagged: overtime on a file due that "
+    "day (16:30-19:00) and the supervisor's approvals at 15:30-16:00 on a Friday",
+}
+
+
+@pytest.mark.parametrize("rule", sorted(FOUND_HERE))
+def test_rule_on_independent_history(results, rule, request):
+    request.applymarker(pytest.mark.xfail(strict=False, reason=FOUND_HERE[rule]))
+    held(results, rule)
+
+
+@pytest.mark.xfail(strict=False, reason=PENDING)
+@pytest.mark.parametrize("rule", ["FLIP", "QUEUE", "PRESSURE"])
+def test_rule_pending_issue_17(results, rule):
+    held(results, rule)
+
+
+def test_every_kind_of_plant_and_decoy_occurs(results):
+    """The generator itself: each seed planted every kind it promises."""
+    for seed, by_rule in results.items():
+        for rule in ("FAST", "FLIP", "QUEUE", "PAIR", "HOURS", "LATE", "PRESSURE"):
+            assert by_rule[rule].planted > 0, f"seed {seed}: no {rule} planted"
