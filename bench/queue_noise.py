@@ -138,6 +138,7 @@ def replay(*, months: int, per_day: float, seed: int, start: datetime.datetime) 
 
     files: dict[int, Application] = {}
     returning: set[int] = set()
+    returned: set[int] = set()
     last = start
     while agenda:
         at, _seq, index, what = heapq.heappop(agenda)
@@ -187,6 +188,7 @@ def replay(*, months: int, per_day: float, seed: int, start: datetime.datetime) 
                             findings={check.pk: (CheckStatus.MISSING, "KTP belum ada.")},
                         )
                         returning.discard(app.pk)
+                        returned.add(app.pk)
                         files[index] = app
                         wait = rng.uniform(4, 20)
                         plan(
@@ -195,7 +197,10 @@ def replay(*, months: int, per_day: float, seed: int, start: datetime.datetime) 
                             "resubmit",
                         )
                         continue
-                    check_update(check=check, status=CheckStatus.OK, note="", actor=Actor(officer))
+                    note = "Asli diperlihatkan di loket." if app.pk in returned else ""
+                    check_update(
+                        check=check, status=CheckStatus.OK, note=note, actor=Actor(officer)
+                    )
                     app = transition_fire(
                         application=app, name=ACTS[app.state], actor=Actor(officer)
                     )

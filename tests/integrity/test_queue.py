@@ -21,6 +21,7 @@ import time_machine
 
 from accounts.models import Role
 from integrity.flags.engine import flags_for_event
+from integrity.flags.registry import RULES
 from integrity.models import CaseOrigin, Flag, Severity
 from integrity.services import case_open
 from permits.models import ApplicationEvent, CheckStatus, Stage
@@ -193,6 +194,7 @@ def test_a_jump_far_outside_the_spread_is_flagged(desk):
     entered = a.events.get(to_state=Stage.APPROVAL, from_state=Stage.VERIFICATION)
     approved = b.events.get(action="application.approved")
     assert set(flag.evidence.values_list("pk", flat=True)) == {entered.pk, approved.pk}
+    assert "12,5 jam lebih lama" in str(RULES["QUEUE"].explain(flag.detail))
 
 
 def test_a_single_overtake_just_under_large_raises_nothing(desk):
