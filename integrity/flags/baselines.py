@@ -6,7 +6,10 @@ evaluating one event costs a lookup, not a scan of history:
 - ``fast:<type>``: the working time (hours) of the type's files issued in the last N
   days, as a sorted sample, for percentiles (rule FAST);
 - ``share:<role>:<unit>``: how many files each officer of a role and unit handled in the
-  last N days, for the chance that random assignment gives an officer a file (rule PAIR).
+  last N days, for the chance that random assignment gives an officer a file (rule PAIR);
+- ``wait:<stage>``: how long files waited in a stage (working hours from entering it to
+  the act that moved them on) in the last N days, per officer who moved them and for the
+  whole stage, as sorted samples, for the usual spread of waits (rule QUEUE).
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import datetime
 import math
 
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from integrity.flags.rules.common import HANDLING_ACTIONS
+from integrity.flags.rules.common import HANDLING_ACTIONS, STAFF_ACTOR_ROLES
 from integrity.models import FlagBaseline
 from permits.models import Application, ApplicationEvent, Stage
+from worktime.calendar import get_calendar
 
 MAX_AGE = datetime.timedelta(hours=24)
 
@@ -88,3 +92,54 @@ def binomial_tail(k: int, n: int, p: float) -> float:
     if p >= 1:
         return 1.0
     return min(1.0, sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1)))
+
+
+def stage_waits(stage: str, window_days: int) -> dict:
+    """Working hours each file waited in ``stage`` before an officer moved it on (onwards,
+    back to the applicant or rejected) in the window: ``{"all": [...], "by": {pk: [...]}}``,
+    each list ascending, ``by`` keyed by the officer (pk as a string) who moved it."""
+
+    def compute():
+        since = timezone.now() - datetime.timedelta(days=window_days)
+        entry = (
+            ApplicationEvent.objects.filter(
+                application_id=OuterRef("application_id"),
+                to_state=stage,
+                created_at__lt=OuterRef("created_at"),
+            )
+            .exclude(from_state=stage)
+            .order_by("-created_at", "-id")
+        )
+        exits = (
+            ApplicationEvent.objects.filter(
+                from_state=stage,
+                action__in=sorted(HANDLING_ACTIONS),
+                actor_role__in=sorted(STAFF_ACTOR_ROLES),
+                created_at__gte=since,
+            )
+            .exclude(to_state=stage)
+            .annotate(entered_at=Subquery(entry.values("created_at")[:1]))
+            .filter(entered_at__isnull=False)
+            .values_list("actor_id", "entered_at", "created_at")
+        )
+        calendar = get_calendar()
+        every, by = [], {}
+        for actor_id, entered_at, left_at in exits.iterator(chunk_size=2000):
+            waited = calendar.working_time_between(entered_at, left_at)
+            wait = round(waited.total_seconds() / 3600, 4)
+            every.append(wait)
+            by.setdefault(str(actor_id), []).append(wait)
+        return {"all": sorted(every), "by": {pk: sorted(waits) for pk, waits in by.items()}}
+
+    return _cached(f"wait:{stage}:{window_days}", compute)
+
+
+def median(sample: list[float]) -> float:
+    return percentile(sample, 50)
+
+
+def median_absolute_deviation(sample: list[float]) -> float:
+    """The median distance from the median: the spread half the sample lies within, which
+    a few extreme values (the misconduct a rule looks for) barely move."""
+    middle = median(sample)
+    return median(sorted(abs(x - middle) for x in sample))

@@ -14,7 +14,6 @@ import time_machine
 from integrity.flags.engine import flag_raise, flags_for_event, flags_sweep
 from integrity.models import Flag, FlagEvidence, RuleSetting, Severity
 from permits.models import CheckStatus, Stage
-from permits.services.applications import application_reassign
 from permits.services.checks import check_update
 from permits.services.context import ActionRefused
 from permits.services.documents import document_upload
@@ -215,45 +214,6 @@ def test_the_nightly_sweep_flags_a_running_file_past_its_deadline(office):
     flag = flags("LATE").get()
     assert flag.application == app
     assert flag.detail == {"running": True}
-
-
-# --- QUEUE -----------------------------------------------------------------------------------
-
-
-def test_starting_a_later_file_while_an_earlier_one_waits_raises_queue(office):
-    with time_machine.travel(WEDNESDAY_10, tick=True):
-        earlier = submitted(office)
-    with time_machine.travel(WEDNESDAY_10 + datetime.timedelta(days=2), tick=True):
-        later = submitted(office)
-        for app in (earlier, later):
-            app.refresh_from_db()
-            if app.assigned_to != office.counter:
-                application_reassign(
-                    application=app,
-                    officer=office.counter,
-                    actor=act(office.supervisor),
-                    reason="Pemerataan beban.",
-                )
-        later.refresh_from_db()
-        fire(later, "begin_verification", office.counter)
-        evaluate_all()
-    flag = flags("QUEUE").get()
-    assert flag.application == later
-    assert flag.officer == office.counter
-    assert flag.detail["passed_over"] == earlier.pk
-    assert evidence_actions(flag) == ["application.submitted", "application.verification_started"]
-
-
-def test_taking_files_in_order_raises_no_queue_flag(office):
-    with time_machine.travel(WEDNESDAY_10, tick=True):
-        earlier = submitted(office)
-    with time_machine.travel(WEDNESDAY_10 + datetime.timedelta(days=2), tick=True):
-        later = submitted(office)
-        for app in (earlier, later):
-            app.refresh_from_db()
-            fire(app, "begin_verification", app.assigned_to)
-        evaluate_all()
-    assert not flags("QUEUE").exists()
 
 
 # --- the engine ------------------------------------------------------------------------------
