@@ -15,12 +15,14 @@ application's back leaves a row that no longer matches its latest seal, which
 ``manage.py verify_audit_trail`` names. Paths that send no signal must seal themselves:
 ``bulk_create`` (``seal_bulk``) and ``queryset.update()`` (``seal_rows``).
 
-Locks: a seal takes the key-share lock of the row's file (``trail.chain._file_key_shared``,
-for rows with a real ``application`` foreign key), then the event chain head's row lock,
-then ``SealHead``'s. So the head lock is the last lock a transaction takes whether it
-writes an event or a sealed row first (see ``trail.chain.chain_append``): after saving a
-sealed row a transaction must not lock a row another transaction locks before its own
-chained write.
+When: a write inside a transaction is sealed as the row stands just before the
+transaction commits (``Atomic.__exit__`` of the outermost block flushes the rows written,
+``seals_flush``), in the writer's transaction, one seal per row and transaction; a write
+outside one, at once. So the head lock a seal needs is the last lock its transaction takes:
+first the key-share locks of the rows the sealed rows point at (the file first, as
+``trail.chain._file_key_shared`` does for events), then the event chain head's row, then
+``SealHead``'s. A transaction may lock whatever it likes after saving a sealed row; the
+lock order of ``trail.chain.chain_append`` (no row lock after writing an event) is unchanged.
 """
 
 from __future__ import annotations
@@ -29,13 +31,12 @@ import hashlib
 import json
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from simple_history.models import HistoricalChanges
 
-from trail.chain import HEAD, _file_key_shared, _instant
+from trail.chain import HEAD, _instant
 from trail.content import row_fields, row_sha256
 from trail.models import ChainHead, Seal, SealAction, SealHead
 
@@ -67,6 +68,7 @@ BOUND = (
 )
 
 SEAL_HEAD = 1  # the primary key of the one SealHead row
+CHUNK = 500
 
 
 def bound_models() -> list[type[models.Model]]:
@@ -142,45 +144,122 @@ def _link(entries, *, seal_model=Seal, head_model=ChainHead, seal_head_model=Sea
     return seals
 
 
-def _files_key_shared(model, rows) -> None:
-    try:
-        field = model._meta.get_field("application")
-    except FieldDoesNotExist:  # no file to lock
+def _keys_shared(model, rows) -> None:
+    """On PostgreSQL, take the FOR KEY SHARE lock on every row ``rows`` point at through a
+    foreign key with a database constraint (the file first): the checks at commit would take
+    them after the head lock (see ``trail.chain._file_key_shared``)."""
+    if connection.vendor != "postgresql":
         return
-    if not getattr(field, "db_constraint", False):
-        return  # a historical row: no foreign-key check at commit
-    for application_id in sorted({row.application_id for row in rows} - {None}):
-        _file_key_shared(model(application_id=application_id))
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.many_to_one and field.db_constraint
+    ]
+    fields.sort(key=lambda field: field.name != "application")
+    for field in fields:
+        ids = sorted({getattr(row, field.attname) for row in rows} - {None})
+        if not ids:
+            continue
+        target = field.related_model._meta
+        table = connection.ops.quote_name(target.db_table)
+        key = connection.ops.quote_name(field.target_field.column)
+        with connection.cursor() as cursor:
+            # The identifiers are the model's, quoted; the ids are parameters.
+            cursor.execute(
+                f"SELECT 1 FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(ids))}) "  # noqa: S608
+                f"ORDER BY {key} FOR KEY SHARE",
+                ids,
+            )
 
 
-def seal_rows(model, pks, action: str = SealAction.CHANGE) -> list[Seal]:
-    """Seal the rows of ``model`` with ids ``pks`` as the database holds them now (after a
-    ``queryset.update()``, or a ``bulk_create``): one seal per row, in id order."""
-    pks = sorted(set(pks))
-    if not pks:
+def _seal_now(model, pks) -> list[Seal]:
+    """Seal the rows of ``model`` with ids ``pks`` as the database holds them now: a row
+    first seen is a create, a row seen before a change, a sealed row that is gone a delete
+    (a row created and rolled back, or created and deleted, in the transaction: nothing)."""
+    label = model._meta.label_lower
+    fields = row_fields(model)
+    joined = " ".join(fields)
+    entries, rows_all = [], []
+    for start in range(0, len(pks), CHUNK):
+        chunk = pks[start : start + CHUNK]
+        rows = {row.pk: row for row in model._base_manager.filter(pk__in=chunk)}
+        last = dict(
+            Seal.objects.filter(model=label, row_id__in=chunk)
+            .order_by("row_id", "seq")
+            .values_list("row_id", "action")
+        )
+        for pk in chunk:
+            row, before = rows.get(pk), last.get(pk)
+            if row is not None:
+                first = before in (None, SealAction.DELETE)
+                action = SealAction.CREATE if first else SealAction.CHANGE
+                entries.append((label, pk, action, joined, row_sha256(row, fields)))
+                rows_all.append(row)
+            elif before not in (None, SealAction.DELETE):
+                entries.append((label, pk, SealAction.DELETE, "", ""))
+    _keys_shared(model, rows_all)
+    return entries
+
+
+def _pending(conn) -> dict:
+    if not hasattr(conn, "trail_pending_seals"):
+        conn.trail_pending_seals = {}
+    return conn.trail_pending_seals
+
+
+def _outermost_own(conn, block) -> bool:
+    """Is ``block`` the outermost atomic block of the code (whose exit commits)? Blocks a
+    test case opens around each test never commit: they do not count."""
+    blocks = conn.atomic_blocks
+    return (
+        bool(blocks)
+        and blocks[-1] is block
+        and not getattr(block, "_from_testcase", False)
+        and all(getattr(below, "_from_testcase", False) for below in blocks[:-1])
+    )
+
+
+def seals_flush(conn=None) -> list[Seal]:
+    """Seal every row written since the last flush (see ``seal_rows``): the row locks of the
+    files and other rows they point at first, then the heads, last of all."""
+    conn = conn or connection
+    pending = _pending(conn)
+    if not pending:
         return []
+    entries = []
     with transaction.atomic(savepoint=False):
-        rows = list(model._base_manager.filter(pk__in=pks).order_by("pk"))
-        _files_key_shared(model, rows)
-        fields = row_fields(model)
-        label = model._meta.label_lower
-        joined = " ".join(fields)
-        return _link([(label, row.pk, action, joined, row_sha256(row, fields)) for row in rows])
+        while pending:
+            model, pks = pending.popitem()
+            entries.extend(_seal_now(model, sorted(pks)))
+        entries.sort(key=lambda entry: (entry[0], entry[1]))
+        return _link(entries)
 
 
-def seal_bulk(rows) -> list[Seal]:
-    """Seal ``rows`` just written by ``bulk_create`` (their ids set), in the same
-    transaction."""
+def seal_rows(model, pks) -> None:
+    """Seal the rows of ``model`` with ids ``pks`` (after a ``queryset.update()`` or a
+    ``bulk_create``; the ``post_save``/``post_delete`` receivers call it for the rest).
+
+    Inside a transaction the rows are sealed as they stand when it commits, just before:
+    the head lock is then the last lock it takes, whatever it locks after writing them.
+    Outside one, at once.
+    """
+    pks = {pk for pk in pks if pk is not None}
+    if not pks:
+        return
+    with transaction.atomic(savepoint=False):
+        _pending(connection).setdefault(model, set()).update(pks)
+
+
+def seal_bulk(rows) -> None:
+    """Seal ``rows`` just written by ``bulk_create`` (their ids set)."""
     rows = list(rows)
-    if not rows:
-        return []
-    model = type(rows[0])
     if any(row.pk is None for row in rows):
         raise RuntimeError("seal_bulk() needs the rows' ids: bulk_create them first")
-    return seal_rows(model, [row.pk for row in rows], SealAction.CREATE)
+    if rows:
+        seal_rows(type(rows[0]), [row.pk for row in rows])
 
 
-def seal_history_bulk(model, objs) -> list[Seal]:
+def seal_history_bulk(model, objs) -> None:
     """Seal the field-history rows ``simple_history``'s ``bulk_create_with_history`` wrote
     for ``objs`` (new rows of ``model``, their ids set): it sends no signal."""
     history = model.history.model
@@ -188,20 +267,41 @@ def seal_history_bulk(model, objs) -> list[Seal]:
     ids = history._base_manager.filter(**{f"{model._meta.pk.attname}__in": pks}).values_list(
         "history_id", flat=True
     )
-    return seal_rows(history, list(ids), SealAction.CREATE)
+    seal_rows(history, list(ids))
 
 
-def _saved(sender, instance, created=False, **kwargs) -> None:
-    seal_rows(sender, [instance.pk], SealAction.CREATE if created else SealAction.CHANGE)
+def _saved(sender, instance, **kwargs) -> None:
+    seal_rows(sender, [instance.pk])
 
 
 def _deleted(sender, instance, **kwargs) -> None:
-    with transaction.atomic(savepoint=False):
-        _link([(sender._meta.label_lower, instance.pk, SealAction.DELETE, "", "")])
+    seal_rows(sender, [instance.pk])
+
+
+_atomic_exit = transaction.Atomic.__exit__
+
+
+def _atomic_exit_sealing(self, exc_type, exc_value, traceback):
+    """``Atomic.__exit__``, sealing the rows written in the transaction just before the
+    outermost block commits (Django has no hook before a commit)."""
+    conn = transaction.get_connection(self.using)
+    if _outermost_own(conn, self):
+        if exc_type is None and not conn.needs_rollback and not conn.closed_in_transaction:
+            try:
+                seals_flush(conn)
+            except BaseException as error:
+                _pending(conn).clear()
+                _atomic_exit(self, type(error), error, error.__traceback__)
+                raise
+        else:
+            _pending(conn).clear()
+    return _atomic_exit(self, exc_type, exc_value, traceback)
 
 
 def seals_connect() -> None:
-    """Seal every write of every bound model (``TrailConfig.ready``)."""
+    """Seal every write of every bound model (``TrailConfig.ready``), when its transaction
+    commits."""
+    transaction.Atomic.__exit__ = _atomic_exit_sealing
     for model in bound_models():
         uid = f"trail.seal.{model._meta.label_lower}"
         post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
