@@ -1,11 +1,18 @@
-"""The audit trail's records: what may be written once only, and the event chain's anchors.
+"""The audit trail's records: what may be written once only, the two hash chains' heads,
+their seals and anchors.
 
 Every file event (``permits.ApplicationEvent``) carries a sequence number and a SHA-256
 hash over its content and the previous event's hash (``trail.chain``): editing, deleting,
 inserting or reordering a row behind the application's back breaks a link that
-``manage.py verify_audit_trail`` names. ``ChainHead`` holds the newest link, so the newest
-rows cannot vanish unnoticed; ``ChainDay`` keeps each local day's closing link, so a chain
-recomputed wholesale after a day closed still shows.
+``manage.py verify_audit_trail`` names. Every write of the other records the audit relies on
+(messages, staff views, document versions, declarations, cases, findings, follow-ups,
+complaint entries and evidence, every field-history row) leaves a ``Seal`` holding the
+SHA-256 of the row as written, linked in a second chain the same way (``trail.seals``); the
+verifier checks each sealed row against its latest seal. ``ChainHead`` and ``SealHead`` hold
+the newest links, so the newest rows cannot vanish unnoticed; ``ChainAnchor`` keeps both
+heads each hour (mailed to the inspectorate and published on the public register) and
+``ChainDay`` each local day's closing event link, so a chain recomputed wholesale after an
+anchor shows.
 """
 
 from __future__ import annotations
