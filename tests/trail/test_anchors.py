@@ -14,7 +14,14 @@ from django.test import Client
 from outbox.models import Channel, Message, MessageStatus
 from permits.models import ApplicationEvent
 from portal.schedules import SCHEDULES
-from tests.trail.conftest import behind_the_back, chain, files, forged_copy, office  # noqa: F401
+from tests.trail.conftest import (  # noqa: F401
+    behind_the_back,
+    chain,
+    files,
+    forged_copy,
+    new_file,
+    office,
+)
 from trail.anchors import ANCHOR_KIND, anchor_hash, anchor_record
 from trail.models import GENESIS, ChainAnchor, ChainHead, Seal, SealHead
 from trail.seals import seal_hash
@@ -178,3 +185,17 @@ def test_an_edited_or_deleted_anchor_breaks_the_anchors_chain(files, settings):
         f"the anchor of 2026-03-02T05:00+00:00 (trail_chainanchor id {third.pk}): prev_hash "
         "does not match the anchor before: an anchor was deleted or inserted"
     )
+
+
+def test_the_administrator_reads_anchors_and_seals_but_cannot_change_them(office, client):
+    new_file(office)  # a few sealed rows
+    anchor_record(TEN)
+    client.force_login(office.admin)
+    for path in ("/admin/trail/chainanchor/", "/admin/trail/seal/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert f"{path}add/".encode() not in response.content
+    seal = Seal.objects.first()
+    response = client.post(f"/admin/trail/seal/{seal.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Seal.objects.filter(pk=seal.pk).exists()
