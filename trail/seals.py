@@ -19,7 +19,7 @@ When: a write inside a transaction is sealed as the row stands just before the
 transaction commits (``Atomic.__exit__`` of the outermost block flushes the rows written,
 ``seals_flush``), in the writer's transaction, one seal per row and transaction; a write
 outside one, at once. So the head lock a seal needs is the last lock its transaction takes:
-first the key-share locks of the rows the sealed rows point at (the file first, as
+first the key-share lock of the file a sealed row belongs to (as
 ``trail.chain._file_key_shared`` does for events), then the event chain head's row, then
 ``SealHead``'s. A transaction may lock whatever it likes after saving a sealed row; the
 lock order of ``trail.chain.chain_append`` (no row lock after writing an event) is unchanged.
@@ -31,14 +31,15 @@ import hashlib
 import json
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from simple_history.models import HistoricalChanges
 
-from trail.chain import HEAD, _instant
+from trail.chain import HEAD, _file_key_shared, _instant
 from trail.content import row_fields, row_sha256
-from trail.models import ChainHead, Seal, SealAction, SealHead
+from trail.models import GENESIS, ChainHead, Seal, SealAction, SealHead
 
 __all__ = [
     "BOUND",
@@ -104,18 +105,17 @@ def seal_hash(seal) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _heads_locked(count: int, *, head_model=ChainHead, seal_head_model=SealHead):
-    """Lock the event head's row, then take ``count`` seqs of the seal head: return the
-    seal head as it was before them (its ``seq`` and ``hash`` are the last link)."""
+def _heads_locked(*, head_model=ChainHead, seal_head_model=SealHead):
+    """Lock the event head's row, then the seal head's, and return the seal head (its
+    ``seq`` and ``hash`` are the last link). Both locks are held until the transaction ends
+    (an UPDATE, then SELECT … FOR UPDATE, on PostgreSQL; SQLite's write lock)."""
     if not head_model.objects.filter(pk=HEAD).update(seq=F("seq")):
         head_model.objects.get_or_create(pk=HEAD)
         head_model.objects.filter(pk=HEAD).update(seq=F("seq"))
-    heads = seal_head_model.objects.filter(pk=SEAL_HEAD)
-    if not heads.update(seq=F("seq") + count):
-        seal_head_model.objects.get_or_create(pk=SEAL_HEAD)
-        heads.update(seq=F("seq") + count)
-    head = heads.get()
-    head.seq -= count
+    head = seal_head_model.objects.select_for_update().filter(pk=SEAL_HEAD).first()
+    if head is None:
+        # The first seal: two at once wait on the event head's lock, so one creates it.
+        head = seal_head_model.objects.create(pk=SEAL_HEAD, seq=0, hash=GENESIS)
     return head
 
 
@@ -124,7 +124,7 @@ def _link(entries, *, seal_model=Seal, head_model=ChainHead, seal_head_model=Sea
     chain; the caller's transaction holds the heads until it commits."""
     if not entries:
         return []
-    head = _heads_locked(len(entries), head_model=head_model, seal_head_model=seal_head_model)
+    head = _heads_locked(head_model=head_model, seal_head_model=seal_head_model)
     seq, prev, seals = head.seq, head.hash, []
     for label, row_id, action, fields, digest in entries:
         seq += 1
@@ -140,39 +140,30 @@ def _link(entries, *, seal_model=Seal, head_model=ChainHead, seal_head_model=Sea
         seal.hash = prev = seal_hash(seal)
         seals.append(seal)
     seal_model.objects.bulk_create(seals)
-    seal_head_model.objects.filter(pk=SEAL_HEAD).update(hash=prev)
+    seal_head_model.objects.filter(pk=SEAL_HEAD).update(seq=seq, hash=prev)
     return seals
 
 
 def _keys_shared(model, rows) -> None:
-    """On PostgreSQL, take the FOR KEY SHARE lock on every row ``rows`` point at through a
-    foreign key with a database constraint (the file first): the checks at commit would take
-    them after the head lock (see ``trail.chain._file_key_shared``)."""
+    """On PostgreSQL, take the FOR KEY SHARE lock on the files ``rows`` belong to (a real
+    ``application`` foreign key), before the head lock: the foreign-key check at commit would
+    take it after (see ``trail.chain._file_key_shared``). Services lock a file FOR UPDATE
+    before writing its chained rows; the other rows sealed rows point at (officers, units,
+    findings, complaints) are not locked that way by a writer of chained rows, or are locked
+    first by the writer itself."""
     if connection.vendor != "postgresql":
         return
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if field.is_relation and field.many_to_one and field.db_constraint
-    ]
-    fields.sort(key=lambda field: field.name != "application")
-    for field in fields:
-        ids = sorted({getattr(row, field.attname) for row in rows} - {None})
-        if not ids:
-            continue
-        target = field.related_model._meta
-        table = connection.ops.quote_name(target.db_table)
-        key = connection.ops.quote_name(field.target_field.column)
-        with connection.cursor() as cursor:
-            # The identifiers are the model's, quoted; the ids are parameters.
-            cursor.execute(
-                f"SELECT 1 FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(ids))}) "  # noqa: S608
-                f"ORDER BY {key} FOR KEY SHARE",
-                ids,
-            )
+    try:
+        field = model._meta.get_field("application")
+    except FieldDoesNotExist:
+        return
+    if not (field.many_to_one and field.db_constraint):
+        return  # a historical row: no foreign-key check at commit
+    for application_id in sorted({row.application_id for row in rows} - {None}):
+        _file_key_shared(model(application_id=application_id))
 
 
-def _seal_now(model, pks) -> list[Seal]:
+def _seal_now(model, pks, created=frozenset()) -> list[Seal]:
     """Seal the rows of ``model`` with ids ``pks`` as the database holds them now: a row
     first seen is a create, a row seen before a change, a sealed row that is gone a delete
     (a row created and rolled back, or created and deleted, in the transaction: nothing)."""
@@ -183,10 +174,14 @@ def _seal_now(model, pks) -> list[Seal]:
     for start in range(0, len(pks), CHUNK):
         chunk = pks[start : start + CHUNK]
         rows = {row.pk: row for row in model._base_manager.filter(pk__in=chunk)}
+        # Rows created in this transaction have no seal yet: no need to look.
+        unknown = [pk for pk in chunk if pk not in created]
         last = dict(
-            Seal.objects.filter(model=label, row_id__in=chunk)
+            Seal.objects.filter(model=label, row_id__in=unknown)
             .order_by("row_id", "seq")
             .values_list("row_id", "action")
+            if unknown
+            else ()
         )
         for pk in chunk:
             row, before = rows.get(pk), last.get(pk)
@@ -230,12 +225,13 @@ def seals_flush(conn=None) -> list[Seal]:
     with transaction.atomic(savepoint=False):
         while pending:
             model, pks = pending.popitem()
-            entries.extend(_seal_now(model, sorted(pks)))
+            created = {pk for pk, is_new in pks.items() if is_new}
+            entries.extend(_seal_now(model, sorted(pks), created))
         entries.sort(key=lambda entry: (entry[0], entry[1]))
         return _link(entries)
 
 
-def seal_rows(model, pks) -> None:
+def seal_rows(model, pks, *, created: bool = False) -> None:
     """Seal the rows of ``model`` with ids ``pks`` (after a ``queryset.update()`` or a
     ``bulk_create``; the ``post_save``/``post_delete`` receivers call it for the rest).
 
@@ -247,7 +243,9 @@ def seal_rows(model, pks) -> None:
     if not pks:
         return
     with transaction.atomic(savepoint=False):
-        _pending(connection).setdefault(model, set()).update(pks)
+        pending = _pending(connection).setdefault(model, {})
+        for pk in pks:  # created: new in this transaction (a row seen before stays seen)
+            pending[pk] = pending.get(pk, True) and created
 
 
 def seal_bulk(rows) -> None:
@@ -256,7 +254,7 @@ def seal_bulk(rows) -> None:
     if any(row.pk is None for row in rows):
         raise RuntimeError("seal_bulk() needs the rows' ids: bulk_create them first")
     if rows:
-        seal_rows(type(rows[0]), [row.pk for row in rows])
+        seal_rows(type(rows[0]), [row.pk for row in rows], created=True)
 
 
 def seal_history_bulk(model, objs) -> None:
@@ -267,11 +265,11 @@ def seal_history_bulk(model, objs) -> None:
     ids = history._base_manager.filter(**{f"{model._meta.pk.attname}__in": pks}).values_list(
         "history_id", flat=True
     )
-    seal_rows(history, list(ids))
+    seal_rows(history, list(ids), created=True)
 
 
-def _saved(sender, instance, **kwargs) -> None:
-    seal_rows(sender, [instance.pk])
+def _saved(sender, instance, created=False, **kwargs) -> None:
+    seal_rows(sender, [instance.pk], created=created)
 
 
 def _deleted(sender, instance, **kwargs) -> None:
