@@ -311,3 +311,19 @@ def test_the_demo_seeded_through_the_services_verifies(catalogue, settings):
     assert Seal.objects.filter(model="permits.document").exists()
     status, out = verify()
     assert status == 0, out
+
+
+def test_an_overdue_case_stamped_by_update_is_re_sealed(office):
+    """``escalate_overdue_cases`` stamps the case with ``queryset.update()``, which sends no
+    signal: it seals the row itself, so the trail still verifies."""
+    import time_machine
+
+    from integrity.services import escalate_overdue_cases
+
+    case = declared_case(submitted(office))
+    with time_machine.travel(case.review_due + datetime.timedelta(hours=1), tick=False):
+        assert escalate_overdue_cases() == 1
+    latest = Seal.objects.filter(model="integrity.conflictcase", row_id=case.pk).last()
+    assert latest.action == SealAction.CHANGE
+    report = chain_verify()
+    assert report.ok, report.problem
