@@ -48,6 +48,7 @@ from permits.models import (
     Stage,
 )
 from trail.chain import chain_bulk_fill
+from trail.seals import seal_bulk
 from worktime.calendar import get_calendar
 
 HOUR = dt.timedelta(hours=1)
@@ -439,24 +440,27 @@ def _plant_acts(world: _World, staff, plan: list[_File]) -> None:
         pt: Requirement.objects.get(permit_type_id=pt, code="KTP")
         for pt in {f.app.permit_type_id for f in plan}
     }
-    Document.objects.bulk_create(
-        [
-            Document(
-                application=f.app,
-                requirement=ktp[f.app.permit_type_id],
-                version=1,
-                file=f"synthetic/{f.app.pk}.pdf",
-                original_name="ktp.pdf",
-                content_type="application/pdf",
-                size=1000,
-                sha256="0" * 64,
-                uploaded_by=staff["applicant"],
-                uploaded_at=f.document_at,
-            )
-            for f in plan
-            if f.kind == "return"
-        ]
+    seal_bulk(  # bulk_create sends no signal: seal the rows written
+        Document.objects.bulk_create(
+            [
+                Document(
+                    application=f.app,
+                    requirement=ktp[f.app.permit_type_id],
+                    version=1,
+                    file=f"synthetic/{f.app.pk}.pdf",
+                    original_name="ktp.pdf",
+                    content_type="application/pdf",
+                    size=1000,
+                    sha256="0" * 64,
+                    uploaded_by=staff["applicant"],
+                    uploaded_at=f.document_at,
+                )
+                for f in plan
+                if f.kind == "return"
+            ]
+        )
     )
+
     normal = [f for f in plan if f.kind == "normal"]
     for file in rng.sample(normal, 8):  # an evening message from the reviewing officer
         officer = file.holders[Stage.TECHNICAL_REVIEW]

@@ -47,6 +47,7 @@ from permits.models import (  # noqa: E402
 )
 from permits.models.application import new_tracking_code  # noqa: E402
 from trail.chain import chain_bulk_fill  # noqa: E402
+from trail.seals import seal_bulk  # noqa: E402
 from worktime.calendar import get_calendar  # noqa: E402
 
 BATCH = 5000
@@ -344,7 +345,8 @@ def main() -> None:
                 documents += file_documents
                 events += file_events
             RequirementCheck.objects.bulk_create(checks, batch_size=BATCH)
-            Document.objects.bulk_create(documents, batch_size=BATCH)
+            # bulk_create sends no signal: seal the rows written.
+            seal_bulk(Document.objects.bulk_create(documents, batch_size=BATCH))
             # Linked to the event chain as they are written (the head lock is held to commit).
             ApplicationEvent.objects.bulk_create(chain_bulk_fill(events), batch_size=BATCH)
         done = min(start + BATCH, args.files)

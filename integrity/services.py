@@ -45,6 +45,7 @@ from permits.models import FINAL_STAGES, Application
 from permits.models.stages import STAGE_ROLE
 from permits.services.context import ActionRefused, Actor
 from permits.services.events import file_event
+from trail.seals import seal_rows
 from worktime.calendar import get_calendar
 
 # Staff who declare (registers, conflicts on files): everyone in the office but the
@@ -637,6 +638,7 @@ def escalate_overdue_cases(now=None) -> int:
             for person in recipients.exclude(pk__in=[case.officer_id, case.named_id or 0]):
                 _notify(person, "integrity.case_overdue", case, step=step)
             ConflictCase.objects.filter(pk=case.pk).update(**{stamp: now})
+            seal_rows(ConflictCase, [case.pk])  # an update() sends no signal to seal it
             _event(case, "integrity.case_overdue", Actor.system(), step=step)
             count += 1
     return count

@@ -14,6 +14,7 @@ urlpatterns = [
     path("verifikasi/<str:code>/", views.verify, name="verify"),
     path("daftar-izin/", views.register_index, name="register"),
     path("daftar-izin/rantai.json", views.register_chain_json, name="register_chain"),
+    path("daftar-izin/jangkar.json", views.register_anchors_json, name="register_anchors"),
     re_path(rf"^daftar-izin/{DAY}/$", views.register_day, name="register_day"),
     re_path(rf"^daftar-izin/{DAY}\.json$", views.register_day_json, name="register_day_json"),
     path("lacak/<str:code>/izin.pdf", views.tracking_permit, name="tracking_permit"),

@@ -41,6 +41,8 @@ from portal.masking import mask_name
 from portal.moments import TIME, moment_iso, moment_parse, moment_text
 from portal.queue import enqueue
 from portal.ratelimit import allow, client_address
+from trail.anchors import anchor_content
+from trail.selectors import chain_anchors
 
 NOT_FOUND_PERMIT = gettext_lazy(
     "Izin dengan kode atau nomor itu tidak ditemukan di register kami. Periksa kembali "
@@ -255,6 +257,7 @@ def verify(request, code: str):
 # --- the public register -------------------------------------------------------------------
 
 REGISTER_PAGE = 31
+ANCHOR_PAGE = 24
 
 
 def _type_names() -> dict[str, str]:
@@ -266,7 +269,13 @@ def register_index(request):
     days = RegisterDay.objects.only("day", "count", "digest", "previous_digest", "sealed_at")
     page = Paginator(days, REGISTER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    context = {"page": page, "today": today, "today_count": len(day_entries(today))}
+    anchors = Paginator(chain_anchors(), ANCHOR_PAGE).get_page(request.GET.get("jangkar"))
+    context = {
+        "page": page,
+        "today": today,
+        "today_count": len(day_entries(today)),
+        "anchors": anchors,
+    }
     return render(request, "issuance/register_index.html", context)
 
 
@@ -330,6 +339,34 @@ def register_chain_json(request):
         for day, count, previous, digest in days
     ]
     return JsonResponse({"days": chain})
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def register_anchors_json(request):
+    """The audit trail's hourly anchors, newest first, ``ANCHOR_PAGE`` a page (``?page=``):
+    both chains' heads at each hour, chained anchor to anchor (``trail.anchors``)."""
+    page = Paginator(chain_anchors(), ANCHOR_PAGE).get_page(request.GET.get("page"))
+    return JsonResponse(
+        {
+            "anchors": [
+                {
+                    "at": anchor_content(anchor)["at"],
+                    "event_seq": anchor.last_seq,
+                    "event_hash": anchor.head_hash,
+                    "seal_seq": anchor.seal_seq,
+                    "seal_hash": anchor.seal_hash,
+                    "previous": anchor.prev_hash,
+                    "hash": anchor.hash,
+                }
+                for anchor in page
+            ],
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "algorithm": "sha256(json.dumps({at (UTC, ISO-8601 with microseconds), last_seq, "
+            "head_hash, seal_seq, seal_hash, prev}, sort_keys=True, separators=(',', ':')))",
+        }
+    )
 
 
 # --- the bank ------------------------------------------------------------------------------

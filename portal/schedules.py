@@ -105,6 +105,14 @@ SCHEDULES = [
         description="Records yesterday's closing head of the hash-chained file event log "
         "(what verify_audit_trail checks a rewritten chain against); idempotent.",
     ),
+    Schedule(
+        name="trail.record_chain_anchor",
+        task="trail.tasks.record_chain_anchor",
+        crontab={"minute": "2", "hour": "*"},
+        description="Records this hour's anchor of the event and seal chains, mails it to "
+        "the inspectorate (AUDIT_ANCHOR_EMAIL) and shows it on the public register; "
+        "idempotent.",
+    ),
 ]
 
 

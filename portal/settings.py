@@ -401,6 +401,9 @@ BANK_CALLBACK_TOLERANCE_SECONDS = int(os.environ.get("BANK_CALLBACK_TOLERANCE_SE
 # The public register seals a day this long after its midnight (a signing still committing
 # at midnight lands first).
 REGISTER_SEAL_GRACE_MINUTES = int(os.environ.get("REGISTER_SEAL_GRACE_MINUTES", "10"))
+# Where each hourly anchor of the audit trail's chains is mailed (comma-separated); unset:
+# every active auditor's address.
+AUDIT_ANCHOR_EMAIL = os.environ.get("AUDIT_ANCHOR_EMAIL", "")
 # Who signs permits, as printed under the signature.
 SIGNATORY_TITLE = os.environ.get(
     "SIGNATORY_TITLE",

@@ -1,15 +1,11 @@
-"""Read-only: a recorded day head is written by the nightly task, never by hand."""
+"""Read-only: day heads, anchors and seals are written by the application, never by hand."""
 
 from django.contrib import admin
 
-from trail.models import ChainDay
+from trail.models import ChainAnchor, ChainDay, Seal
 
 
-@admin.register(ChainDay)
-class ChainDayAdmin(admin.ModelAdmin):
-    list_display = ["day", "last_seq", "head_hash", "recorded_at"]
-    date_hierarchy = "day"
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -18,3 +14,21 @@ class ChainDayAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ChainDay)
+class ChainDayAdmin(ReadOnlyAdmin):
+    list_display = ["day", "last_seq", "head_hash", "recorded_at"]
+    date_hierarchy = "day"
+
+
+@admin.register(ChainAnchor)
+class ChainAnchorAdmin(ReadOnlyAdmin):
+    list_display = ["at", "last_seq", "head_hash", "seal_seq", "seal_hash", "hash"]
+    date_hierarchy = "at"
+
+
+@admin.register(Seal)
+class SealAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "model", "row_id", "action", "created_at"]
+    list_filter = ["action", "model"]

@@ -15,4 +15,8 @@ class TrailConfig(AppConfig):
     verbose_name = _("Jejak audit")
 
     def ready(self) -> None:
+        from trail.seals import seals_connect
+
         post_migrate.connect(_triggers_installed, sender=self, dispatch_uid="trail.triggers")
+        # Every write of a record the audit relies on is sealed (trail.seals.BOUND).
+        seals_connect()

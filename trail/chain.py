@@ -13,6 +13,10 @@ database gives them back (JSON numbers, IP addresses, time zones), so an event r
 SQLite or PostgreSQL hashes to what was stored when it was written.
 
 The row id is not hashed (it is unknown before the insert); order is ``seq``.
+
+The other records the audit relies on are bound by seals in a second chain under the same
+head lock (``trail.seals``); both heads are anchored hourly outside the database
+(``trail.anchors``).
 """
 
 from __future__ import annotations

@@ -7,3 +7,11 @@ def record_chain_day() -> str:
     from trail.services import chain_day_record
 
     return chain_day_record().day.isoformat()
+
+
+@shared_task
+def record_chain_anchor() -> str:
+    """Record and mail this hour's anchor of both chains (idempotent)."""
+    from trail.anchors import anchor_record
+
+    return anchor_record().at.isoformat()

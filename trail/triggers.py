@@ -7,7 +7,8 @@ views and messages, the integrity registers, the public register, ``ChainDay``â€
 django-simple-history table. TRUNCATE, which only test flushes use, fires no row trigger.
 
 A superuser can still switch triggers off (``SET session_replication_role = replica``);
-the event chain (``manage.py verify_audit_trail``) shows what was changed that way.
+the event chain and the seals of every other record the audit relies on
+(``manage.py verify_audit_trail``) show what was changed that way.
 """
 
 from __future__ import annotations

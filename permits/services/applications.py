@@ -40,6 +40,7 @@ from permits.services.context import (
 from permits.services.events import event_record, file_event, held_attempts_recorded
 from permits.services.notices import transition_notices
 from portal.queue import enqueue_on_commit
+from trail.seals import seal_history_bulk
 from worktime.calendar import get_calendar
 
 # Sent inside ``transition_fire``'s transaction once the file has moved, been recorded and
@@ -94,7 +95,7 @@ def application_create(
     application._history_user = user
     application.full_clean(exclude=["registration_number", "state"])
     application.save()
-    bulk_create_with_history(
+    checks = bulk_create_with_history(
         [
             RequirementCheck(application=application, requirement=requirement)
             for requirement in permit_type.requirements.filter(active=True)
@@ -102,6 +103,7 @@ def application_create(
         RequirementCheck,
         default_user=user,
     )
+    seal_history_bulk(RequirementCheck, checks)  # bulk: no signal seals the history rows
     event_record(
         application=application,
         action="application.created",

@@ -535,8 +535,10 @@ def test_the_file_page_queries_do_not_grow_with_matches(
     )
     client.force_login(getattr(office, viewer))  # the counter holds it, undeclared
     client.get(file_url(app))  # warm the session and the caches
-    # measured: 26, 21, 18 (supervisor, auditor, counter), the same with 0 or 3 matches
-    with django_assert_max_num_queries(26):
+    # Measured: 26, 21, 18 (supervisor, auditor, counter), the same with 0 or 3 matches; and
+    # 5 (6 on PostgreSQL) to seal the staff view the page records (re-read it, lock the file
+    # and the heads, insert, move the head).
+    with django_assert_max_num_queries(32):
         response = client.get(file_url(app))
     body = response.content.decode()
     assert response.status_code == 200 and "Berkas ditahan" in body

@@ -74,3 +74,60 @@ def test_concurrent_transitions_and_events_form_one_chain_that_verifies(office):
     report = chain_verify()
     assert report.ok, report.problem
     assert report.checked == len(events)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sealed_write_then_a_file_lock_does_not_deadlock_with_an_event_writer(office):
+    """T1 records a staff view of file A (a sealed row) and then locks file B; T2 holds B's
+    lock and writes B's event meanwhile. Were the view sealed at once, T1 would hold the
+    chain head while waiting for B, and T2 hold B while waiting for the head: a deadlock.
+    Sealed just before T1 commits, T2 goes first and both commit."""
+    from django.db import transaction
+
+    from accounts.models import Role
+    from permits.models import FileView
+    from trail.models import Seal
+
+    file_a, file_b = new_file(office), new_file(office)
+    b_locked, viewed = threading.Event(), threading.Event()
+    errors = []
+
+    def viewer():
+        try:
+            b_locked.wait(10)
+            with transaction.atomic():
+                view = FileView.objects.create(
+                    application_id=file_a.pk, viewer=office.counter, viewer_role=Role.COUNTER
+                )
+                viewed.set()
+                Application.objects.select_for_update().get(pk=file_b.pk)
+            assert Seal.objects.filter(model="permits.fileview", row_id=view.pk).exists()
+        except Exception:
+            errors.append(traceback.format_exc())
+        finally:
+            viewed.set()
+            connection.close()
+
+    def event_writer():
+        try:
+            with transaction.atomic():
+                app = Application.objects.select_for_update().get(pk=file_b.pk)
+                b_locked.set()
+                viewed.wait(10)
+                threading.Event().wait(0.5)  # the viewer is now waiting for B's lock
+                file_event(application=app, action="test.locked_note", actor=Actor(user=None))
+        except Exception:
+            errors.append(traceback.format_exc())
+        finally:
+            b_locked.set()
+            connection.close()
+
+    threads = [threading.Thread(target=viewer), threading.Thread(target=event_writer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [], errors[0] if errors else ""
+    report = chain_verify()
+    assert report.ok, report.problem

@@ -1,4 +1,6 @@
-"""Check the hash chain of the file event log; exit 1 at the first broken link."""
+"""Check the hash chains of the audit trail (file events, seals of the records the audit
+relies on, hourly anchors) and every sealed table; exit 1 at the first thing that does not
+hold, naming the table and the row."""
 
 import re
 
@@ -11,10 +13,13 @@ EXPECTED = re.compile(r"^\s*(\d+)\s*:\s*([0-9a-fA-F]{64})\s*$")
 
 class Command(BaseCommand):
     help = (
-        "Verify the file event log: recompute every event's hash in seq order, check each "
-        "links to the one before, that none is missing, the chain head and each recorded day "
-        "head. Prints the number of events and the head when intact (exit 0); names the "
-        "first broken link otherwise (exit 1)."
+        "Verify the audit trail: recompute every event's and every seal's hash in seq order, "
+        "check each links to the one before, that none is missing, both chain heads, each "
+        "hourly anchor and recorded day head; then check every row of every sealed table "
+        "(messages, staff views, documents, declarations, cases, findings, follow-ups, "
+        "complaint entries, field history) against its latest seal. Prints the counts and "
+        "the head when intact (exit 0); names the first broken link, table and row otherwise "
+        "(exit 1)."
     )
 
     def add_arguments(self, parser):
@@ -47,4 +52,8 @@ class Command(BaseCommand):
                 f"OK: {report.checked} event(s) checked; head seq {report.head_seq}, "
                 f"hash {report.head_hash}."
             )
+        )
+        self.stdout.write(
+            f"{report.seals_checked} seal(s) checked; {report.rows_checked} sealed row(s) "
+            "match their seals."
         )
