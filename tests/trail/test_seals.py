@@ -98,6 +98,7 @@ def records(office):
     )
     flag = flag_raise(rule="COMPLAINT", key="seal-1", application=app, detail={"summary": "x"})
     flag_dismiss(flag=flag, actor=act(office.auditor), reason="Bukan pungutan.")
+    flag_raise(rule="COMPLAINT", key="seal-2", application=app, detail={"summary": "y"})
     return app
 
 
@@ -215,6 +216,11 @@ def _copy_inserted(model) -> int:
             values[model._meta.pk.attname] = new_id = top + salt
             for name in unique:
                 values[name] = _fresh(by_attname[name], values[name], salt)
+                if by_attname[name].is_relation and by_attname[name].unique:  # one-to-one
+                    taken = model._base_manager.values_list(name, flat=True)
+                    related = by_attname[name].related_model._base_manager
+                    free = related.exclude(pk__in=list(taken)).values_list("pk", flat=True)
+                    values[name] = free.first() or values[name]
             try:
                 with transaction.atomic():
                     _raw_insert(model, values, cursor)
