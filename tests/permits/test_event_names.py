@@ -37,9 +37,9 @@ def stray_literals(path: Path, relative: str = "") -> list[str]:
     relative = relative or path.relative_to(ROOT).as_posix()
     found = []
     for node in ast.walk(ast.parse(path.read_text(), filename=relative)):
-        if isinstance(node, ast.Constant) and node.value in EVENT_NAMES:
-            if (relative, node.value) not in MESSAGE_KINDS:
-                found.append(f"{relative}:{node.lineno} {node.value!r}")
+        is_name = isinstance(node, ast.Constant) and node.value in EVENT_NAMES
+        if is_name and (relative, node.value) not in MESSAGE_KINDS:
+            found.append(f"{relative}:{node.lineno} {node.value!r}")
     return found
 
 
