@@ -38,6 +38,24 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from integrity.models import CaseOrigin, CaseState, ConflictCase, Decision
+from permits.event_names import (
+    APPLICATION_APPROVED,
+    APPLICATION_ASSIGNED,
+    APPLICATION_COMPLETED,
+    APPLICATION_RESUBMITTED,
+    APPLICATION_RETURNED,
+    APPLICATION_REVIEWED,
+    APPLICATION_SIGNED,
+    APPLICATION_SUBMITTED,
+    APPLICATION_VERIFICATION_STARTED,
+    CHECK_UPDATED,
+    DOCUMENT_UPLOADED,
+    INTEGRITY_CASE_DECIDED,
+    INTEGRITY_CASE_OPENED,
+    INTEGRITY_HELD,
+    INTEGRITY_HELD_ATTEMPT,
+    MESSAGE_POSTED,
+)
 from permits.models import (
     OPD,
     Application,
@@ -55,10 +73,10 @@ HOUR = dt.timedelta(hours=1)
 MINUTE = dt.timedelta(minutes=1)
 STAGES = (Stage.VERIFICATION, Stage.TECHNICAL_REVIEW, Stage.APPROVAL, Stage.SIGNING)
 EXIT_ACTION = {
-    Stage.VERIFICATION: ("application.completed", Stage.TECHNICAL_REVIEW),
-    Stage.TECHNICAL_REVIEW: ("application.reviewed", Stage.APPROVAL),
-    Stage.APPROVAL: ("application.approved", Stage.SIGNING),
-    Stage.SIGNING: ("application.signed", Stage.ISSUED),
+    Stage.VERIFICATION: (APPLICATION_COMPLETED, Stage.TECHNICAL_REVIEW),
+    Stage.TECHNICAL_REVIEW: (APPLICATION_REVIEWED, Stage.APPROVAL),
+    Stage.APPROVAL: (APPLICATION_APPROVED, Stage.SIGNING),
+    Stage.SIGNING: (APPLICATION_SIGNED, Stage.ISSUED),
 }
 STAGE_ROLE = {
     Stage.SUBMITTED: Role.COUNTER,
@@ -254,12 +272,10 @@ def _process(world: _World, staff, plan: list[_File]) -> None:
         file.target = budget * share
         counter = _holder(world, staff, file, Stage.SUBMITTED)
         file.holders[Role.COUNTER] = counter
-        world.event(
-            app, "application.submitted", None, file.submitted, Stage.DRAFT, Stage.SUBMITTED
-        )
+        world.event(app, APPLICATION_SUBMITTED, None, file.submitted, Stage.DRAFT, Stage.SUBMITTED)
         world.event(
             app,
-            "application.assigned",
+            APPLICATION_ASSIGNED,
             None,
             file.submitted,
             Stage.SUBMITTED,
@@ -270,7 +286,7 @@ def _process(world: _World, staff, plan: list[_File]) -> None:
         begin = world.moment(file.submitted, rng.uniform(0.2, 1.5) * HOUR)
         world.event(
             app,
-            "application.verification_started",
+            APPLICATION_VERIFICATION_STARTED,
             counter,
             begin,
             Stage.SUBMITTED,
@@ -287,7 +303,7 @@ def _process(world: _World, staff, plan: list[_File]) -> None:
             file.holders[stage] = holder
             world.event(
                 file.app,
-                "application.assigned",
+                APPLICATION_ASSIGNED,
                 None,
                 file.entered[stage],
                 stage,
@@ -323,7 +339,7 @@ def _verification(world: _World, file: _File, counter, begin) -> None:
     if file.kind in {"flip", "return"}:
         world.event(
             app,
-            "check.updated",
+            CHECK_UPDATED,
             counter,
             at,
             Stage.VERIFICATION,
@@ -332,14 +348,14 @@ def _verification(world: _World, file: _File, counter, begin) -> None:
             **{"from": "pending", "to": "missing"},
         )
         back = world.moment(at, 5 * MINUTE)
-        world.event(app, "application.returned", counter, back, Stage.VERIFICATION, Stage.RETURNED)
+        world.event(app, APPLICATION_RETURNED, counter, back, Stage.VERIFICATION, Stage.RETURNED)
         resubmit = world.moment(back, rng.uniform(8, 20) * HOUR)
         if file.kind == "return":
             file.document_at = world.moment(back, rng.uniform(2, 7) * HOUR)
             # The new KTP's upload, as document_upload records it (FLIP reads uploads).
             world.event(
                 app,
-                "document.uploaded",
+                DOCUMENT_UPLOADED,
                 app.applicant,
                 file.document_at,
                 Stage.RETURNED,
@@ -350,12 +366,12 @@ def _verification(world: _World, file: _File, counter, begin) -> None:
                 size=1000,
             )
         world.event(
-            app, "application.resubmitted", None, resubmit, Stage.RETURNED, Stage.VERIFICATION
+            app, APPLICATION_RESUBMITTED, None, resubmit, Stage.RETURNED, Stage.VERIFICATION
         )
         at = world.moment(resubmit, 20 * MINUTE)
         world.event(
             app,
-            "check.updated",
+            CHECK_UPDATED,
             counter,
             at,
             Stage.VERIFICATION,
@@ -368,7 +384,7 @@ def _verification(world: _World, file: _File, counter, begin) -> None:
     else:
         world.event(
             app,
-            "check.updated",
+            CHECK_UPDATED,
             counter,
             at,
             Stage.VERIFICATION,
@@ -378,7 +394,7 @@ def _verification(world: _World, file: _File, counter, begin) -> None:
         )
     complete = world.moment(at, 10 * MINUTE)
     world.event(
-        app, "application.completed", counter, complete, Stage.VERIFICATION, Stage.TECHNICAL_REVIEW
+        app, APPLICATION_COMPLETED, counter, complete, Stage.VERIFICATION, Stage.TECHNICAL_REVIEW
     )
     file.exited[Stage.VERIFICATION] = complete
     file.entered[Stage.TECHNICAL_REVIEW] = complete
@@ -470,7 +486,7 @@ def _plant_acts(world: _World, staff, plan: list[_File]) -> None:
         evening = dt.datetime.combine(day, dt.time(20, 15), tzinfo=calendar.timezone)
         world.event(
             file.app,
-            "message.posted",
+            MESSAGE_POSTED,
             officer,
             evening,
             Stage.TECHNICAL_REVIEW,
@@ -482,15 +498,15 @@ def _plant_acts(world: _World, staff, plan: list[_File]) -> None:
         file = rng.choice(normal)
         officer = file.holders[Role.COUNTER]
         at = dt.datetime.combine(holiday, dt.time(10, 0), tzinfo=calendar.timezone)
-        world.event(file.app, "message.posted", officer, at, Stage.ISSUED, Stage.ISSUED)
+        world.event(file.app, MESSAGE_POSTED, officer, at, Stage.ISSUED, Stage.ISSUED)
         world.truth.subjects["HOURS"].add(("officer-day", officer.pk, holiday.isoformat()))
     for file in rng.sample(normal, 3):  # an attempt on a held file
         officer = file.holders[Stage.APPROVAL]
         at = world.moment(file.entered[Stage.APPROVAL], 5 * MINUTE)
-        world.event(file.app, "integrity.held", None, at, Stage.APPROVAL, Stage.APPROVAL)
+        world.event(file.app, INTEGRITY_HELD, None, at, Stage.APPROVAL, Stage.APPROVAL)
         world.event(
             file.app,
-            "integrity.held_attempt",
+            INTEGRITY_HELD_ATTEMPT,
             officer,
             world.moment(at, MINUTE),
             Stage.APPROVAL,
@@ -530,8 +546,8 @@ def _plant_cases(world: _World, staff, plan: list[_File]) -> None:
             decided_at=decided,
         )
         for action, at, data in (
-            ("integrity.case_opened", opened, {"officer": officer.pk}),
-            ("integrity.case_decided", decided, {"decision": decision, "measure": ""}),
+            (INTEGRITY_CASE_OPENED, opened, {"officer": officer.pk}),
+            (INTEGRITY_CASE_DECIDED, decided, {"decision": decision, "measure": ""}),
         ):
             events.append(
                 ApplicationEvent(

@@ -20,6 +20,19 @@ import time
 import uuid
 from pathlib import Path
 
+from permits.event_names import (
+    APPLICATION_APPROVED,
+    APPLICATION_COMPLETED,
+    APPLICATION_CREATED,
+    APPLICATION_EXPIRED,
+    APPLICATION_INSPECTED,
+    APPLICATION_PAID,
+    APPLICATION_REVIEWED,
+    APPLICATION_SIGNED,
+    APPLICATION_SUBMITTED,
+    APPLICATION_VERIFICATION_STARTED,
+)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DEBUG", "1")  # a benchmark of the demo database, never a deployment
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -106,13 +119,13 @@ PATH = [
     Stage.ISSUED,
 ]
 EVENT_FOR = {
-    Stage.VERIFICATION: "application.verification_started",
-    Stage.TECHNICAL_REVIEW: "application.completed",
-    Stage.INSPECTION: "application.reviewed",
-    Stage.AWAITING_PAYMENT: "application.inspected",
-    Stage.APPROVAL: "application.paid",
-    Stage.SIGNING: "application.approved",
-    Stage.ISSUED: "application.signed",
+    Stage.VERIFICATION: APPLICATION_VERIFICATION_STARTED,
+    Stage.TECHNICAL_REVIEW: APPLICATION_COMPLETED,
+    Stage.INSPECTION: APPLICATION_REVIEWED,
+    Stage.AWAITING_PAYMENT: APPLICATION_INSPECTED,
+    Stage.APPROVAL: APPLICATION_PAID,
+    Stage.SIGNING: APPLICATION_APPROVED,
+    Stage.ISSUED: APPLICATION_SIGNED,
 }
 
 
@@ -212,8 +225,8 @@ def file_build(i, permit_type, requirements, applicant_id, pools, rng, now, cale
         stop = rng.choice(path[1:-1])
     at, started = created, None
     events = [
-        ("application.created", Stage.DRAFT, Stage.DRAFT, at),
-        ("application.submitted", Stage.DRAFT, Stage.SUBMITTED, at),
+        (APPLICATION_CREATED, Stage.DRAFT, Stage.DRAFT, at),
+        (APPLICATION_SUBMITTED, Stage.DRAFT, Stage.SUBMITTED, at),
     ]
     stage = Stage.SUBMITTED
     for nxt in path[1:]:
@@ -289,7 +302,7 @@ def file_build(i, permit_type, requirements, applicant_id, pools, rng, now, cale
     rows = [
         ApplicationEvent(
             action=action,
-            actor_id=None if action == "application.expired" else officer.pk,
+            actor_id=None if action == APPLICATION_EXPIRED else officer.pk,
             actor_role=officer.role,
             from_state=src,
             to_state=dst,

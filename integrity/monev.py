@@ -33,6 +33,7 @@ from integrity.models import (
     FollowUp,
 )
 from integrity.workspace import rule_precision
+from permits.event_names import APPLICATION_RETURNED
 from permits.models import Application, ApplicationEvent, PermitType
 from worktime.calendar import get_calendar
 
@@ -142,7 +143,7 @@ def monev_data(month: datetime.date) -> MonevData:
             row.shares.append(used / budget)
     returns = (
         ApplicationEvent.objects.filter(
-            action="application.returned", created_at__gte=start, created_at__lt=end
+            action=APPLICATION_RETURNED, created_at__gte=start, created_at__lt=end
         )
         .values("application__permit_type_id")
         .annotate(n=Count("id"))

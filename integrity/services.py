@@ -41,6 +41,17 @@ from integrity.models import (
 )
 from outbox.services import contact_for, message_queue
 from permits.assignment import least_loaded_officer
+from permits.event_names import (
+    INTEGRITY_CASE_DECIDED,
+    INTEGRITY_CASE_OPENED,
+    INTEGRITY_CASE_OVERDUE,
+    INTEGRITY_CASE_REVIEWED,
+    INTEGRITY_DECLARED_CLEAR,
+    INTEGRITY_DECLARED_CONFLICT,
+    INTEGRITY_GRATIFICATION_REPORTED,
+    INTEGRITY_HELD,
+    INTEGRITY_MATCH_FOUND,
+)
 from permits.models import FINAL_STAGES, Application
 from permits.models.stages import STAGE_ROLE
 from permits.services.context import ActionRefused, Actor
@@ -186,7 +197,7 @@ def matches_refresh(app: Application, officers=None) -> list[ConflictMatch]:
     for match in new:
         file_event(
             application=app,
-            action="integrity.match_found",
+            action=INTEGRITY_MATCH_FOUND,
             actor=Actor.system(),
             data={"officer": match.officer_id, "reason": match.reason, "detail": match.detail},
         )
@@ -303,7 +314,7 @@ def file_declare(
         return clear
     file_event(
         application=app,
-        action="integrity.declared_conflict" if has_conflict else "integrity.declared_clear",
+        action=INTEGRITY_DECLARED_CONFLICT if has_conflict else INTEGRITY_DECLARED_CLEAR,
         actor=actor,
         data={"declaration": declaration.pk} if has_conflict else None,
     )
@@ -481,8 +492,8 @@ def case_open(
     case._history_user = user
     case.save()
     _hold(app, now, actor)
-    _event(case, "integrity.case_opened", actor, origin=origin, officer=officer.pk)
-    _event(case, "integrity.held", actor)
+    _event(case, INTEGRITY_CASE_OPENED, actor, origin=origin, officer=officer.pk)
+    _event(case, INTEGRITY_HELD, actor)
     for person in [case.reviewer] if route == CaseRoute.OFFICE else _auditors():
         _notify(person, "integrity.case_review", case)
     return case
@@ -530,7 +541,7 @@ def case_review(
     )
     case._history_user = actor.user
     case.save()
-    _event(case, "integrity.case_reviewed", actor, real=real, recommendation=recommendation)
+    _event(case, INTEGRITY_CASE_REVIEWED, actor, real=real, recommendation=recommendation)
     for person in _deciders(case):
         _notify(person, "integrity.case_decide", case)
     return case
@@ -571,7 +582,7 @@ def case_decide(
     case._history_user = actor.user
     case.save()
     app = Application.objects.select_for_update().get(pk=case.application_id)
-    _event(case, "integrity.case_decided", actor, decision=decision, measure=measure)
+    _event(case, INTEGRITY_CASE_DECIDED, actor, decision=decision, measure=measure)
     if decision == Decision.CONFLICT:
         ConflictMatch.objects.get_or_create(
             application=app,
@@ -639,7 +650,7 @@ def escalate_overdue_cases(now=None) -> int:
                 _notify(person, "integrity.case_overdue", case, step=step)
             ConflictCase.objects.filter(pk=case.pk).update(**{stamp: now})
             seal_rows(ConflictCase, [case.pk])  # an update() sends no signal to seal it
-            _event(case, "integrity.case_overdue", Actor.system(), step=step)
+            _event(case, INTEGRITY_CASE_OVERDUE, Actor.system(), step=step)
             count += 1
     return count
 
@@ -729,7 +740,7 @@ def gratification_report(
     if application is not None:
         file_event(
             application=application,
-            action="integrity.gratification_reported",
+            action=INTEGRITY_GRATIFICATION_REPORTED,
             actor=actor,
             data={"report": str(report.public_id), "accepted": accepted},
         )

@@ -27,6 +27,25 @@ from django.utils.translation import gettext_lazy
 from integrity.models import ConflictCase, FileDeclaration, Finding, Flag
 from integrity.wording import duration_words, moment_words, person_words, role_words
 from integrity.workspace import flag_explain
+from permits.event_names import (
+    APPLICATION_ASSIGNED,
+    APPLICATION_CREATED,
+    APPLICATION_PAID,
+    APPLICATION_REASSIGNED,
+    APPLICATION_RETURNED,
+    APPLICATION_SUBMITTED,
+    CHECK_UPDATED,
+    DOCUMENT_UPLOADED,
+    INTEGRITY_HELD_ATTEMPT,
+    INTEGRITY_MATCH_FOUND,
+    MESSAGE_POSTED,
+    PERMIT_ISSUED,
+    PERMIT_REVOKED,
+    SLA_CHECK_OVERDUE,
+    SLA_CHECK_REMINDED,
+    SLA_ESCALATED,
+    SLA_REMINDED,
+)
 from permits.models import (
     Application,
     ApplicationEvent,
@@ -296,14 +315,14 @@ def _explains(act: _Act, record, names: set) -> bool:
         data = event.data or {}
         requirement = getattr(record, "requirement", None)
         if requirement is not None:
-            if event.action == "check.updated" and data.get("requirement") == requirement.code:
+            if event.action == CHECK_UPDATED and data.get("requirement") == requirement.code:
                 return True
             continue
         if "state" in names and event.from_state != event.to_state == record.state:
             return True
         if "assigned_to" in names and data.get("to") == record.assigned_to_id:
             return True
-        if "registration_number" in names and event.action == "application.submitted":
+        if "registration_number" in names and event.action == APPLICATION_SUBMITTED:
             return True
     return False
 
@@ -364,50 +383,50 @@ class _Facts:
     def event_detail(self, event) -> str:
         """What the event's data says, in words (the dotted keys stay in the record)."""
         data, action = event.data or {}, event.action
-        if action in {"application.assigned", "application.reassigned"}:
+        if action in {APPLICATION_ASSIGNED, APPLICATION_REASSIGNED}:
             return _("Ditangani %(name)s.") % {"name": self.person(data.get("to"))}
-        if action == "application.created":
+        if action == APPLICATION_CREATED:
             return _("Jalur: %(channel)s.") % {"channel": _label(Channel, data.get("channel"))}
-        if action == "application.submitted":
+        if action == APPLICATION_SUBMITTED:
             return _("Nomor registrasi %(n)s.") % {"n": data.get("number", "—")}
-        if action == "check.updated":
+        if action == CHECK_UPDATED:
             return _("%(req)s: %(old)s → %(new)s.") % {
                 "req": data.get("requirement", "—"),
                 "old": _label(CheckStatus, data.get("from")),
                 "new": _label(CheckStatus, data.get("to")),
             }
-        if action == "application.returned":
+        if action == APPLICATION_RETURNED:
             codes = [
                 self.checks[pk].requirement.code
                 for pk in data.get("returned_checks", [])
                 if pk in self.checks
             ]
             return _("Persyaratan dikembalikan: %(reqs)s.") % {"reqs": ", ".join(codes) or "—"}
-        if action == "document.uploaded":
+        if action == DOCUMENT_UPLOADED:
             return self._document(data)
-        if action == "message.posted":
+        if action == MESSAGE_POSTED:
             message = self.messages.get(data.get("message"))
             self.used.add(("message", data.get("message")))
             return message.body if message is not None else ""
-        if action in {"permit.issued", "permit.revoked"}:
+        if action in {PERMIT_ISSUED, PERMIT_REVOKED}:
             return _("Nomor izin %(n)s.") % {"n": data.get("number", "—")}
-        if action == "application.paid":
+        if action == APPLICATION_PAID:
             return _("Kode bayar %(code)s, bukti %(ref)s.") % {
                 "code": data.get("billing_code", "—"),
                 "ref": data.get("reference", "—"),
             }
         if action.startswith("integrity.declared_"):
             return self._declaration(event)
-        if action == "integrity.match_found":
+        if action == INTEGRITY_MATCH_FOUND:
             return _("Petugas: %(name)s.") % {"name": self.person(data.get("officer"))}
-        if action == "integrity.held_attempt":
+        if action == INTEGRITY_HELD_ATTEMPT:
             return _("Tindakan yang dicoba: %(action)s.") % {"action": data.get("action", "—")}
-        if action in {"sla.reminded", "sla.escalated"}:
+        if action in {SLA_REMINDED, SLA_ESCALATED}:
             return _("Kepada %(name)s; batas waktu SOP %(deadline)s.") % {
                 "name": self.person(data.get("recipient")),
                 "deadline": _data_words(data.get("deadline")),
             }
-        if action in {"sla.check_reminded", "sla.check_overdue"}:
+        if action in {SLA_CHECK_REMINDED, SLA_CHECK_OVERDUE}:
             return _("Kepada %(name)s; batas pemeriksaan kelengkapan %(deadline)s.") % {
                 "name": self.person(data.get("recipient")),
                 "deadline": _data_words(data.get("deadline")),

@@ -29,11 +29,14 @@ from integrity.services import (
     file_officers,
 )
 from outbox.services import contact_for, message_queue
+from permits.event_names import INTEGRITY_SUSPICION_REPORTED
 from permits.models import Application
 from permits.services.context import ActionRefused, Actor
 from permits.services.events import file_event
 
-SUSPICION_REPORTED = "integrity.suspicion_reported"
+# The event on the file (``permits.event_names``) and the outbox message to the recipient.
+SUSPICION_REPORTED = INTEGRITY_SUSPICION_REPORTED
+NOTICE_KIND = "integrity.suspicion_reported"
 
 
 def may_report_suspicion(app: Application, user) -> bool:
@@ -102,7 +105,7 @@ def suspicion_report(
     )
     for person in [recipient] if recipient else _auditors().exclude(pk=getattr(officer, "pk", 0)):
         message_queue(
-            kind=SUSPICION_REPORTED,
+            kind=NOTICE_KIND,
             context={
                 "suspicion": suspicion,
                 "application": application,

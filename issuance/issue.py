@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from issuance.models import Permit
+from permits.event_names import PERMIT_ISSUED, PERMIT_PDF_STORED, PERMIT_REVOKED
 from permits.models import Application
 from permits.numbering import permit_number_next
 from permits.services.context import ActionRefused, Actor
@@ -71,7 +72,7 @@ def permit_issue(app: Application, actor: Actor, at) -> Permit:
     permit.save()
     file_event(
         application=app,
-        action="permit.issued",
+        action=PERMIT_ISSUED,
         actor=actor,
         data={"number": permit.number, "code": permit.code},
         at=at,
@@ -106,7 +107,7 @@ def permit_render(permit: Permit) -> bool:
         app = current.application
         file_event(
             application=app,
-            action="permit.pdf_stored",
+            action=PERMIT_PDF_STORED,
             actor=Actor.system(),
             data={"sha256": digest, "bytes": len(pdf)},
         )
@@ -138,7 +139,7 @@ def permit_revoke(*, permit: Permit, actor: Actor, reason: str) -> Permit:
     app = permit.application
     file_event(
         application=app,
-        action="permit.revoked",
+        action=PERMIT_REVOKED,
         actor=actor,
         note=permit.revocation_reason,
         data={"number": permit.number},

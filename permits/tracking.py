@@ -14,6 +14,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from permits.event_names import (
+    APPLICATION_APPROVED,
+    APPLICATION_COMPLETED,
+    APPLICATION_EXPIRED,
+    APPLICATION_INSPECTED,
+    APPLICATION_PAID,
+    APPLICATION_REJECTED,
+    APPLICATION_RESUBMITTED,
+    APPLICATION_RETURNED,
+    APPLICATION_REVIEWED,
+    APPLICATION_SIGNED,
+    APPLICATION_SUBMITTED,
+    APPLICATION_VERIFICATION_STARTED,
+    APPLICATION_WITHDRAWN,
+)
 from permits.models import Application, CheckStatus, Stage
 from permits.models.stages import EVENT_ACTIONS
 from permits.sla import RUNNING, ClockState, ClockStatus, check_status, clock_status
@@ -24,19 +39,19 @@ from worktime.calendar import get_calendar
 
 # The file's own steps, as the timeline shows them (transitions only, not every check).
 PUBLIC_ACTIONS = {
-    "application.submitted": _("Permohonan diajukan"),
-    "application.verification_started": _("Pemeriksaan kelengkapan dimulai"),
-    "application.returned": _("Dikembalikan untuk dilengkapi"),
-    "application.resubmitted": _("Diajukan kembali setelah dilengkapi"),
-    "application.completed": _("Berkas dinyatakan lengkap; waktu SOP mulai berjalan"),
-    "application.reviewed": _("Kajian teknis selesai"),
-    "application.inspected": _("Peninjauan lapangan selesai"),
-    "application.paid": _("Retribusi dibayar"),
-    "application.approved": _("Disetujui"),
-    "application.signed": _("Ditandatangani; izin terbit"),
-    "application.rejected": _("Ditolak"),
-    "application.withdrawn": _("Dicabut oleh pemohon"),
-    "application.expired": _("Kedaluwarsa: tidak dilengkapi tepat waktu"),
+    APPLICATION_SUBMITTED: _("Permohonan diajukan"),
+    APPLICATION_VERIFICATION_STARTED: _("Pemeriksaan kelengkapan dimulai"),
+    APPLICATION_RETURNED: _("Dikembalikan untuk dilengkapi"),
+    APPLICATION_RESUBMITTED: _("Diajukan kembali setelah dilengkapi"),
+    APPLICATION_COMPLETED: _("Berkas dinyatakan lengkap; waktu SOP mulai berjalan"),
+    APPLICATION_REVIEWED: _("Kajian teknis selesai"),
+    APPLICATION_INSPECTED: _("Peninjauan lapangan selesai"),
+    APPLICATION_PAID: _("Retribusi dibayar"),
+    APPLICATION_APPROVED: _("Disetujui"),
+    APPLICATION_SIGNED: _("Ditandatangani; izin terbit"),
+    APPLICATION_REJECTED: _("Ditolak"),
+    APPLICATION_WITHDRAWN: _("Dicabut oleh pemohon"),
+    APPLICATION_EXPIRED: _("Kedaluwarsa: tidak dilengkapi tepat waktu"),
 }
 assert set(PUBLIC_ACTIONS) == set(EVENT_ACTIONS.values()), "every transition needs a public label"
 
@@ -156,7 +171,7 @@ def tracking_for(app: Application, events, problems=(), views=(), *, now=None) -
         TimelineStep(
             at,
             str(PUBLIC_ACTIONS[action]),
-            note if action == "application.returned" else "",
+            note if action == APPLICATION_RETURNED else "",
             moment_iso(at),
             moment_text(at),
         )

@@ -5,6 +5,7 @@ file is rejected."""
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from permits.event_names import PERMIT_PDF_STORED
 from permits.models import ApplicationEvent, Stage
 from public.survey import survey_invite
 
@@ -13,7 +14,7 @@ from public.survey import survey_invite
 def survey_on_end(sender, instance, created, **kwargs) -> None:
     if not created:
         return
-    ended = instance.action == "permit.pdf_stored" or (
+    ended = instance.action == PERMIT_PDF_STORED or (
         instance.to_state == Stage.REJECTED and instance.from_state != Stage.REJECTED
     )
     if ended:

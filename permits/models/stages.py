@@ -10,6 +10,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from permits.event_names import (
+    APPLICATION_APPROVED,
+    APPLICATION_COMPLETED,
+    APPLICATION_EXPIRED,
+    APPLICATION_INSPECTED,
+    APPLICATION_PAID,
+    APPLICATION_REJECTED,
+    APPLICATION_RESUBMITTED,
+    APPLICATION_RETURNED,
+    APPLICATION_REVIEWED,
+    APPLICATION_SIGNED,
+    APPLICATION_SUBMITTED,
+    APPLICATION_VERIFICATION_STARTED,
+    APPLICATION_WITHDRAWN,
+)
 
 
 class Stage(models.TextChoices):
@@ -91,26 +106,20 @@ STAGE_ROLE = {
 
 # The event each transition writes (one audit vocabulary: dotted names).
 EVENT_ACTIONS = {
-    "submit": "application.submitted",
-    "begin_verification": "application.verification_started",
-    "return_to_applicant": "application.returned",
-    "resubmit": "application.resubmitted",
-    "declare_complete": "application.completed",
-    "finish_review": "application.reviewed",
-    "finish_inspection": "application.inspected",
-    "confirm_payment": "application.paid",
-    "approve": "application.approved",
-    "sign": "application.signed",
-    "reject": "application.rejected",
-    "withdraw": "application.withdrawn",
-    "expire": "application.expired",
+    "submit": APPLICATION_SUBMITTED,
+    "begin_verification": APPLICATION_VERIFICATION_STARTED,
+    "return_to_applicant": APPLICATION_RETURNED,
+    "resubmit": APPLICATION_RESUBMITTED,
+    "declare_complete": APPLICATION_COMPLETED,
+    "finish_review": APPLICATION_REVIEWED,
+    "finish_inspection": APPLICATION_INSPECTED,
+    "confirm_payment": APPLICATION_PAID,
+    "approve": APPLICATION_APPROVED,
+    "sign": APPLICATION_SIGNED,
+    "reject": APPLICATION_REJECTED,
+    "withdraw": APPLICATION_WITHDRAWN,
+    "expire": APPLICATION_EXPIRED,
 }
-
-# Acts on a requirement check (``file_event``: the stage does not change).
-CHECK_UPDATED = "check.updated"
-# A requirement passed as "ok" although its content is what was found missing or invalid
-# (the same SHA-256, or no newer document): allowed only with the officer's written note.
-CHECK_REAFFIRMED_WANTING = "check.reaffirmed_wanting"
 
 # The transitions by which a file joins the counter's queue for its completeness check (and
 # their events): the check's deadline runs from there (permits.sla).

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
 from permits.assignment import least_loaded_officer, officer_may_take, supervisor_roles
+from permits.event_names import APPLICATION_ASSIGNED, APPLICATION_CREATED, APPLICATION_REASSIGNED
 from permits.models import (
     Application,
     Channel,
@@ -106,7 +107,7 @@ def application_create(
     seal_history_bulk(RequirementCheck, checks)  # bulk: no signal seals the history rows
     event_record(
         application=application,
-        action="application.created",
+        action=APPLICATION_CREATED,
         actor=actor,
         to_state=Stage.DRAFT,
         data={"channel": channel},
@@ -225,7 +226,7 @@ def _assign(app: Application, officer, actor: Actor, at, *, reason: str, note: s
     app.save(update_fields=["assigned_to", "assigned_at"])
     file_event(
         application=app,
-        action="application.assigned" if reason == "auto" else "application.reassigned",
+        action=APPLICATION_ASSIGNED if reason == "auto" else APPLICATION_REASSIGNED,
         actor=actor,
         note=note,
         data={

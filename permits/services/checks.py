@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from permits.event_names import CHECK_REAFFIRMED_WANTING, CHECK_UPDATED
 from permits.models import Application, CheckStatus, Document, RequirementCheck
-from permits.models.stages import CHECK_REAFFIRMED_WANTING, CHECK_STAGES, CHECK_UPDATED
+from permits.models.stages import CHECK_STAGES
 from permits.services.context import ActionRefused, Actor, HeldRefused, action_guards_check
 from permits.services.events import file_event, held_attempts_recorded
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from permits.event_names import DOCUMENT_UPLOADED
 from permits.models import Application, Channel, Document, Requirement, Stage
 from permits.services.checks import BAD, wanting_digests
 from permits.services.context import ActionRefused, Actor
@@ -87,7 +88,7 @@ def document_upload(
     document.save()
     file_event(
         application=app,
-        action="document.uploaded",
+        action=DOCUMENT_UPLOADED,
         actor=actor,
         data={
             "requirement": requirement.code,

@@ -3,6 +3,7 @@ import threading
 
 from django.db import transaction
 
+from permits.event_names import INTEGRITY_HELD_ATTEMPT
 from permits.models import Application, ApplicationEvent
 from permits.services.context import Actor, HeldRefused
 from trail.chain import chain_append
@@ -72,7 +73,7 @@ def held_attempts_recorded(service):
                 with transaction.atomic():
                     file_event(
                         application=Application.objects.get(pk=refused.application_id),
-                        action="integrity.held_attempt",
+                        action=INTEGRITY_HELD_ATTEMPT,
                         actor=refused.actor,
                         data={"action": refused.action},
                     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from outbox.services import message_queue
+from permits.event_names import MESSAGE_POSTED
 from permits.models import Application, FileMessage
 from permits.selectors import applications_visible_to
 from permits.services.context import ActionRefused, Actor, HeldRefused, action_guards_check
@@ -102,7 +103,7 @@ def file_message_post(*, application: Application, actor: Actor, body: str) -> F
     )
     event_record(
         application=application,
-        action="message.posted",
+        action=MESSAGE_POSTED,
         actor=actor,
         data={"message": message.pk},
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from outbox.services import message_queue
+from permits.event_names import SLA_CHECK_OVERDUE, SLA_CHECK_REMINDED, SLA_ESCALATED, SLA_REMINDED
 from permits.models import Application, ReminderKind, SlaReminder
 from permits.models.stages import OPEN_STAGES
 from permits.services.context import Actor
@@ -129,10 +130,10 @@ def _remind_holders(files: list[Application], kind: str, now) -> None:
 
 # Each kind of reminder: its message template, the event it records, the deadline it is for.
 REMINDERS = {
-    ReminderKind.DUE_SOON: ("sla.due_soon", "sla.reminded", "sop_deadline"),
-    ReminderKind.LATE: ("sla.late", "sla.escalated", "sop_deadline"),
-    ReminderKind.CHECK_SOON: ("sla.check_due_soon", "sla.check_reminded", "check_due_at"),
-    ReminderKind.CHECK_LATE: ("sla.check_late", "sla.check_overdue", "check_due_at"),
+    ReminderKind.DUE_SOON: ("sla.due_soon", SLA_REMINDED, "sop_deadline"),
+    ReminderKind.LATE: ("sla.late", SLA_ESCALATED, "sop_deadline"),
+    ReminderKind.CHECK_SOON: ("sla.check_due_soon", SLA_CHECK_REMINDED, "check_due_at"),
+    ReminderKind.CHECK_LATE: ("sla.check_late", SLA_CHECK_OVERDUE, "check_due_at"),
 }
 
 

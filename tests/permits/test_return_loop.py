@@ -8,8 +8,8 @@ written note, at the counter's "ok". The counter's checklist has no default verd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from permits.event_names import CHECK_REAFFIRMED_WANTING
 from permits.models import CheckStatus, Document, Stage
-from permits.models.stages import CHECK_REAFFIRMED_WANTING
 from permits.services.applications import application_resubmit
 from permits.services.checks import (
     ChecklistRefused,

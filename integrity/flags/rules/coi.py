@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.flags.registry import Hit, Rule, register
 from integrity.models import ConflictCase, Decision, Severity
+from permits.event_names import (
+    INTEGRITY_CASE_DECIDED,
+    INTEGRITY_CASE_OPENED,
+    INTEGRITY_CASE_OVERDUE,
+)
 from permits.models import ApplicationEvent
 
 
@@ -23,13 +28,13 @@ class ConflictOfInterest(Rule):
     )
     severity = Severity.HIGH
     params = {}
-    triggers = frozenset({"integrity.case_decided", "integrity.case_overdue"})
+    triggers = frozenset({INTEGRITY_CASE_DECIDED, INTEGRITY_CASE_OVERDUE})
 
     def on_event(self, event, params, context):
         data = event.data if isinstance(event.data, dict) else {}
-        if event.action == "integrity.case_decided" and data.get("decision") == Decision.CONFLICT:
+        if event.action == INTEGRITY_CASE_DECIDED and data.get("decision") == Decision.CONFLICT:
             reason = "confirmed"
-        elif event.action == "integrity.case_overdue" and data.get("step") == "decision":
+        elif event.action == INTEGRITY_CASE_OVERDUE and data.get("step") == "decision":
             reason = "overdue"
         else:
             return []
@@ -39,7 +44,7 @@ class ConflictOfInterest(Rule):
         opened = (
             ApplicationEvent.objects.filter(
                 application_id=event.application_id,
-                action="integrity.case_opened",
+                action=INTEGRITY_CASE_OPENED,
                 data__case=data.get("case"),
             )
             .order_by("created_at", "id")

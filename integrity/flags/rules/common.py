@@ -5,6 +5,18 @@ from __future__ import annotations
 import datetime
 
 from accounts.models import Role
+from permits.event_names import (
+    APPLICATION_APPROVED,
+    APPLICATION_ASSIGNED,
+    APPLICATION_COMPLETED,
+    APPLICATION_INSPECTED,
+    APPLICATION_REASSIGNED,
+    APPLICATION_REJECTED,
+    APPLICATION_RETURNED,
+    APPLICATION_REVIEWED,
+    APPLICATION_SIGNED,
+    APPLICATION_VERIFICATION_STARTED,
+)
 from permits.models import ApplicationEvent, CheckStatus, Stage
 
 # People who process files (the acts the rules judge); not applicants, auditors or the system.
@@ -16,16 +28,16 @@ BAD_CHECKS = frozenset({CheckStatus.MISSING, CheckStatus.INVALID})
 # Transitions that move a file onwards (its officer did the work of the stage).
 FORWARD_ACTIONS = frozenset(
     {
-        "application.verification_started",
-        "application.completed",
-        "application.reviewed",
-        "application.inspected",
-        "application.approved",
-        "application.signed",
+        APPLICATION_VERIFICATION_STARTED,
+        APPLICATION_COMPLETED,
+        APPLICATION_REVIEWED,
+        APPLICATION_INSPECTED,
+        APPLICATION_APPROVED,
+        APPLICATION_SIGNED,
     }
 )
 # Acts by which an officer handles a file (PAIR counts these).
-HANDLING_ACTIONS = FORWARD_ACTIONS | {"application.returned", "application.rejected"}
+HANDLING_ACTIONS = FORWARD_ACTIONS | {APPLICATION_RETURNED, APPLICATION_REJECTED}
 
 WAITING_STAGES = frozenset(
     {Stage.SUBMITTED, Stage.TECHNICAL_REVIEW, Stage.INSPECTION, Stage.APPROVAL, Stage.SIGNING}
@@ -48,7 +60,7 @@ def last_event(application_id: int, before, **filters) -> ApplicationEvent | Non
     )
 
 
-ASSIGNMENT_ACTIONS = ("application.assigned", "application.reassigned")
+ASSIGNMENT_ACTIONS = (APPLICATION_ASSIGNED, APPLICATION_REASSIGNED)
 
 
 def holder_at(application_id: int, moment) -> int | None:

@@ -15,6 +15,7 @@ from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import hours, last_event
 from integrity.models import Severity
 from integrity.wording import hours_words
+from permits.event_names import APPLICATION_COMPLETED, APPLICATION_SIGNED
 
 
 @register
@@ -33,7 +34,7 @@ class Fast(Rule):
         "window_days": 90,
         "min_sample": 20,
     }
-    triggers = frozenset({"application.signed"})
+    triggers = frozenset({APPLICATION_SIGNED})
 
     def on_event(self, event, params, context):
         app = event.application
@@ -54,7 +55,7 @@ class Fast(Rule):
                 reasons.append("peers")
         if not reasons:
             return []
-        start = last_event(app.pk, event.created_at, action="application.completed")
+        start = last_event(app.pk, event.created_at, action=APPLICATION_COMPLETED)
         evidence = tuple(e.pk for e in (start, event) if e is not None)
         return [
             Hit(

@@ -34,6 +34,7 @@ from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import BAD_CHECKS, FORWARD_ACTIONS, hours
 from integrity.models import Severity
 from integrity.wording import hours_words
+from permits.event_names import CHECK_UPDATED, DOCUMENT_UPLOADED
 from permits.models import ApplicationEvent, CheckStatus
 
 SAME_HASH = "same_hash"
@@ -44,7 +45,7 @@ LOOKBACK_EVENTS = 50
 
 def _is_ok(event) -> bool:
     data = event.data if isinstance(event.data, dict) else {}
-    return event.action == "check.updated" and data.get("to") == CheckStatus.OK
+    return event.action == CHECK_UPDATED and data.get("to") == CheckStatus.OK
 
 
 def _wanting(event) -> tuple[str | None, tuple[int, ...]]:
@@ -55,7 +56,7 @@ def _wanting(event) -> tuple[str | None, tuple[int, ...]]:
     requirement, before = data.get("requirement"), data.get("from")
     history = ApplicationEvent.objects.filter(
         application_id=event.application_id,
-        action__in=("check.updated", "document.uploaded"),
+        action__in=(CHECK_UPDATED, DOCUMENT_UPLOADED),
         data__requirement=requirement,
         seq__lt=event.seq,
     ).order_by("seq")
@@ -63,7 +64,7 @@ def _wanting(event) -> tuple[str | None, tuple[int, ...]]:
     digests = {}  # SHA-256 of each version found wanting: the verdict that found it
     new_since_found = new_since_verdict = False
     for past in history:
-        if past.action == "document.uploaded":
+        if past.action == DOCUMENT_UPLOADED:
             latest = past
             new_since_found = new_since_verdict = True
             continue
@@ -94,10 +95,10 @@ class Flip(Rule):
     )
     severity = Severity.MEDIUM
     params = {"fast_move_hours": 7}
-    triggers = frozenset({"check.updated"} | FORWARD_ACTIONS)
+    triggers = frozenset({CHECK_UPDATED} | FORWARD_ACTIONS)
 
     def on_event(self, event, params, context):
-        if event.action == "check.updated":
+        if event.action == CHECK_UPDATED:
             hit = self._flip(event) if _is_ok(event) else None
             return [hit] if hit else []
         # A move onwards: the "ok"s it is the first move after, if it came fast enough.
@@ -114,7 +115,7 @@ class Flip(Rule):
         )
         oks = ApplicationEvent.objects.filter(
             application_id=event.application_id,
-            action="check.updated",
+            action=CHECK_UPDATED,
             data__to=CheckStatus.OK,
             seq__lt=event.seq,
             seq__gt=previous_move or 0,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import last_event
 from integrity.models import Severity
+from permits.event_names import INTEGRITY_HELD, INTEGRITY_HELD_ATTEMPT
 
 
 @register
@@ -21,10 +22,10 @@ class Held(Rule):
     )
     severity = Severity.HIGH
     params = {}
-    triggers = frozenset({"integrity.held_attempt"})
+    triggers = frozenset({INTEGRITY_HELD_ATTEMPT})
 
     def on_event(self, event, params, context):
-        hold = last_event(event.application_id, event.created_at, action="integrity.held")
+        hold = last_event(event.application_id, event.created_at, action=INTEGRITY_HELD)
         return [
             Hit(
                 key=f"HELD:{event.pk}",

@@ -24,10 +24,18 @@ from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import holder_at, hours, last_event
 from integrity.models import Severity
 from integrity.wording import hours_words
+from permits.event_names import (
+    APPLICATION_COMPLETED,
+    APPLICATION_REJECTED,
+    APPLICATION_RETURNED,
+    APPLICATION_SIGNED,
+    SLA_CHECK_OVERDUE,
+    SLA_ESCALATED,
+)
 from permits.models.stages import QUEUE_ACTIONS, Stage
 
 # The acts that end a completeness check, from the stages the check covers.
-CHECK_ENDS = frozenset({"application.completed", "application.returned", "application.rejected"})
+CHECK_ENDS = frozenset({APPLICATION_COMPLETED, APPLICATION_RETURNED, APPLICATION_REJECTED})
 CHECK_STAGES = frozenset({Stage.SUBMITTED, Stage.VERIFICATION})
 
 
@@ -38,19 +46,19 @@ class Late(Rule):
     description = _("Berkas selesai atau masih berjalan setelah batas waktu SOP-nya lewat.")
     severity = Severity.LOW
     params = {"severe_over": 0.5}
-    triggers = frozenset({"application.signed", "sla.escalated", "sla.check_overdue", *CHECK_ENDS})
+    triggers = frozenset({APPLICATION_SIGNED, SLA_ESCALATED, SLA_CHECK_OVERDUE, *CHECK_ENDS})
 
     def on_event(self, event, params, context):
         hits = []
-        if event.action in CHECK_ENDS or event.action == "sla.check_overdue":
+        if event.action in CHECK_ENDS or event.action == SLA_CHECK_OVERDUE:
             hits += self._late_check(event, context)
-        if event.action in {"application.signed", "application.rejected", "sla.escalated"}:
+        if event.action in {APPLICATION_SIGNED, APPLICATION_REJECTED, SLA_ESCALATED}:
             hits += self._late_sop(event, params)
         return hits
 
     def _late_check(self, event, context) -> list[Hit]:
         """The check that ``event`` ended (or found overdue) was done after its deadline."""
-        running = event.action == "sla.check_overdue"
+        running = event.action == SLA_CHECK_OVERDUE
         if not running and event.from_state not in CHECK_STAGES:
             return []
         app_id = event.application_id
@@ -78,7 +86,7 @@ class Late(Rule):
         app = event.application
         if app.clock_started_at is None or not app.sop_budget:
             return []
-        if event.action == "sla.escalated":
+        if event.action == SLA_ESCALATED:
             holder = holder_at(app.pk, event.created_at)
             detail = {"running": True}
         elif app.finished_late:
@@ -93,7 +101,7 @@ class Late(Rule):
             and detail["over_hours"] > params["severe_over"] * detail["budget_hours"]
         ):
             severity = Severity.MEDIUM
-        start = last_event(app.pk, event.created_at, action="application.completed")
+        start = last_event(app.pk, event.created_at, action=APPLICATION_COMPLETED)
         return [
             Hit(
                 key=f"LATE:{app.pk}",
@@ -148,7 +156,7 @@ class Late(Rule):
             .values_list("pk", "assigned_to_id", "sop_deadline")
         )
         for pk, holder, deadline in late.iterator(chunk_size=1000):
-            start = last_event(pk, until, action="application.completed")
+            start = last_event(pk, until, action=APPLICATION_COMPLETED)
             yield Hit(
                 key=f"LATE:{pk}",
                 occurred_at=deadline,

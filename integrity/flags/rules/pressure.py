@@ -51,6 +51,7 @@ from integrity.flags.rules.common import (
 )
 from integrity.models import Severity
 from integrity.wording import moment_words
+from permits.event_names import CHECK_UPDATED, MESSAGE_POSTED
 from permits.models import Application, ApplicationEvent, CheckStatus, FileView, Stage
 from portal.moments import moment_parse
 
@@ -87,7 +88,7 @@ class Pressure(Rule):
     )
     severity = Severity.MEDIUM
     params = {"within_minutes": 60, "min_waiting": 1, "window_days": 60}
-    triggers = frozenset({"check.updated"} | FORWARD_ACTIONS)
+    triggers = frozenset({CHECK_UPDATED} | FORWARD_ACTIONS)
 
     def on_event(self, event, params, context):
         if event.actor_role not in STAFF_ACTOR_ROLES or not _pushed(event):
@@ -167,7 +168,7 @@ class Pressure(Rule):
         messages = (
             ApplicationEvent.objects.filter(
                 application_id=app.pk,
-                action="message.posted",
+                action=MESSAGE_POSTED,
                 created_at__gte=since,
                 created_at__lte=event.created_at,
             )

@@ -75,11 +75,12 @@ from integrity.flags.rules.common import (
 )
 from integrity.models import Severity
 from integrity.wording import hours_words
+from permits.event_names import APPLICATION_REJECTED, APPLICATION_RETURNED, INTEGRITY_HELD
 from permits.models import Application, ApplicationEvent
 from portal.moments import moment_parse, moment_text
 
 CANDIDATES = 20
-EXITS = FORWARD_ACTIONS | {"application.returned", "application.rejected"}
+EXITS = FORWARD_ACTIONS | {APPLICATION_RETURNED, APPLICATION_REJECTED}
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,7 @@ class Queue(Rule):
         ).exclude(to_state=stage)
         held = ApplicationEvent.objects.filter(
             application_id=OuterRef("pk"),
-            action="integrity.held",
+            action=INTEGRITY_HELD,
             created_at__gte=OuterRef("entry_at"),
             created_at__lte=moment,
         )

@@ -1,0 +1,67 @@
+"""The names of the file events (``permits.ApplicationEvent.action``): one place.
+
+Every service that writes an event, every red-flag rule that reads one, the history
+generator and the auditors' workspace use these constants, never the bare strings, so a
+renamed event cannot silently blind a rule (``tests/permits/test_event_names.py`` scans the
+code for stray literals and checks every rule's triggers against ``EVENT_NAMES``).
+Outbox message kinds are another namespace, even where a kind reads like an event.
+"""
+
+# The file's creation and assignment, and its state machine's transitions
+# (``permits.models.stages.EVENT_ACTIONS`` maps each transition to its event).
+APPLICATION_CREATED = "application.created"
+APPLICATION_SUBMITTED = "application.submitted"
+APPLICATION_ASSIGNED = "application.assigned"
+APPLICATION_REASSIGNED = "application.reassigned"
+APPLICATION_VERIFICATION_STARTED = "application.verification_started"
+APPLICATION_RETURNED = "application.returned"
+APPLICATION_RESUBMITTED = "application.resubmitted"
+APPLICATION_COMPLETED = "application.completed"
+APPLICATION_REVIEWED = "application.reviewed"
+APPLICATION_INSPECTED = "application.inspected"
+APPLICATION_PAID = "application.paid"
+APPLICATION_APPROVED = "application.approved"
+APPLICATION_SIGNED = "application.signed"
+APPLICATION_REJECTED = "application.rejected"
+APPLICATION_WITHDRAWN = "application.withdrawn"
+APPLICATION_EXPIRED = "application.expired"
+
+# A requirement's document uploaded (a new version).
+DOCUMENT_UPLOADED = "document.uploaded"
+
+# Acts on a requirement check (the stage does not change).
+CHECK_UPDATED = "check.updated"
+# A requirement passed as "ok" although its content is what was found missing or invalid
+# (the same SHA-256, or no newer document): allowed only with the officer's written note.
+CHECK_REAFFIRMED_WANTING = "check.reaffirmed_wanting"
+
+# A message posted in the file's thread.
+MESSAGE_POSTED = "message.posted"
+
+# The SOP clock's reminders and escalations.
+SLA_REMINDED = "sla.reminded"
+SLA_ESCALATED = "sla.escalated"
+SLA_CHECK_REMINDED = "sla.check_reminded"
+SLA_CHECK_OVERDUE = "sla.check_overdue"
+
+# The permit: numbered, its signed PDF stored, revoked.
+PERMIT_ISSUED = "permit.issued"
+PERMIT_PDF_STORED = "permit.pdf_stored"
+PERMIT_REVOKED = "permit.revoked"
+
+# Conflicts of interest and holds (written by the integrity app).
+INTEGRITY_MATCH_FOUND = "integrity.match_found"
+INTEGRITY_DECLARED_CLEAR = "integrity.declared_clear"
+INTEGRITY_DECLARED_CONFLICT = "integrity.declared_conflict"
+INTEGRITY_CASE_OPENED = "integrity.case_opened"
+INTEGRITY_HELD = "integrity.held"
+INTEGRITY_HELD_ATTEMPT = "integrity.held_attempt"
+INTEGRITY_CASE_REVIEWED = "integrity.case_reviewed"
+INTEGRITY_CASE_DECIDED = "integrity.case_decided"
+INTEGRITY_CASE_OVERDUE = "integrity.case_overdue"
+INTEGRITY_GRATIFICATION_REPORTED = "integrity.gratification_reported"
+INTEGRITY_SUSPICION_REPORTED = "integrity.suspicion_reported"
+
+EVENT_NAMES = frozenset(
+    value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)
+)
