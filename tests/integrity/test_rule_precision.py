@@ -93,8 +93,14 @@ def test_the_rule_settings_page_shows_the_precision_beside_the_parameters(client
 
 
 def test_flags_closed_before_verdicts_were_kept_get_theirs_from_their_outcome(office):
-    flags = judge(office, confirmed=1, dismissed=1)
-    FlagVerdict.objects.all()._raw_delete(FlagVerdict.objects.db)  # as before the migration
+    from integrity.models import Flag
+
+    # Closed as before the migration: the outcome on the flag, no verdict kept.
+    flags = [raise_flag("old-1"), raise_flag("old-2"), raise_flag("still-open")]
+    closed = {"closed_by": office.auditor, "closed_at": timezone.now()}
+    Flag.objects.filter(pk=flags[0].pk).update(state="finding", **closed)
+    Flag.objects.filter(pk=flags[1].pk).update(state="dismissed", **closed)
+    assert not FlagVerdict.objects.exists()
     migration = importlib.import_module("integrity.migrations.0006_flag_verdicts")
     migration.verdicts_from_closed_flags(apps, None)
     verdicts = {v.flag_id: v.confirmed for v in FlagVerdict.objects.all()}

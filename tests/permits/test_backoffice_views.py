@@ -132,7 +132,9 @@ def test_the_file_page_runs_a_fixed_number_of_queries(
             uploaded=pdf(),
             actor=act(app.assigned_to),
         )
-    with django_assert_max_num_queries(24):
+    # 24 on SQLite; one more on PostgreSQL, where sealing the staff view the page records
+    # also takes the file's key-share lock. Fixed whatever the number of versions.
+    with django_assert_max_num_queries(25):
         assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 200
 
 
