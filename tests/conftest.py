@@ -23,6 +23,22 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: "e2e" in item.keywords)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """What one of our fixtures writes for a test is one transaction, as a service's writes
+    are: its sealed rows (``trail.seals``) are sealed once, when it ends, not row by row.
+    A test's own transaction is not a commit (pytest-django rolls it back), so without this
+    every factory row would be sealed on its own, the way a write in autocommit mode is.
+    Tests with real transactions (``transactional_db``) are left as they are."""
+    from django.db import connection, transaction
+
+    ours = fixturedef.baseid.startswith("tests") and fixturedef.scope == "function"
+    if not ours or not connection.in_atomic_block:
+        return (yield)
+    with transaction.atomic():
+        return (yield)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """A test's rows vanish with its transaction; so must what was cached from them."""

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from permits.models import OPD, PermitType, Requirement, SearchNote
+from trail.seals import seal_history_bulk
 
 OPD_FIELDS = ("name_id", "name_en")
 TYPE_FIELDS = (
@@ -57,25 +59,40 @@ def read_catalogue(path: Path) -> dict:
         return json.load(handle)
 
 
-def _upsert(model, lookup: dict, values: dict, report: LoadReport, kind: str):
-    """Create or update one row; save only when a value differs."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
-        report.add(kind, "created")
-        return obj
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.full_clean()
-        obj.save()
-        report.add(kind, "updated")
-    else:
-        report.add(kind, "unchanged")
-    return obj
+def _sync(model, wanted: dict, existing: dict, report: LoadReport, kind: str, fk: str) -> dict:
+    """Bring ``model``'s rows in line with ``wanted`` (key -> field values) and return key ->
+    row. A row whose values differ is saved (its field history records the change); new
+    rows are created in one insert with their history, which is sealed (``trail.seals``);
+    a row that matches is not touched. ``existing`` maps key -> row already stored.
+
+    Rows are validated field by field; uniqueness is what ``wanted``'s keys are, and the
+    database's constraints hold it. ``fk``, the parent this load just wrote, is not looked
+    up again."""
+    rows, new = {}, []
+    for key, values in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            obj = model(**values)
+            obj.full_clean(exclude=[fk], validate_unique=False, validate_constraints=False)
+            new.append(obj)
+            report.add(kind, "created")
+        else:
+            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(obj, name, values[name])
+                obj.full_clean(exclude=[fk], validate_unique=False, validate_constraints=False)
+                obj.save()
+                report.add(kind, "updated")
+            else:
+                report.add(kind, "unchanged")
+        rows[key] = obj
+    if new:
+        created = bulk_create_with_history(new, model)
+        seal_history_bulk(model, created)
+        by_key = {id(obj): obj for obj in created}
+        rows = {key: by_key.get(id(obj), obj) for key, obj in rows.items()}
+    return rows
 
 
 def _deactivate(queryset, report: LoadReport, kind: str) -> None:
@@ -90,53 +107,69 @@ def _deactivate(queryset, report: LoadReport, kind: str) -> None:
 def catalogue_load(*, data: dict) -> LoadReport:
     """Bring the database in line with ``data`` (the parsed catalogue file)."""
     report = LoadReport()
-    opds = {}
-    for row in data["opds"]:
-        values = {name: row.get(name, "") for name in OPD_FIELDS} | {"active": True}
-        opds[row["code"]] = _upsert(OPD, {"code": row["code"]}, values, report, "opd")
+    wanted_opds = {
+        row["code"]: {"code": row["code"], "active": True}
+        | {name: row.get(name, "") for name in OPD_FIELDS}
+        for row in data["opds"]
+    }
+    opds = _sync(OPD, wanted_opds, {o.code: o for o in OPD.objects.all()}, report, "opd", "")
     _deactivate(OPD.objects.exclude(code__in=opds), report, "opd")
 
-    type_codes = []
+    wanted_types = {}
     for row in data["permit_types"]:
         if row["opd"] not in opds:
             raise ValidationError(f"{row['code']}: unknown OPD {row['opd']!r}")
         values = {name: row.get(name, TYPE_DEFAULTS.get(name)) for name in TYPE_FIELDS}
-        values |= {
+        wanted_types[row["code"]] = values | {
+            "code": row["code"],
             "opd": opds[row["opd"]],
             "active": True,
             "search_terms": "\n".join(row.get("search_terms", [])),
         }
-        permit_type = _upsert(PermitType, {"code": row["code"]}, values, report, "type")
-        type_codes.append(row["code"])
+    stored = {t.code: t for t in PermitType.objects.all()}
+    types = _sync(PermitType, wanted_types, stored, report, "type", "opd")
 
-        requirement_codes = []
+    wanted_requirements = {}
+    for row in data["permit_types"]:
+        permit_type = types[row["code"]]
         for position, req in enumerate(row["requirements"], start=1):
-            req_values = {name: req.get(name) for name in REQUIREMENT_FIELDS if name in req}
-            req_values |= {"position": position, "active": True}
-            _upsert(
-                Requirement,
-                {"permit_type": permit_type, "code": req["code"]},
-                req_values,
-                report,
-                "requirement",
-            )
-            requirement_codes.append(req["code"])
-        _deactivate(
-            permit_type.requirements.exclude(code__in=requirement_codes), report, "requirement"
-        )
-    _deactivate(PermitType.objects.exclude(code__in=type_codes), report, "type")
+            values = {name: req.get(name) for name in REQUIREMENT_FIELDS if name in req}
+            wanted_requirements[(permit_type.pk, req["code"])] = values | {
+                "permit_type": permit_type,
+                "code": req["code"],
+                "position": position,
+                "active": True,
+            }
+    stored = {(r.permit_type_id, r.code): r for r in Requirement.objects.all()}
+    _sync(Requirement, wanted_requirements, stored, report, "requirement", "permit_type")
+    loaded = {permit_type.pk for permit_type in types.values()}
+    gone = [
+        r.pk
+        for key, r in stored.items()
+        if key not in wanted_requirements and r.permit_type_id in loaded
+    ]
+    _deactivate(
+        Requirement.objects.filter(pk__in=gone).order_by("permit_type_id", "position"),
+        report,
+        "requirement",
+    )
+    _deactivate(PermitType.objects.exclude(code__in=types), report, "type")
     _load_notes(data.get("search_notes", []), report)
     return report
 
 
 def _load_notes(rows: list[dict], report: LoadReport) -> None:
-    """What the search says of permits that are gone or issued elsewhere (SIUP → NIB)."""
-    for row in rows:
-        values = {
+    """What the search says of permits that are gone or issued elsewhere (SIUP -> NIB)."""
+    wanted = {
+        row["code"]: {
+            "code": row["code"],
             "terms": "\n".join(row["terms"]),
             "text_id": row["text_id"],
             "text_en": row.get("text_en", ""),
             "active": True,
         }
-        _upsert(SearchNote, {"code": row["code"]}, values, report, "note")
-    _deactivate(SearchNote.objects.exclude(code__in=[r["code"] for r in rows]), report, "note")
+        for row in rows
+    }
+    stored = {n.code: n for n in SearchNote.objects.all()}
+    _sync(SearchNote, wanted, stored, report, "note", "")
+    _deactivate(SearchNote.objects.exclude(code__in=wanted), report, "note")
