@@ -56,3 +56,20 @@ def test_a_permit_type_added_while_redis_is_down_reaches_the_filters():
     with time_machine.travel(later):
         names = [name for _pk, name in catalogue_choices()[0]]
     assert names == ["Izin Apotek", "Izin Klinik"]
+
+
+def test_a_task_sent_while_the_broker_is_down_fails_at_once_without_waiting(
+    redis_down, monkeypatch
+):
+    """With the broker down, sending a task tries once and gives up: the request that sent
+    it is not held by kombu's retries (they slept about six seconds a task), and what was
+    not sent is already in the database for the sweeps."""
+    from kombu.utils import functional
+
+    from outbox.tasks import deliver_messages
+    from portal.queue import enqueue
+
+    waits = []
+    monkeypatch.setattr(functional, "sleep", lambda seconds: waits.append(seconds))
+    assert enqueue(deliver_messages) is False
+    assert waits == []
