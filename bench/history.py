@@ -139,6 +139,7 @@ import heapq
 import itertools
 import math
 import os
+import pickle
 import random
 import sys
 import time
@@ -1197,6 +1198,48 @@ def history_generate(*, files: int = 480, seed: int = 1) -> Truth:
     return truth
 
 
+def history_rejudge(truth: Truth) -> None:
+    """Judge a kept history again: drop its flags, then replay each night's sweep at its
+    moment (01:00, the day's events), as ``history_generate`` ran them. The rules see the
+    whole stored history, not the history as it stood that night; each looks only at
+    events before the one it judges (the running-late check over open files is the
+    exception: every file is closed by now, so LATE is judged by the signing alone)."""
+    import time_machine
+
+    from integrity.flags.engine import flags_sweep
+    from integrity.models import Flag
+    from worktime.calendar import invalidate_calendar
+
+    Flag.objects.all().delete()
+    invalidate_calendar()
+    since = _local(START, 0)
+    day = START
+    with time_machine.travel(since, tick=False) as traveller:
+        while day <= END + dt.timedelta(days=1):
+            moment = _local(day, 1.0)
+            traveller.move_to(moment)
+            flags_sweep(since=since)
+            since, day = moment, day + dt.timedelta(days=1)
+
+
+def rejudge_main(path: Path) -> None:
+    from django.db import transaction
+
+    truth = pickle.loads(path.read_bytes())  # noqa: S301 (a file this script wrote, --truth)
+    started = time.perf_counter()
+    with transaction.atomic():
+        history_rejudge(truth)
+        table = score_table(scores(truth))
+        wrong = false_flags(truth)
+        transaction.set_rollback(True)
+    print(f"judged again in {time.perf_counter() - started:.0f} s")
+    print(table)
+    for rule, kinds in sorted(wrong.items()):
+        print(f"{rule} flags not about its own plants, by what their subject went through:")
+        for labels, count in kinds.most_common(8):
+            print(f"  {count:4}  {labels}")
+
+
 def main() -> None:
     import tempfile
 
@@ -1207,7 +1250,18 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=480)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="commit the history (else rolled back)")
+    parser.add_argument(
+        "--truth", type=Path, help="with --keep: save what was planted here (for --rejudge)"
+    )
+    parser.add_argument(
+        "--rejudge",
+        type=Path,
+        metavar="TRUTH",
+        help="judge a kept history again with the rules as they are now (no new history)",
+    )
     args = parser.parse_args()
+    if args.rejudge:
+        return rejudge_main(args.rejudge)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -1224,6 +1278,8 @@ def main() -> None:
         table = score_table(scores(truth))
         wrong = false_flags(truth)
         transaction.set_rollback(not args.keep)
+    if args.keep and args.truth:
+        args.truth.write_bytes(pickle.dumps(truth))
     print(
         f"{truth.files} files, {truth.events} events in {truth.seconds:.0f} s, "
         f"{truth.cpu_seconds:.0f} s of CPU ({1000 * truth.seconds / max(truth.events, 1):.1f} ms "

@@ -11,7 +11,7 @@ to the console. Under pytest DEBUG defaults on, so the suite gets the same defau
 import ipaddress
 import os
 import sys
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -350,6 +350,16 @@ OFFICE_NAME = os.environ.get(
 OFFICE_SHORT_NAME = os.environ.get("OFFICE_SHORT_NAME", "MPP Kabupaten Sukamaju")
 # The unit (OPD code) of the one-stop office: counter, approval, signing and payment.
 OFFICE_UNIT_CODE = os.environ.get("OFFICE_UNIT_CODE", "DPMPTSP")
+# Staff working hours (jam kerja ASN), longer than the counter's service hours: internal
+# work (review, approval, signing) before the counter opens and after it closes is the
+# office's ordinary day. "HH:MM-HH:MM", local time, on the calendar's working days.
+STAFF_HOURS = os.environ.get("STAFF_HOURS", "07:30-16:00")
+try:
+    _staff_start, _staff_end = (time.fromisoformat(t.strip()) for t in STAFF_HOURS.split("-"))
+except ValueError:
+    raise ImproperlyConfigured(f"STAFF_HOURS must read HH:MM-HH:MM, not {STAFF_HOURS!r}") from None
+if _staff_start >= _staff_end:
+    raise ImproperlyConfigured(f"STAFF_HOURS must start before it ends: {STAFF_HOURS!r}")
 # A returned file expires when the applicant does not complete it within this many working days.
 RETURNED_EXPIRY_WORKING_DAYS = int(os.environ.get("RETURNED_EXPIRY_WORKING_DAYS", "14"))
 # Public tracking: lookups per address per 10 minutes, and failed lookups (unknown codes);

@@ -7,6 +7,8 @@ evaluating one event costs a lookup, not a scan of history:
   days, as a sorted sample, for percentiles (rule FAST);
 - ``share:<role>:<unit>``: how many files each officer of a role and unit handled in the
   last N days, for the chance that random assignment gives an officer a file (rule PAIR);
+- ``steer:<role>:<unit>``: how many files each of those officers was handed by someone
+  else's reassignment, for the chance of being handed a file (rule PAIR);
 - ``wait:<stage>``: how long files waited in a stage (working hours from entering it to
   the act that moved them on) in the last N days, per officer who moved them and for the
   whole stage, as sorted samples, for the usual spread of waits (rule QUEUE).
@@ -23,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from integrity.flags.rules.common import HANDLING_ACTIONS, STAFF_ACTOR_ROLES
 from integrity.models import FlagBaseline
+from permits.event_names import APPLICATION_REASSIGNED
 from permits.models import Application, ApplicationEvent, Stage
 from worktime.calendar import get_calendar
 
@@ -80,6 +83,26 @@ def officer_shares(role: str, unit_id: int | None, window_days: int) -> dict[str
         return {str(row["officer"]): row["files"] for row in rows}
 
     return _cached(f"share:{role}:{unit_id}:{window_days}", compute)
+
+
+def officer_steered(role: str, unit_id: int | None, window_days: int) -> dict[str, int]:
+    """Files handed in the window to each officer (pk as a string) of ``role`` and unit by
+    someone else's reassignment, not by the automatic assignment."""
+
+    def compute():
+        since = timezone.now() - datetime.timedelta(days=window_days)
+        officers = set(User.objects.filter(role=role, unit_id=unit_id).values_list("pk", flat=True))
+        handed: dict[str, set] = {}
+        rows = ApplicationEvent.objects.filter(
+            action=APPLICATION_REASSIGNED, created_at__gte=since
+        ).values_list("application_id", "actor_id", "data")
+        for application_id, actor_id, data in rows.iterator(chunk_size=2000):
+            to = (data or {}).get("to")
+            if to in officers and actor_id != to:
+                handed.setdefault(str(to), set()).add(application_id)
+        return {pk: len(files) for pk, files in handed.items()}
+
+    return _cached(f"steer:{role}:{unit_id}:{window_days}", compute)
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:

@@ -65,18 +65,38 @@ def test_binomial_tail_matches_textbook_values():
     assert math.isclose(binomial_tail(3, 3, 0.1), 0.001)
 
 
-# HOURS: grace_minutes (30) ---------------------------------------------------------------
+# HOURS: grace_minutes (30) around staff hours (07:30-16:00), due_hours (7.5) -------------
 @pytest.mark.parametrize(
     ("moment", "flagged"),
     [
-        (MONDAY.replace(hour=15, minute=30) + dt.timedelta(minutes=25), False),
-        (MONDAY.replace(hour=15, minute=30) + dt.timedelta(minutes=35), True),
-        (MONDAY.replace(hour=8) - dt.timedelta(minutes=25), False),
-        (MONDAY.replace(hour=8) - dt.timedelta(minutes=35), True),
+        (MONDAY.replace(hour=16) + dt.timedelta(minutes=25), False),
+        (MONDAY.replace(hour=16) + dt.timedelta(minutes=35), True),
+        (MONDAY.replace(hour=7, minute=30) - dt.timedelta(minutes=25), False),
+        (MONDAY.replace(hour=7, minute=30) - dt.timedelta(minutes=35), True),
     ],
 )
 def test_hours_grace_edges(moment, flagged):
-    event = SimpleNamespace(created_at=moment, actor_id=7, pk=1)
+    event = SimpleNamespace(created_at=moment, actor_id=7, pk=1, application_id=None)
+    hits = RULES["HOURS"].on_event(event, defaults("HOURS"), context())
+    assert bool(hits) is flagged
+
+
+TUESDAY_OPENS = MONDAY.replace(hour=8) + dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "flagged"),
+    [
+        (TUESDAY_OPENS + dt.timedelta(hours=6.5), False),  # 6.5 working hours left
+        (TUESDAY_OPENS + dt.timedelta(days=1, hours=1), True),  # 8.5 (Tuesday has 7.5)
+        (MONDAY.replace(hour=15), False),  # already late: catching up
+    ],
+)
+def test_hours_due_edges(deadline, flagged, monkeypatch):
+    """Monday 20:00, on a file due ``deadline``: within one working day's hours (7.5) of
+    working time it is overtime on a file due, beyond it a flag."""
+    monkeypatch.setattr(hours, "deadline_at", lambda application_id, moment: deadline)
+    event = SimpleNamespace(created_at=MONDAY.replace(hour=20), actor_id=7, pk=1, application_id=1)
     hits = RULES["HOURS"].on_event(event, defaults("HOURS"), context())
     assert bool(hits) is flagged
 
@@ -162,9 +182,11 @@ def test_late_severity_edges(over, severe):
 
 
 # PAIR: alpha (0.001), min_count (4), window_days (365) ------------------------------------
-def _pair(office, *, files: int, share: float, ages=()):
+def _pair(office, *, files: int, share: float, ages=(), steered=0, steer_share=0.0):
     """The counter officer handled ``files`` recent files of one applicant (plus one file
-    per age in ``ages``, days ago), with ``share`` of the unit's files overall."""
+    per age in ``ages``, days ago), with ``share`` of the unit's files overall; the first
+    ``steered`` of them were handed to them by the supervisor's reassignment, as
+    ``steer_share`` of the unit's files were."""
     now = timezone.now()
     officer = office.counter
     events = []
@@ -177,6 +199,14 @@ def _pair(office, *, files: int, share: float, ages=()):
             applicant_nik="3201019999000001",
             submitted_at=when,
         )
+        if i < steered:
+            event_record(
+                application=app,
+                action="application.reassigned",
+                actor=Actor(office.supervisor),
+                data={"from": None, "to": officer.pk, "reason": "manual"},
+                at=when - dt.timedelta(seconds=30),
+            )
         events.append(
             event_record(
                 application=app,
@@ -189,6 +219,9 @@ def _pair(office, *, files: int, share: float, ages=()):
     ctx.memo[("share", officer.role, officer.unit_id)] = {
         str(officer.pk): round(share * 10_000),
         "0": round((1 - share) * 10_000),
+    }
+    ctx.memo[("steer", officer.role, officer.unit_id)] = {
+        str(officer.pk): round(steer_share * 10_000)
     }
     event = (
         type(events[-1])
@@ -218,6 +251,29 @@ def test_pair_min_count_edges(office, files, flagged):
 def test_pair_window_edges(office, age, flagged):
     """Three recent files and one ``age`` days ago: counted within 365 days, not beyond."""
     assert bool(_pair(office, files=3, share=0.01, ages=[age])) is flagged
+
+
+@pytest.mark.parametrize(
+    ("steer_share", "flagged"),
+    # 6 files, all with an officer who has half the counter; 4 of them handed by
+    # reassignment. Assignment: the other 2 of 2, P1 = 0.25. Hand-overs: P2 = P(X >= 4) for
+    # B(6, q). Fisher: P1·P2·(1 - ln(P1·P2)) = 0.00092 at q = 0.072 (under 0.001) and
+    # 0.00107 at q = 0.075 (over; under 0.0013).
+    [(0.072, True), (0.075, False)],
+)
+def test_pair_steered_alpha_edges(office, steer_share, flagged):
+    hits = _pair(office, files=6, share=0.5, steered=4, steer_share=steer_share)
+    assert bool(hits) is flagged
+    if hits:
+        assert hits[0].detail["steered"] == 4
+        assert len(hits[0].evidence) == 10  # six acts, four reassignments
+
+
+def test_pair_hand_overs_make_the_case_the_share_alone_does_not(office):
+    """All 6 files with an officer who has half the counter: 0.5^6 = 0.016, no case; the
+    same with 4 of them handed by the supervisor, to an officer rarely handed files (1%)."""
+    assert not _pair(office, files=6, share=0.5)
+    assert _pair(office, files=6, share=0.5, steered=4, steer_share=0.01)
 
 
 # QUEUE: its parameters' edges are in tests/integrity/test_queue.py (the rule learns the

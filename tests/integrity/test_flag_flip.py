@@ -114,7 +114,7 @@ def test_an_ok_with_no_new_document_since_raises_flip(office):
     app = in_verification(office)
     with at(10):
         save(app, STR=(CheckStatus.MISSING, "Halaman kedua STR tidak ada."))
-    with at(20):
+    with at(40):
         with pytest.raises(ChecklistRefused, match="belum ada dokumen baru"):
             save(app)
         save(app, STR=(CheckStatus.OK, "Asli diperlihatkan di loket."))
@@ -148,9 +148,9 @@ def test_an_ok_changing_only_its_note_is_not_a_second_flip(office):
     app = in_verification(office)
     with at(10):
         save(app, STR=(CheckStatus.INVALID, "Buram."))
-    with at(20):
+    with at(40):
         save(app, STR=(CheckStatus.OK, "Asli dilihat."))
-    with at(30):
+    with at(50):
         save(app, STR=(CheckStatus.OK, "Asli dilihat dan difotokopi."))
     evaluate_all()
     assert rule_flags("FLIP").count() == 1
@@ -165,13 +165,14 @@ def test_the_applicant_sending_the_returned_bytes_again_is_told_so(office):
 
 
 def flipped_then_moved(office, minutes_later: float):
-    """STR passed without a new document at 09.20, the file declared complete later."""
+    """STR found invalid at 09.10 and passed without a new document at 09.40, the file
+    declared complete later."""
     app = in_verification(office)
     with at(10):
         save(app, STR=(CheckStatus.INVALID, "Buram."))
-    with at(20):
+    with at(40):
         save(app, STR=(CheckStatus.OK, "Asli dilihat."))
-    with at(20 + minutes_later):
+    with at(40 + minutes_later):
         fire(app, "declare_complete", app.assigned_to)
     evaluate_all()
     return rule_flags("FLIP").get()
@@ -188,8 +189,35 @@ def test_a_move_within_fast_move_hours_makes_it_high(office, minutes_later, seve
 
 
 def test_fast_move_counts_working_time_not_the_clock(office):
-    """Passed at 09.20 Wednesday, completed at 08.30 Thursday: 23 hours on the clock, but
+    """Passed at 09.40 Wednesday, completed at 08.50 Thursday: 23 hours on the clock, but
     within the default seven working hours (service closes 15.30 and opens 08.00)."""
     flag = flipped_then_moved(office, minutes_later=23 * 60 + 10)
     assert flag.severity == Severity.HIGH
     assert flag.detail["moved_after_hours"] == pytest.approx(6.67, abs=0.01)
+
+
+@pytest.mark.parametrize(("minutes", "flagged"), [(14, False), (16, True)])
+def test_a_mis_click_its_author_corrects_at_once_is_not_a_flip(office, minutes, flagged):
+    """Marked invalid at 09.10 by the counter officer and turned back to ok by the same
+    officer: within 15 minutes, with the file not returned, a mis-click put right."""
+    app = in_verification(office)
+    with at(10):
+        save(app, STR=(CheckStatus.INVALID, "Buram."))
+    with at(10 + minutes):
+        save(app, STR=(CheckStatus.OK, "Salah klik: STR jelas."))
+    evaluate_all()
+    assert rule_flags("FLIP").exists() is flagged
+
+
+def test_a_quick_ok_by_another_officer_is_a_flip(office):
+    """Another counter officer turns a colleague's verdict within minutes: not a
+    correction of one's own click."""
+    app = in_verification(office)
+    with at(10):
+        save(app, STR=(CheckStatus.INVALID, "Buram."))
+    app.assigned_to = office.counter2
+    app.save(update_fields=["assigned_to"])
+    with at(15):
+        save(app, STR=(CheckStatus.OK, "Asli dilihat."))
+    evaluate_all()
+    assert rule_flags("FLIP").get().officer == office.counter2

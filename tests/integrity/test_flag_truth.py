@@ -4,9 +4,9 @@
 misconduct and honest look-alikes drawn from distributions written before the rules'
 parameters were read. Here it runs on two seeds with every rule at its defaults; the table
 of precision and recall per rule is printed (``-s`` shows it). A rule that holds is held to
-precision >= 0.9 and recall >= 0.95 (LATE); FLIP, QUEUE and the coming PRESSURE rule are
-expected to fail until issue 17 points 1, 2 and 6 land, and FAST, PAIR and HOURS fail on
-this history for the reasons named below (``xfail``, not strict: they turn green then).
+precision >= 0.9 and recall >= 0.95 (HOURS, LATE); FAST, FLIP, PAIR, QUEUE and PRESSURE
+do not hold yet, for the reasons named below (``xfail``, not strict: they turn green
+then).
 
 The histories are generated once per module, each inside a transaction rolled back before
 any test runs, so nothing leaks to other tests.
@@ -34,7 +34,6 @@ pytestmark = [
 SEEDS = (1, 2)
 FILES = 120  # the bench runs 480; the test keeps to a CI budget (about 40 s of CPU a seed)
 PRECISION, RECALL = 0.9, 0.95
-PENDING = "issue 17 points 1/2/6"
 
 
 @pytest.fixture(scope="module")
@@ -75,33 +74,33 @@ def held(results, rule: str) -> None:
         )
 
 
-def test_late_holds_on_independent_history(results):
-    held(results, "LATE")
-
-
-# FAST, PAIR and HOURS held on the first independent history of issue 17, not on this one
-# (the table's notes name what the subjects of the flags outside a rule's plants went
-# through). Precision counts a flag about another rule's plant as right: misconduct is
-# behind it all the same.
-FOUND_HERE = {
-    "FAST": "the 25% share flags honest same-day files (a 2-4 hour SOP done within the hour "
-    "after completeness) and honest quick 3-day files: 26 of 42 flags at 480 files, seed 2",
-    "PAIR": "one of three biro jasa pairs is missed on both seeds: 6 files all with one of 4 "
-    "counter officers is not under alpha when that officer handles ~30% of the counter",
-    "HOURS": "honest work after the counter closes is flagged: overtime on a file due that "
-    "day (16:30-19:00) and the supervisor's approvals at 15:30-16:00 on a Friday",
-}
-
-
-@pytest.mark.parametrize("rule", sorted(FOUND_HERE))
-def test_rule_on_independent_history(results, rule, request):
-    request.applymarker(pytest.mark.xfail(strict=False, reason=FOUND_HERE[rule]))
+@pytest.mark.parametrize("rule", ["HOURS", "LATE"])
+def test_rule_holds_on_independent_history(results, rule):
     held(results, rule)
 
 
-@pytest.mark.xfail(strict=False, reason=PENDING)
-@pytest.mark.parametrize("rule", ["FLIP", "QUEUE", "PRESSURE"])
-def test_rule_pending_issue_17(results, rule):
+# What does not hold yet (issue 17 stays open for them), with what the flags outside a
+# rule's plants, or the plants it missed, went through (480 files, seeds 1 and 2).
+# Precision counts a flag about another rule's plant as right: misconduct is behind it all
+# the same.
+NOT_YET = {
+    "FAST": "honest 3-day files finished the same day (a completeness check, then the "
+    "supervisor's and the head's rounds): 7-13 of 26-28 flags; the plants are as fast",
+    "FLIP": "half the plants pass a re-saved copy of the refused scan (other bytes, same "
+    "document): no hash sees it, and the generator's documents have no page to compare",
+    "QUEUE": "the plants jump files waiting 1-3 working days in technical review, inside "
+    "that desk's spread of waits (MAD about 6 hours): recall 0 on both seeds",
+    "PAIR": "holds at 480 files on both seeds (bench/README.md); at 120 files seed 2 misses "
+    "one biro jasa of three: 4 of its 7 files went to its officer by the automatic "
+    "assignment, 3 by hand, in an office too small to tell that from chance",
+    "PRESSURE": "precision 0.67-1.00, recall 0.86-0.88: supervisors' routine monitoring "
+    "views followed by honest finishing, and plants whose finish came after the hour",
+}
+
+
+@pytest.mark.parametrize("rule", sorted(NOT_YET))
+def test_rule_not_yet_held_on_independent_history(results, rule, request):
+    request.applymarker(pytest.mark.xfail(strict=False, reason=NOT_YET[rule]))
     held(results, rule)
 
 

@@ -118,17 +118,51 @@ def test_a_requirement_passed_after_a_new_document_raises_nothing(office, office
 
 
 def test_acting_on_a_saturday_raises_hours_once_per_officer_and_day(office):
+    """The technical officer works a file due next week on a Saturday: two acts, one flag."""
     with time_machine.travel(WEDNESDAY_10, tick=True):
-        app = submitted(office)
+        app = walk(office, submitted(office), Stage.TECHNICAL_REVIEW)  # SOP 5 days
+    with time_machine.travel(SATURDAY_10, tick=True):
+        check = app.checks.first()
+        check_update(
+            check=check, status=CheckStatus.OK, note="Dicek ulang.", actor=act(app.assigned_to)
+        )
+        app = fire(app, "finish_review", app.assigned_to)
+        evaluate_all()
+    flag = flags("HOURS").get()
+    assert flag.officer == office.technical
+    assert flag.detail == {"day": "2026-11-21", "reason": "day_off"}
+    assert flag.evidence.count() >= 2
+    assert flag.severity == Severity.LOW
+
+
+def test_weekend_work_on_a_file_due_the_next_working_day_is_overtime_not_a_flag(office):
+    """Counter work on Saturday on a file whose completeness check is due on Monday."""
+    friday = datetime.datetime(2026, 11, 20, 11, 0, tzinfo=JAKARTA)
+    with time_machine.travel(friday, tick=True):
+        app = submitted(office)  # the check is due on Monday
     with time_machine.travel(SATURDAY_10, tick=True):
         app = fire(app, "begin_verification", app.assigned_to)
         mark_all_ok(app, app.assigned_to)
         evaluate_all()
-    flag = flags("HOURS").get()
-    assert flag.officer == app.assigned_to
-    assert flag.detail == {"day": "2026-11-21", "reason": "day_off"}
-    assert flag.evidence.count() >= 3  # the start, the declaration-free checks: one flag
-    assert flag.severity == Severity.LOW
+    assert not flags("HOURS").exists()
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "flagged"),
+    [(15, 45, False), (16, 20, False), (16, 40, True), (19, 30, True), (7, 5, False)],
+)
+def test_staff_hours_not_service_hours_bound_the_office_day(office, hour, minute, flagged):
+    """Staff work 07:30-16:00 (the counter serves 08:00-15:30); 30 minutes' grace either
+    side. The file (technical review, SOP 5 days) is not due."""
+    with time_machine.travel(WEDNESDAY_10, tick=True):
+        app = walk(office, submitted(office), Stage.TECHNICAL_REVIEW)
+    moment = WEDNESDAY_10.replace(hour=hour, minute=minute)
+    if hour < 10:
+        moment += datetime.timedelta(days=1)
+    with time_machine.travel(moment, tick=True):
+        fire(app, "finish_review", app.assigned_to)
+        evaluate_all()
+    assert flags("HOURS").exists() is flagged
 
 
 def test_acting_in_service_hours_raises_no_hours_flag(office, office_hours):
@@ -253,13 +287,15 @@ def act_at(office, moment):
 
 
 def test_the_default_grace_covers_a_few_minutes_after_closing(office):
-    act_at(office, datetime.datetime(2026, 11, 18, 15, 50, tzinfo=JAKARTA))  # closes 15.30
+    act_at(office, datetime.datetime(2026, 11, 18, 15, 50, tzinfo=JAKARTA))  # staff day ends 16.00
     assert not flags("HOURS").exists()
 
 
 def test_the_administrator_sets_severity_and_parameters(office):
-    RuleSetting.objects.create(code="HOURS", severity=Severity.HIGH, params={"grace_minutes": 5})
-    act_at(office, datetime.datetime(2026, 11, 18, 15, 50, tzinfo=JAKARTA))
+    RuleSetting.objects.create(
+        code="HOURS", severity=Severity.HIGH, params={"grace_minutes": 5, "due_hours": 0}
+    )
+    act_at(office, datetime.datetime(2026, 11, 18, 16, 10, tzinfo=JAKARTA))
     assert flags("HOURS").get().severity == Severity.HIGH
 
 

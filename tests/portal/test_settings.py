@@ -221,3 +221,13 @@ def test_the_demo_sqlite_file_is_in_wal_mode_and_waits_for_the_write_lock(projec
         timeout=60,
     )
     assert result.stdout.split() == ["wal", "20000", "1", "IMMEDIATE"], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("7.30-16", "must read HH:MM-HH:MM"), ("16:00-07:30", "must start before it ends")],
+)
+def test_it_refuses_staff_hours_it_cannot_read(deployment_env, value, message):
+    result = run_manage(deployment_env | {"STAFF_HOURS": value}, "check")
+    assert result.returncode != 0
+    assert message in result.stderr
