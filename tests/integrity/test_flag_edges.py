@@ -111,11 +111,10 @@ def _fast(used_hours, budget_hours, sample):
         work_used=dt.timedelta(hours=used_hours),
         verified_by_id=None,
     )
-    event = SimpleNamespace(application=app, created_at=MONDAY, pk=1)
     ctx = context()
     ctx.memo[("fast", app.permit_type_id)] = sample
-    hits = RULES["FAST"].on_event(event, defaults("FAST"), ctx)
-    return set(hits[0].detail["reasons"]) if hits else set()
+    reasons, _detail = RULES["FAST"].speed(app, defaults("FAST"), ctx)
+    return set(reasons)
 
 
 @pytest.mark.parametrize(("used", "reasons"), [(23.0, {"share"}), (27.0, set())])

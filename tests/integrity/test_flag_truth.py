@@ -84,8 +84,8 @@ def test_rule_holds_on_independent_history(results, rule):
 # Precision counts a flag about another rule's plant as right: misconduct is behind it all
 # the same.
 NOT_YET = {
-    "FAST": "honest 3-day files finished the same day (a completeness check, then the "
-    "supervisor's and the head's rounds): 7-13 of 26-28 flags; the plants are as fast",
+    "FAST": "no false flag at 480 files on either seed, but recall 0.80-0.90: a fast-tracked "
+    "file that went ahead of nobody (signed minutes before the head's own round) is not seen",
     "FLIP": "half the plants pass a re-saved copy of the refused scan (other bytes, same "
     "document): no hash sees it, and the generator's documents have no page to compare",
     "QUEUE": "the plants jump files waiting 1-3 working days in technical review, inside "

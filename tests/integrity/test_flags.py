@@ -218,13 +218,74 @@ def test_a_confirmed_conflict_raises_coi_and_a_cleared_one_does_not(office, offi
 # --- FAST, LATE ------------------------------------------------------------------------------
 
 
-def test_a_permit_issued_within_minutes_raises_fast(office, office_hours):
-    app = walk(office, new_file(office, office.simple_type), Stage.ISSUED)
-    evaluate_all()
+@pytest.fixture
+def one_desk(office):
+    """One approving supervisor, one head: every approval and signature is theirs."""
+    for user in (office.supervisor2, office.head2):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return office
+
+
+def fast_track(office, *, waiting_since, other_moves_at=None):
+    """File B reaches approval at ``waiting_since`` and waits (approved at
+    ``other_moves_at``, if given); file A is submitted and approved at Wednesday 09.00 and
+    signed at 09.30. The rules look at 11.00, when every sitting is over."""
+    with time_machine.travel(waiting_since, tick=False):
+        other = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+    with time_machine.travel(WEDNESDAY_10 - datetime.timedelta(hours=1), tick=False):
+        app = walk(office, new_file(office, office.simple_type), Stage.SIGNING)
+    with time_machine.travel(WEDNESDAY_10 - datetime.timedelta(minutes=30), tick=False):
+        app = walk(office, app, Stage.ISSUED)
+    if other_moves_at is not None:
+        with time_machine.travel(other_moves_at, tick=False):
+            walk(office, other, Stage.SIGNING)
+    with time_machine.travel(WEDNESDAY_10 + datetime.timedelta(hours=1), tick=False):
+        evaluate_all()
+    return app
+
+
+def test_a_permit_issued_within_the_hour_ahead_of_a_waiting_file_raises_fast(one_desk):
+    office = one_desk
+    app = fast_track(office, waiting_since=WEDNESDAY_10 - datetime.timedelta(days=1))
     flag = flags("FAST").get()
     assert flag.application == app
-    assert "share" in flag.detail["reasons"]
-    assert evidence_actions(flag) == ["application.completed", "application.signed"]
+    assert "share" in flag.detail["reasons"] and flag.detail["passed_over"] == 1
+    assert evidence_actions(flag) == [
+        "application.completed",
+        "application.approved",  # ahead of the file waiting for approval
+        "application.signed",
+    ]
+
+
+def test_a_permit_issued_within_the_hour_with_nobody_waiting_raises_no_fast(one_desk):
+    """A quiet office: nobody was passed over."""
+    with time_machine.travel(WEDNESDAY_10 - datetime.timedelta(hours=1), tick=False):
+        app = walk(one_desk, new_file(one_desk, one_desk.simple_type), Stage.ISSUED)
+    with time_machine.travel(WEDNESDAY_10 + datetime.timedelta(hours=1), tick=False):
+        evaluate_all()
+    assert app.state == Stage.ISSUED
+    assert not flags("FAST").exists()
+
+
+@pytest.mark.parametrize(("minutes", "flagged"), [(25, False), (35, True)])
+def test_fast_sitting_edges(one_desk, minutes, flagged):
+    """The waiting file is approved ``minutes`` after the fast one (09.00): within the
+    half-hour sitting it was one round, beyond it the fast file went first."""
+    fast_track(
+        one_desk,
+        waiting_since=WEDNESDAY_10 - datetime.timedelta(days=1),
+        other_moves_at=WEDNESDAY_10 - datetime.timedelta(minutes=60 - minutes),
+    )
+    assert flags("FAST").exists() is flagged
+
+
+@pytest.mark.parametrize(("days", "flagged"), [(25, True), (35, False)])
+def test_fast_lookback_edges(one_desk, days, flagged):
+    """A file waiting for approval since ``days`` ago is passed over within the 30 days
+    looked back; one older than that is not looked for."""
+    fast_track(one_desk, waiting_since=WEDNESDAY_10 - datetime.timedelta(days=days))
+    assert flags("FAST").exists() is flagged
 
 
 def test_a_permit_issued_after_its_deadline_raises_late(office):
