@@ -20,19 +20,6 @@ import time
 import uuid
 from pathlib import Path
 
-from permits.event_names import (
-    APPLICATION_APPROVED,
-    APPLICATION_COMPLETED,
-    APPLICATION_CREATED,
-    APPLICATION_EXPIRED,
-    APPLICATION_INSPECTED,
-    APPLICATION_PAID,
-    APPLICATION_REVIEWED,
-    APPLICATION_SIGNED,
-    APPLICATION_SUBMITTED,
-    APPLICATION_VERIFICATION_STARTED,
-)
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DEBUG", "1")  # a benchmark of the demo database, never a deployment
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -47,6 +34,18 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from demo.services import demo_users_seed  # noqa: E402
+from permits.event_names import (  # noqa: E402
+    APPLICATION_APPROVED,
+    APPLICATION_COMPLETED,
+    APPLICATION_CREATED,
+    APPLICATION_EXPIRED,
+    APPLICATION_INSPECTED,
+    APPLICATION_PAID,
+    APPLICATION_REVIEWED,
+    APPLICATION_SIGNED,
+    APPLICATION_SUBMITTED,
+    APPLICATION_VERIFICATION_STARTED,
+)
 from permits.models import (  # noqa: E402
     OPD,
     Application,
