@@ -1207,10 +1207,11 @@ def history_rejudge(truth: Truth) -> None:
     import time_machine
 
     from integrity.flags.engine import flags_sweep
-    from integrity.models import Flag
+    from integrity.models import Flag, FlagBaseline
     from worktime.calendar import invalidate_calendar
 
     Flag.objects.all().delete()
+    FlagBaseline.objects.all().delete()  # each night computes its own, as it did
     invalidate_calendar()
     since = _local(START, 0)
     day = START

@@ -35,7 +35,8 @@ MAX_AGE = datetime.timedelta(hours=24)
 def _cached(key: str, compute):
     now = timezone.now()
     row = FlagBaseline.objects.filter(key=key).first()
-    if row is not None and now - row.computed_at < MAX_AGE:
+    # Computed within the day, and not after now (a clock set back, a replayed history).
+    if row is not None and datetime.timedelta(0) <= now - row.computed_at < MAX_AGE:
         return row.value
     value = compute()
     FlagBaseline.objects.update_or_create(key=key, defaults={"value": value, "computed_at": now})
@@ -119,8 +120,9 @@ def binomial_tail(k: int, n: int, p: float) -> float:
 
 def stage_waits(stage: str, window_days: int) -> dict:
     """Working hours each file waited in ``stage`` before an officer moved it on (onwards,
-    back to the applicant or rejected) in the window: ``{"all": [...], "by": {pk: [...]}}``,
-    each list ascending, ``by`` keyed by the officer (pk as a string) who moved it."""
+    back to the applicant or rejected) in the window: ``{"all": [...], "by": {pk: [...]},
+    "type": {pk: [...]}}``, each list ascending, ``by`` keyed by the officer (pk as a
+    string) who moved it, ``type`` by the file's permit type."""
 
     def compute():
         since = timezone.now() - datetime.timedelta(days=window_days)
@@ -143,16 +145,21 @@ def stage_waits(stage: str, window_days: int) -> dict:
             .exclude(to_state=stage)
             .annotate(entered_at=Subquery(entry.values("created_at")[:1]))
             .filter(entered_at__isnull=False)
-            .values_list("actor_id", "entered_at", "created_at")
+            .values_list("actor_id", "application__permit_type_id", "entered_at", "created_at")
         )
         calendar = get_calendar()
-        every, by = [], {}
-        for actor_id, entered_at, left_at in exits.iterator(chunk_size=2000):
+        every, by, types = [], {}, {}
+        for actor_id, type_id, entered_at, left_at in exits.iterator(chunk_size=2000):
             waited = calendar.working_time_between(entered_at, left_at)
             wait = round(waited.total_seconds() / 3600, 4)
             every.append(wait)
             by.setdefault(str(actor_id), []).append(wait)
-        return {"all": sorted(every), "by": {pk: sorted(waits) for pk, waits in by.items()}}
+            types.setdefault(str(type_id), []).append(wait)
+        return {
+            "all": sorted(every),
+            "by": {pk: sorted(waits) for pk, waits in by.items()},
+            "type": {pk: sorted(waits) for pk, waits in types.items()},
+        }
 
     return _cached(f"wait:{stage}:{window_days}", compute)
 

@@ -277,3 +277,18 @@ def test_pair_hand_overs_make_the_case_the_share_alone_does_not(office):
 
 # QUEUE: its parameters' edges are in tests/integrity/test_queue.py (the rule learns the
 # desk's spread of waits; issue 17 point 2).
+
+
+@pytest.mark.parametrize(
+    ("age", "kept"), [(dt.timedelta(hours=23), True), (-dt.timedelta(hours=1), False)]
+)
+def test_a_baseline_is_kept_a_day_and_never_from_the_future(office, age, kept):
+    """A stored baseline is read again within 24 hours of its computing; one computed
+    "after" now (a clock set back, a replayed history) is computed afresh."""
+    from integrity.flags.baselines import type_durations
+    from integrity.models import FlagBaseline
+
+    FlagBaseline.objects.create(
+        key=f"fast:{office.simple_type.pk}:90", value=[99.0], computed_at=timezone.now() - age
+    )
+    assert (type_durations(office.simple_type.pk, 90) == [99.0]) is kept

@@ -212,3 +212,38 @@ def test_the_admin_form_takes_pressure_parameters():
     assert ("PRESSURE", "PRESSURE · Didorong sesudah disentuh atasan atau pihak luar") in (
         form.fields["code"].choices
     )
+
+
+@pytest.mark.parametrize(("hours", "ahead"), [(6.0, True), (8.0, False)])
+def test_a_stage_finished_sooner_than_its_type_usually_waits_is_ahead_of_its_place(
+    office, hours, ahead
+):
+    """Files of this type usually waited 7 working hours in technical review (the median of
+    20 waits, ``baselines.stage_waits``): finishing the review after 6 hours is ahead of
+    its place in the queue, after 8 it is not (and raises no PRESSURE flag)."""
+    from types import SimpleNamespace
+
+    from integrity.flags.engine import Context
+    from worktime.calendar import get_calendar
+
+    with at(0):
+        app = walk(office, new_file(office), Stage.TECHNICAL_REVIEW)
+    entered = app.events.filter(to_state=Stage.TECHNICAL_REVIEW).latest("created_at")
+    event = SimpleNamespace(
+        action="application.reviewed",
+        from_state=Stage.TECHNICAL_REVIEW,
+        actor_id=app.assigned_to_id,
+        application_id=app.pk,
+        application=app,
+        created_at=get_calendar().add_working_time(
+            entered.created_at, datetime.timedelta(hours=hours)
+        ),
+    )
+    params = dict(RULES["PRESSURE"].params)
+    context = Context.load()
+    context.memo[("queue-waits", Stage.TECHNICAL_REVIEW, params["window_days"])] = {
+        "all": [30.0] * 20,
+        "by": {},
+        "type": {str(app.permit_type_id): [7.0] * 20},
+    }
+    assert RULES["PRESSURE"]._ahead_of_its_place(event, params, context) is ahead

@@ -14,8 +14,7 @@ from django.conf import settings
 SCRIPTS = sorted(
     path.name
     for path in (settings.BASE_DIR / "bench").glob("*.py")
-    if path.name not in {"__init__.py", "urls.py", "planted.py"}
-    and "argparse" in path.read_text()
+    if path.name not in {"__init__.py", "urls.py", "planted.py"} and "argparse" in path.read_text()
 )
 
 
