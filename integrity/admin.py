@@ -57,6 +57,17 @@ class RuleSettingAdmin(SimpleHistoryAdmin):
     list_display = ["code", "enabled", "severity", "params", "auditor_precision"]
     readonly_fields = ["rule_description", "rule_defaults", "auditor_precision"]
 
+    def get_list_display(self, request):
+        """The list reads every rule's precision once (one query), not once per row."""
+        precision = rule_precision()
+
+        @admin.display(description=_("Ketepatan menurut telaah auditor (90 hari)"))
+        def auditor_precision(obj):
+            found = precision.get(obj.code)
+            return found.text if found else "-"
+
+        return ["code", "enabled", "severity", "params", auditor_precision]
+
     @admin.display(description=_("Uraian aturan"))
     def rule_description(self, obj):
         rule = RULES.get(obj.code)

@@ -105,3 +105,21 @@ def test_flags_closed_before_verdicts_were_kept_get_theirs_from_their_outcome(of
     migration.verdicts_from_closed_flags(apps, None)
     verdicts = {v.flag_id: v.confirmed for v in FlagVerdict.objects.all()}
     assert verdicts == {flags[0].pk: True, flags[1].pk: False}
+
+
+def test_the_rule_settings_list_reads_the_precision_once_whatever_the_rules(
+    client, office, django_assert_max_num_queries
+):
+    """One setting per rule: the list shows each rule's precision, read in one query."""
+    from integrity.flags.registry import RULES
+    from integrity.models import RuleSetting
+
+    judge(office, confirmed=1, dismissed=1)
+    for code in RULES:
+        RuleSetting.objects.create(code=code)
+    client.force_login(office.admin)
+    client.get("/admin/integrity/rulesetting/")  # sessions and permissions warmed up
+    with django_assert_max_num_queries(12):
+        page = client.get("/admin/integrity/rulesetting/").content.decode()
+    assert "50% (1 dari 2 bendera)" in page
+    assert page.count("<tr") > len(RULES)
