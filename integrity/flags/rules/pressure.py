@@ -35,7 +35,7 @@ Expected false flags: a superior chasing a file that is late or urgent for a goo
 (a public-safety permit, a court order), or looking at it to reassign it, when the
 officer then does it first; a supervisor's routine look just before an unusually short
 honest review. Measured (bench/history.py, 480 files over four months, about 120 a month,
-seeds 1 and 2): 0 to 1 in four months (0.25 a month); recall 0.86-0.88.
+seeds 1 and 2): 0 to 2 in four months (up to 0.5 a month); recall 0.86-0.88.
 """
 
 from __future__ import annotations
