@@ -53,6 +53,12 @@ files of honest history replayed through the services by ``bench/queue_noise.py`
 1), where every wait is drawn independently, i.e. each desk works its pile in random
 order; the former fixed 7-hour tolerance raised 245 flags on the same history.
 
+On the service-driven history (bench/history.py, 480 files over four months, about 120 a
+month, seeds 1 and 2): 1 and 5 flags, 0 to 5 of them false (up to 1.25 a month: honest
+10-day technical files with a supervisor's monitoring view), and recall 0.05 and 0: the
+plants there jump files waiting 1 to 3 working days in technical review, inside that
+desk's spread (issue 17 stays open).
+
 Evidence: A's entry into the stage and the act that passed it over.
 """
 
