@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from permits.document_text import text_sha256
 from permits.event_names import DOCUMENT_UPLOADED
 from permits.models import Application, Channel, Document, Requirement, Stage
 from permits.services.checks import BAD, wanting_digests
@@ -83,6 +84,9 @@ def document_upload(
         uploaded_by=actor.user,
         uploaded_at=timezone.now(),
     )
+    uploaded.seek(0)
+    words = text_sha256(uploaded.read(), kind)
+    uploaded.seek(0)
     document.file.save(f"{document.version}", uploaded, save=False)
     document._history_user = actor.user
     document.save()
@@ -96,6 +100,7 @@ def document_upload(
             "sha256": sha256,
             "size": document.size,
         }
-        | ({"same_as_version": same_as} if same_as else {}),
+        | ({"same_as_version": same_as} if same_as else {})
+        | ({"text_sha256": words} if words else {}),
     )
     return document

@@ -221,3 +221,67 @@ def test_a_quick_ok_by_another_officer_is_a_flip(office):
         save(app, STR=(CheckStatus.OK, "Asli dilihat."))
     evaluate_all()
     assert rule_flags("FLIP").get().officer == office.counter2
+
+
+def returned_twice(office, first: bytes, then: bytes):
+    """STR v1 found invalid; the applicant sends ``first`` (v2), found invalid again; then
+    ``then`` (v3), which the officer passes at 10.10."""
+    app = in_verification(office)
+    with at(10):
+        app = give_back(app, "STR", "STR kedaluwarsa.")
+    with at(60):
+        upload(office, app, "STR", first)
+        app = application_resubmit(application=app, actor=act(office.applicant))
+    with at(70):
+        app = give_back(app, "STR", "Masih STR yang kedaluwarsa.")
+    with at(120):
+        upload(office, app, "STR", then)
+        app = application_resubmit(application=app, actor=act(office.applicant))
+    with at(130):
+        save(app)
+    evaluate_all()
+    return app
+
+
+def test_an_ok_on_the_refused_pdf_saved_again_raises_flip(office):
+    """The refused certificate exported again (other bytes, the same words), passed: FLIP,
+    content ``same_text``."""
+    from tests.permits.conftest import page_pdf
+
+    refused = page_pdf("STR 446.1/2021 berlaku sampai 2024")
+    again = refused.replace(b"%PDF-1.4\n", b"%PDF-1.4\n% disimpan ulang\n")
+    app = returned_twice(office, refused, again)
+    v2, v3 = app.events.filter(action="document.uploaded", data__version__in=[2, 3]).order_by("seq")
+    assert v2.data["sha256"] != v3.data["sha256"]
+    assert v2.data["text_sha256"] == v3.data["text_sha256"]
+    flag = rule_flags("FLIP").get()
+    assert flag.detail == {"requirement": "STR", "content": "same_text"}
+    assert "hanya disimpan ulang" in str(RULES_FLIP().explain(flag.detail))
+
+
+def test_an_ok_on_a_renewed_pdf_with_other_words_raises_nothing(office):
+    """The renewed certificate: the same form, new dates. Its words differ: a fix."""
+    from tests.permits.conftest import page_pdf
+
+    returned_twice(
+        office,
+        page_pdf("STR 446.1/2021 berlaku sampai 2024"),
+        page_pdf("STR 446.1/2026 berlaku sampai 2031"),
+    )
+    assert not rule_flags("FLIP").exists()
+
+
+def test_a_pdf_without_words_or_an_image_has_no_text_digest():
+    from permits.document_text import text_sha256
+    from tests.permits.conftest import PNG, page_pdf
+
+    assert text_sha256(PDF, "pdf") == ""  # no page at all
+    assert text_sha256(page_pdf("KTP"), "pdf") == ""  # too few words to tell
+    assert text_sha256(PNG, "png") == ""
+    assert len(text_sha256(page_pdf("Surat keterangan domisili nomor 12"), "pdf")) == 64
+
+
+def RULES_FLIP():
+    from integrity.flags.registry import RULES
+
+    return RULES["FLIP"]

@@ -84,12 +84,12 @@ def test_rule_holds_on_independent_history(results, rule):
 # Precision counts a flag about another rule's plant as right: misconduct is behind it all
 # the same.
 NOT_YET = {
-    "FAST": "no false flag at 480 files on either seed, but recall 0.80-0.90: a fast-tracked "
-    "file that went ahead of nobody (signed minutes before the head's own round) is not seen",
-    "FLIP": "half the plants pass a re-saved copy of the refused scan (other bytes, same "
-    "document): no hash sees it, and the generator's documents have no page to compare",
+    "FAST": "no false flag at 480 files on either seed, but recall 0.80-0.90 (and 0-0.5 of "
+    "2 plants at 120 files): a fast-tracked file that went ahead of nobody is not seen",
+    "FLIP": "recall 1.00 and 0.90, precision 1.00 and 0.90 at 480 files (at 120 files one "
+    "plant of 2 missed on seed 1): a mis-click corrected after more than 15 minutes",
     "QUEUE": "the plants jump files waiting 1-3 working days in technical review, inside "
-    "that desk's spread of waits (MAD about 6 hours): recall 0 on both seeds",
+    "that desk's spread of waits (MAD about 6 hours): recall 0-0.05 on both seeds",
     "PAIR": "holds at 480 files on both seeds (bench/README.md); at 120 files seed 2 misses "
     "one biro jasa of three: 4 of its 7 files went to its officer by the automatic "
     "assignment, 3 by hand, in an office too small to tell that from chance",
