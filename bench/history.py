@@ -160,6 +160,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 
+from bench.documents import page_pdf
+
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 START = dt.date(2026, 1, 5)
 END = dt.date(2026, 4, 30)
@@ -396,32 +398,6 @@ class File:
     accelerated: bool = False  # a plant pushes it through (no round, no queue)
 
 
-def _pdf_page(text: str, note: bytes = b"") -> bytes:
-    """A real one-page A4 PDF showing ``text`` (poppler reads its words); ``note`` adds a
-    comment, as a program that saves the same document again changes its bytes."""
-    stream = f"BT /F1 14 Tf 60 760 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n" + (b"% " + note + b"\n" if note else b"")), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def _document(f: File, requirement, variant: str) -> ContentFile:
     """A small valid upload: a PDF whose words name this file, this requirement and this
     document (``variant``; "-resaved" is the same document saved again: other bytes, the
@@ -431,7 +407,7 @@ def _document(f: File, requirement, variant: str) -> ContentFile:
         document = variant.removesuffix("-resaved")
         text = f"Dokumen {requirement.code} nomor {f.index}/{document} untuk berkas {f.index}"
         resaved = b"disimpan ulang" if variant.endswith("-resaved") else b""
-        return ContentFile(_pdf_page(text, resaved), name=f"{requirement.code}.pdf")
+        return ContentFile(page_pdf(text, resaved, size=14), name=f"{requirement.code}.pdf")
     return ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + tag, name=f"{requirement.code}.png")
 
 

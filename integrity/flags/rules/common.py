@@ -60,6 +60,22 @@ def last_event(application_id: int, before, **filters) -> ApplicationEvent | Non
     )
 
 
+def stage_entry(
+    application_id: int, stages, moment, *, inclusive: bool = True
+) -> ApplicationEvent | None:
+    """The file's latest entry into ``stages`` (a stage, or a set of stages one queue
+    forms), coming from outside them, at or before ``moment`` (strictly before it when not
+    ``inclusive``): when it began to wait there."""
+    group = [stages] if isinstance(stages, str) else sorted(stages)
+    at = {"created_at__lte" if inclusive else "created_at__lt": moment}
+    return (
+        ApplicationEvent.objects.filter(application_id=application_id, to_state__in=group, **at)
+        .exclude(from_state__in=group)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 ASSIGNMENT_ACTIONS = (APPLICATION_ASSIGNED, APPLICATION_REASSIGNED)
 
 

@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.flags.baselines import percentile, type_durations
 from integrity.flags.registry import Hit, Rule, register
-from integrity.flags.rules.common import holders_at, hours, last_event
+from integrity.flags.rules.common import holders_at, hours, last_event, stage_entry
 from integrity.models import Severity
 from integrity.wording import hours_words
 from permits.event_names import APPLICATION_COMPLETED, APPLICATION_SIGNED
@@ -138,14 +138,7 @@ class Fast(Rule):
             stage, moment = exit_.from_state, exit_.created_at
             if now < moment + sitting:
                 continue  # the sitting is not over: who else it took is not known yet
-            entry = (
-                ApplicationEvent.objects.filter(
-                    application_id=app.pk, to_state=stage, created_at__lte=moment
-                )
-                .exclude(from_state=stage)
-                .order_by("-created_at", "-id")
-                .first()
-            )
+            entry = stage_entry(app.pk, stage, moment)
             if entry is None:
                 continue
             left_by_then = ApplicationEvent.objects.filter(

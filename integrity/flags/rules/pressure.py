@@ -55,6 +55,7 @@ from integrity.flags.rules.common import (
     STAFF_ACTOR_ROLES,
     WAITING_STAGES,
     holders_at,
+    stage_entry,
 )
 from integrity.models import Severity
 from integrity.wording import moment_words
@@ -210,16 +211,7 @@ class Pressure(Rule):
         sample = next((s for s in (kind, own, waits["all"]) if len(s) >= MIN_SAMPLE), None)
         if sample is None:
             return True
-        entered = (
-            ApplicationEvent.objects.filter(
-                application_id=event.application_id,
-                to_state=stage,
-                created_at__lte=event.created_at,
-            )
-            .exclude(from_state=stage)
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        entered = stage_entry(event.application_id, stage, event.created_at)
         if entered is None:
             return True
         waited = context.calendar.working_time_between(entered.created_at, event.created_at)
@@ -229,14 +221,7 @@ class Pressure(Rule):
         """Files of the same queue in the actor's hands that entered it before this one and
         still waited at the act, oldest first: (file pk, its entry event pk)."""
         group, moment, app = _queue(event.from_state), event.created_at, event.application
-        entered = (
-            ApplicationEvent.objects.filter(
-                application_id=app.pk, to_state__in=group, created_at__lte=moment
-            )
-            .exclude(from_state__in=group)
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        entered = stage_entry(app.pk, group, moment)
         if entered is None or event.actor_id is None:
             return []
         entry = (

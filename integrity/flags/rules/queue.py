@@ -78,6 +78,7 @@ from integrity.flags.rules.common import (
     STAFF_ACTOR_ROLES,
     WAITING_STAGES,
     holders_at,
+    stage_entry,
 )
 from integrity.models import Severity
 from integrity.wording import hours_words
@@ -214,14 +215,7 @@ class Queue(Rule):
 
     def _overtake(self, event, fence, params, context) -> Overtake | None:
         stage, app, moment = event.from_state, event.application, event.created_at
-        entered = (
-            ApplicationEvent.objects.filter(
-                application_id=app.pk, to_state=stage, created_at__lt=moment
-            )
-            .exclude(from_state=stage)
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        entered = stage_entry(app.pk, stage, moment, inclusive=False)
         if entered is None:
             return None
         calendar = context.calendar
