@@ -131,6 +131,10 @@ class PeriodForm(forms.Form):
                     "(TTTT-BB, misalnya 2026-03)."
                 )
             )
+        # A later year has not begun: refused before its end is computed (9999-12 would
+        # overflow the date range).
+        if int(match[1]) > timezone.localdate().year:
+            raise forms.ValidationError(_("Periode itu belum dimulai."))
         period = period_of(int(match[1]), month)
         if period.start > timezone.now():
             raise forms.ValidationError(_("Periode itu belum dimulai."))

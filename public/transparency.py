@@ -106,12 +106,17 @@ def period_parse(text: str, *, now: datetime.datetime | None = None) -> Period:
     if not match:
         raise PeriodInvalid(text)
     year, month = int(match[1]), match[2]
-    if year < FIRST_YEAR or (month is not None and not 1 <= int(month) <= 12):
+    now = now or timezone.now()
+    # A later year has not begun: refused before its end is computed (9999-12 would
+    # overflow the date range).
+    if not FIRST_YEAR <= year <= timezone.localtime(now).year:
+        raise PeriodInvalid(text)
+    if month is not None and not 1 <= int(month) <= 12:
         raise PeriodInvalid(text)
     period = (
         period_year(year) if month is None else period_month(datetime.date(year, int(month), 1))
     )
-    if period.start > (now or timezone.now()):
+    if period.start > now:
         raise PeriodInvalid(text)
     return period
 

@@ -434,9 +434,10 @@ def test_a_bad_period_is_explained_and_the_current_year_shown(office, client, ba
     assert f"Ditampilkan periode {timezone.localdate().year}" in page
 
 
-def test_a_period_not_begun_is_refused(office, client):
+@pytest.mark.parametrize("later", [str(timezone.localdate().year + 1), "9999-12", "9999"])
+def test_a_period_not_begun_is_refused(office, client, later):
     client.force_login(office.head)
-    response = client.get(OVERVIEW, {"periode": str(timezone.localdate().year + 1)})
+    response = client.get(OVERVIEW, {"periode": later})
     assert response.status_code == 400 and "belum dimulai" in response.content.decode()
 
 

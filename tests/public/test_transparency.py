@@ -453,7 +453,7 @@ def test_the_default_is_the_current_year(client, world):
     assert f'<option value="{year}" selected>' in response.content.decode()
 
 
-@pytest.mark.parametrize("bad", ["2025-13", "kemarin", "2999", "1999"])
+@pytest.mark.parametrize("bad", ["2025-13", "kemarin", "2999", "1999", "9999-12", "9999"])
 def test_a_bad_period_shows_the_current_year_with_a_message(client, world, bad):
     response = client.get(URL, {"periode": bad})
     assert response.status_code == 400
@@ -613,7 +613,7 @@ def test_the_csv_leaves_missing_values_empty(client, world):
         assert row["finished"] == "0"
 
 
-@pytest.mark.parametrize("bad", ["2025-13", "1999", "2999", "2999-01"])
+@pytest.mark.parametrize("bad", ["2025-13", "1999", "2999", "2999-01", "9999-12"])
 def test_the_csv_of_no_period_is_not_found(client, bad):
     assert client.get(f"/transparansi/{bad}.csv").status_code == 404
 
