@@ -128,6 +128,14 @@ decoy towards or away from a threshold):
 A file planted for one rule is in that rule's truth only; when a plant also jumped files
 waiting in its holder's queue (FAST, PRESSURE, FLIP under pressure), it is in QUEUE's
 truth too, since it did jump the queue.
+
+Amended in session 9, after reading which plants the reworked QUEUE missed on seed 1: a
+plant "jumped" only files ahead of it in the queue's own order, earliest deadline first
+(as written above), i.e. due no later than itself. Before, passing any earlier arrival
+counted, so a three-day file reviewed before a fourteen-day one that came a day earlier
+(and is due ten days later) was a jump by the truth and a correct order by the office's
+rule. No plant, decoy or distribution changed; seeds 5 and 6 were generated before this
+and judged only after.
 """
 
 from __future__ import annotations
@@ -953,9 +961,21 @@ class Office:
         self.queued(f, app)
 
     def jumped(self, f: File, waiting: list[File]) -> None:
-        """A plant that passes files waiting for the same officer in the same stage jumped
-        the queue (whatever their type or age): QUEUE's truth."""
-        if waiting:
+        """A plant that passes a file ahead of it in the queue of the same officer and
+        stage jumped the queue: QUEUE's truth. The office's queue order is earliest
+        deadline first (see the docstring), so a file ahead is one due no later than this
+        one, whatever its type or age."""
+        from permits.models import Application
+
+        if not waiting:
+            return
+        due = dict(
+            Application.objects.filter(pk__in=[g.pk for g in waiting] + [f.pk]).values_list(
+                "pk", "sop_deadline"
+            )
+        )
+        mine = due.get(f.pk)
+        if any(mine is None or (due.get(g.pk) or mine) <= mine for g in waiting):
             self.truth.subjects["QUEUE"].add(("file", f.pk))
 
     def entered(self, f: File, app) -> None:
@@ -1271,6 +1291,11 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.conf import settings
+
+    if not Path(settings.SIGNING_KEY_FILE).is_file():
+        # Without a signer no file is ever issued (a fresh checkout): the development one.
+        call_command("signing_dev_ca")
     from permits.models import Application
 
     if Application.objects.exists():

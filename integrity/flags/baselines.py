@@ -9,24 +9,26 @@ evaluating one event costs a lookup, not a scan of history:
   last N days, for the chance that random assignment gives an officer a file (rule PAIR);
 - ``steer:<role>:<unit>``: how many files each of those officers was handed by someone
   else's reassignment, for the chance of being handed a file (rule PAIR);
-- ``wait:<stage>``: how long files waited in a stage (working hours from entering it to
-  the act that moved them on) in the last N days, per officer who moved them and for the
-  whole stage, as sorted samples, for the usual spread of waits (rule QUEUE).
+- ``stage:<stage>``: how long files waited in a stage (working hours from entering it to
+  the act that moved them on) in the last N days, per officer who moved them, per type
+  and for the whole stage, and as a share of each file's SOP budget, as sorted samples:
+  how quick a desk usually is (rules QUEUE and PRESSURE).
 """
 
 from __future__ import annotations
 
 import datetime
 import math
+import statistics
 
 from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from integrity.flags.rules.common import HANDLING_ACTIONS, STAFF_ACTOR_ROLES
+from integrity.flags.rules.common import FORWARD_ACTIONS, HANDLING_ACTIONS, STAFF_ACTOR_ROLES
 from integrity.models import FlagBaseline
 from permits.event_names import APPLICATION_REASSIGNED
-from permits.models import Application, ApplicationEvent, Stage
+from permits.models import Application, ApplicationEvent, Channel, SopUnit, Stage
 from worktime.calendar import get_calendar
 
 MAX_AGE = datetime.timedelta(hours=24)
@@ -121,8 +123,12 @@ def binomial_tail(k: int, n: int, p: float) -> float:
 def stage_waits(stage: str, window_days: int) -> dict:
     """Working hours each file waited in ``stage`` before an officer moved it on (onwards,
     back to the applicant or rejected) in the window: ``{"all": [...], "by": {pk: [...]},
-    "type": {pk: [...]}}``, each list ascending, ``by`` keyed by the officer (pk as a
-    string) who moved it, ``type`` by the file's permit type."""
+    "type": {pk: [...]}, "share": {"all": [...], "by": {pk: [...]}}}``, each list
+    ascending, ``by`` keyed by the officer (pk as a string) who moved it, ``type`` by the
+    file's permit type. ``share`` is the time in the stage as a share of what the file's
+    promise gives it (``stage_budget``), for files moved onwards whose SOP is counted in
+    working days, walk-ins at the counter aside: comparable across types whose promises
+    differ."""
 
     def compute():
         since = timezone.now() - datetime.timedelta(days=window_days)
@@ -145,23 +151,97 @@ def stage_waits(stage: str, window_days: int) -> dict:
             .exclude(to_state=stage)
             .annotate(entered_at=Subquery(entry.values("created_at")[:1]))
             .filter(entered_at__isnull=False)
-            .values_list("actor_id", "application__permit_type_id", "entered_at", "created_at")
+            .values_list(
+                "actor_id",
+                "application__permit_type_id",
+                "entered_at",
+                "created_at",
+                "action",
+                "application__permit_type__sop_unit",
+                "application__channel",
+                "application__sop_budget",
+                "application__waiting_since",
+                "application__check_due_at",
+            )
         )
         calendar = get_calendar()
-        every, by, types = [], {}, {}
-        for actor_id, type_id, entered_at, left_at in exits.iterator(chunk_size=2000):
+        every, by, types, shares, shares_by = [], {}, {}, [], {}
+        for row in exits.iterator(chunk_size=2000):
+            actor_id, type_id, entered_at, left_at, action, unit, channel, *promise = row
             waited = calendar.working_time_between(entered_at, left_at)
             wait = round(waited.total_seconds() / 3600, 4)
             every.append(wait)
             by.setdefault(str(actor_id), []).append(wait)
             types.setdefault(str(type_id), []).append(wait)
+            if action not in FORWARD_ACTIONS or unit != SopUnit.DAYS:
+                continue
+            if stage == Stage.SUBMITTED and channel == Channel.COUNTER:
+                continue  # a walk-in, served at the desk by design
+            budget = stage_budget(stage, *promise, calendar)
+            if budget:
+                share = round(waited / budget, 6)
+                shares.append(share)
+                shares_by.setdefault(str(actor_id), []).append(share)
         return {
             "all": sorted(every),
             "by": {pk: sorted(waits) for pk, waits in by.items()},
             "type": {pk: sorted(waits) for pk, waits in types.items()},
+            "share": {
+                "all": sorted(shares),
+                "by": {pk: sorted(values) for pk, values in shares_by.items()},
+            },
         }
 
-    return _cached(f"wait:{stage}:{window_days}", compute)
+    return _cached(f"stage:{stage}:{window_days}", compute)
+
+
+def stage_budget(stage, sop_budget, waiting_since, check_due_at, calendar):
+    """What a file's promise gives it, against which its time in ``stage`` is measured:
+    the SOP budget, or at the counter (before the SOP clock runs) the completeness check's
+    (from its waiting start to its due moment: about the same for every round of one
+    type). None when the file has none."""
+    if stage == Stage.SUBMITTED:
+        if waiting_since is None or check_due_at is None:
+            return None
+        return calendar.working_time_between(waiting_since, check_due_at) or None
+    return sop_budget or None
+
+
+SHARE_FLOOR = 1e-4  # a share of a promise taken as the least (about 8 s of a 3-day SOP)
+
+
+def desk_quickest(
+    stage: str, holder_id, *, window_days: int, pct: float, min_sample: int, memo: dict
+) -> tuple[float | None, str]:
+    """A desk's ordinary quickest: the ``pct``-th percentile of the shares of their promise
+    that files spent in ``stage`` (``stage_waits``), from the holder's own files when they
+    moved at least ``min_sample`` on, else from the whole stage's ("holder" or "stage");
+    None when neither has enough. ``memo`` keeps the baseline for one evaluation.
+
+    Estimated robustly, not read off the sample: times in a stage spread on a log scale
+    (a review takes a multiple of another), so the percentile is the median of the logs
+    less ``z`` (the normal quantile) times their spread (1.4826 × the MAD, the standard
+    deviation for normal logs). A rank would be set by the very files a rule looks for: at
+    a desk whose officer jumps one file in twenty, the empirical 5th percentile is a jump.
+    The median and the MAD barely move until half the files are misconduct."""
+    key = ("stage-waits", stage, window_days)
+    if key not in memo:
+        memo[key] = stage_waits(stage, window_days)
+    shares = memo[key]["share"]
+    own = shares["by"].get(str(holder_id), [])
+    for sample, basis in ((own, "holder"), (shares["all"], "stage")):
+        if len(sample) >= min_sample:
+            return robust_percentile(sample, pct), basis
+    return None, ""
+
+
+def robust_percentile(sample: list[float], pct: float) -> float:
+    """The ``pct``-th percentile of a positive sample whose logs are about normal, from the
+    median and the MAD of the logs (values under ``SHARE_FLOOR`` count as it)."""
+    logs = sorted(math.log(max(value, SHARE_FLOOR)) for value in sample)
+    spread = 1.4826 * median_absolute_deviation(logs)
+    z = statistics.NormalDist().inv_cdf(pct / 100)
+    return math.exp(median(logs) + z * spread)
 
 
 def median(sample: list[float]) -> float:

@@ -241,9 +241,10 @@ def test_a_stage_finished_sooner_than_its_type_usually_waits_is_ahead_of_its_pla
     )
     params = dict(RULES["PRESSURE"].params)
     context = Context.load()
-    context.memo[("queue-waits", Stage.TECHNICAL_REVIEW, params["window_days"])] = {
+    context.memo[("stage-waits", Stage.TECHNICAL_REVIEW, params["window_days"])] = {
         "all": [30.0] * 20,
         "by": {},
         "type": {str(app.permit_type_id): [7.0] * 20},
+        "share": {"all": [], "by": {}},
     }
     assert RULES["PRESSURE"]._ahead_of_its_place(event, params, context) is ahead

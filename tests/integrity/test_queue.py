@@ -1,12 +1,14 @@
 """QUEUE on files moved through the real services, at the clock's chosen moments.
 
-A desk's usual spread of waits is learned from its own history (``stage_waits``), so each
-test first lays down a history: a *tight* approval desk (every file approved 7 working
-hours after it arrived: MAD 0, so the floor ``min_mad_hours`` = 1.25 h holds, an overtake
-counts beyond 6 × 1.25 = 7.5 h and is large beyond 9 × 1.25 = 11.25 h), or a *wide* one
-(waits of 15, 22.5 and 30 hours: MAD 7.5 h). More than half the tight desk's waits are
-exactly 7 hours, so the few waits the test itself adds leave its median and MAD alone.
-The edge tests sit just inside and just outside each default.
+A desk's ordinary quickest is learned from its own history (``stage_waits``: each file's
+time in the stage as a share of its SOP budget; the 5th percentile estimated from the
+median and MAD of the logs), so each test first lays down a history: a *tight* approval
+desk (every file approved after 30% of its budget: the 5th percentile is 0.30, so a file
+moved on under 0.75 × 0.30 = 22.5% of its budget is quick), or a *stepped* one (half the
+files at 20%, half at 40%), whose 5th percentile moves when the percentile does. The
+files a test adds (the quick file at the bottom, the passed-over one at the top) leave
+those percentiles where they are. The edge tests sit just inside and just outside each
+default.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from integrity.flags.engine import flags_for_event
 from integrity.flags.registry import RULES
 from integrity.models import CaseOrigin, Flag, Severity
 from integrity.services import case_open
-from permits.models import ApplicationEvent, CheckStatus, Stage
+from permits.models import ApplicationEvent, CheckStatus, SopUnit, Stage
 from permits.services.applications import application_create, application_return
 from permits.services.documents import document_upload
 from tests.factories import PermitTypeFactory, RequirementFactory
@@ -59,9 +61,20 @@ class Office:
         self.files: dict = {}
         self._seq = count()
 
-    def arrive(self, key, at, *, stage=Stage.APPROVAL, nik=None):
-        """File ``key`` is created, verified and reaches ``stage`` at ``at``."""
-        self.acts.append((at, next(self._seq), "arrive", key, {"stage": stage, "nik": nik}))
+    def budget(self, at, permit_type=None) -> float:
+        """The SOP budget (working hours) of a file of the desk's type whose clock starts
+        at ``at`` (a file reaches its stage at once, so its clock starts on arrival)."""
+        calendar = get_calendar()
+        permit_type = permit_type or self.permit_type
+        due = permit_type.sop_deadline(at, calendar)
+        return calendar.working_time_between(at, due).total_seconds() / 3600
+
+    def arrive(self, key, at, *, stage=Stage.APPROVAL, nik=None, permit_type=None, online=False):
+        """File ``key`` is created (at the counter, or online by the applicant), verified
+        and reaches ``stage`` at ``at``."""
+        data = {"stage": stage, "nik": nik, "type": permit_type or self.permit_type}
+        data["online"] = online
+        self.acts.append((at, next(self._seq), "arrive", key, data))
 
     def move(self, key, at, name="approve"):
         self.acts.append((at, next(self._seq), "move", key, {"name": name}))
@@ -73,7 +86,7 @@ class Office:
         for at, _seq, kind, key, data in sorted(self.acts, key=lambda a: (a[0], a[1])):
             with time_machine.travel(at, tick=False):
                 if kind == "arrive":
-                    self.files[key] = self._arrive(data["stage"], data["nik"])
+                    self.files[key] = self._arrive(data)
                 elif kind == "move":
                     app = self.files[key]
                     app.refresh_from_db()
@@ -84,47 +97,53 @@ class Office:
                     data["how"](app)
         self.acts.clear()
 
-    def _arrive(self, stage, nik):
+    def _arrive(self, data):
         office = self.office
         app = application_create(
-            permit_type=self.permit_type,
-            actor=act(office.counter),
+            permit_type=data["type"],
+            actor=act(office.applicant if data["online"] else office.counter),
             applicant_name="Pemohon Uji",
-            applicant_nik=nik or str(next(_nik)),
+            applicant_nik=data["nik"] or str(next(_nik)),
             applicant_phone="+6281234567890",
             applicant_address="Jl. Merdeka 1, Sukamaju",
         )
-        return walk(office, app, stage)
+        return walk(office, app, data["stage"])
 
-    def history(self, prefix, start, waits, *, every=1.0, stage=Stage.APPROVAL, name="approve"):
-        """Files arriving ``every`` working hours from ``start``, each approved after its
-        wait (working hours); returns the moment after the last approval."""
+    def history(
+        self, prefix, start, shares, *, every=1.0, stage=Stage.APPROVAL, name="approve", budget=None
+    ):
+        """Files arriving ``every`` working hours from ``start``, each moved on after its
+        share of its SOP budget (or of ``budget`` hours); returns the moment after the last
+        one left."""
         end = start
-        for i, wait in enumerate(waits):
+        online = stage == Stage.SUBMITTED
+        for i, share in enumerate(shares):
             arrives = work(start, i * every) if i else start
-            self.arrive(f"{prefix}{i}", arrives, stage=stage)
-            leaves = work(arrives, wait)
+            self.arrive(f"{prefix}{i}", arrives, stage=stage, online=online)
+            leaves = work(arrives, share * (budget or self.budget(arrives)))
             self.move(f"{prefix}{i}", leaves, name)
             end = max(end, leaves)
         return end
 
     def tight(self, start, n=20):
-        return self.history("t", start, [7] * n)
+        return self.history("t", start, [0.3] * n)
 
-    def overtake(self, key, at, extra, *, nik=None, after=0.5):
-        """File ``key``-a arrives at ``at``; ``key``-b arrives ``extra`` working hours later
-        and is approved ``after`` hours after that, while ``key``-a still waits; ``key``-a
-        is approved half an hour later. Returns the moment after."""
-        b_arrives = work(at, extra)
-        self.arrive(f"{key}-a", at)
+    def jump(self, key, at, share, *, before=8.0, a_after=3.0, nik=None, a_type=None):
+        """File ``key``-a arrives at ``at``; ``key``-b arrives ``before`` working hours
+        later and is moved on after ``share`` of its budget, while ``key``-a still waits;
+        ``key``-a is moved on ``a_after`` working hours after that. Returns the moment
+        after both left."""
+        b_arrives = work(at, before)
+        self.arrive(f"{key}-a", at, permit_type=a_type)
         self.arrive(f"{key}-b", b_arrives, nik=nik)
-        self.move(f"{key}-b", work(b_arrives, after))
-        self.move(f"{key}-a", work(b_arrives, after + 0.5))
-        return work(b_arrives, after + 1)
+        b_leaves = work(b_arrives, share * self.budget(b_arrives))
+        self.move(f"{key}-b", b_leaves)
+        self.move(f"{key}-a", work(b_leaves, a_after))
+        return work(b_leaves, a_after + 1)
 
     def evaluate(self, at):
-        """Play what is planned, then do what the after-commit tasks do for every event
-        so far, at ``at``."""
+        """Play what is planned, then do what the after-commit tasks and the sweep do for
+        every event so far, at ``at``."""
         self.play()
         with time_machine.travel(at, tick=False):
             for pk in ApplicationEvent.objects.order_by("pk").values_list("pk", flat=True):
@@ -145,45 +164,51 @@ def flagged(flags, desk, *keys):
     return [desk.files[key].pk for key in keys] == [flag.application_id for flag in flags]
 
 
+def stepped(desk, start):
+    """Twenty files at 20% of their budget and twenty at 40%: with a quick file under them
+    and a passed-over one over them, the logs' median is ln 0.2828 and their MAD ln 2 / 2,
+    so the 5th percentile is 0.2828 × exp(-1.6449 × 1.4826 × 0.3466) = 0.1215 and the fence
+    0.0911; at the 3.5th percentile it would be 0.0836, at the 6.5th 0.0974."""
+    return desk.history("s", start, [0.2, 0.4] * 20)
+
+
 # --- ordinary variance ----------------------------------------------------------------
 
 
 def test_a_supervisor_approving_in_any_order_within_usual_waits_raises_nothing(desk):
     rng = random.Random(17)
-    waits = [rng.uniform(15, 33.75) for _ in range(40)]  # 2 to 4.5 working days
-    end = desk.history("w", START, waits, every=2)
+    shares = [rng.uniform(0.6, 1.5) for _ in range(40)]  # 2 to 4.5 working days
+    end = desk.history("w", START, shares, every=2)
     desk.play()
-    arrivals = [i * 2 for i in range(40)]
-    leaves = [a + w for a, w in zip(arrivals, waits, strict=True)]
-    # Files overtaken by one that came in more than a service day later: the old rule
+    approved = {
+        key: app.events.get(action="application.approved").created_at
+        for key, app in desk.files.items()
+    }
+    arrived = {key: app.submitted_at for key, app in desk.files.items()}
+    # Files overtaken by one that came in more than a service day later: the first rule
     # (7 hours' tolerance) flagged every one of these.
     overtaken = [
-        (i, j)
-        for i in range(40)
-        for j in range(i + 1, 40)
-        if arrivals[j] - arrivals[i] > 7.5 and leaves[j] < leaves[i]
+        (a, b)
+        for a in desk.files
+        for b in desk.files
+        if arrived[b] - arrived[a] > 7.5 * HOUR and approved[b] < approved[a]
     ]
     assert len(overtaken) > 10
     assert desk.evaluate(end) == []
 
 
-def test_an_overtake_within_a_wide_desk_spread_raises_nothing_but_far_outside_is_large(desk):
-    waits = [15, 22.5, 30] * 8  # median 22.5, MAD 7.5: large beyond 67.5 hours
-    start = desk.history("w", START, waits, every=3)
-    at = desk.overtake("in", days(start, 1), 30)  # large at the tight desk
-    at = desk.overtake("out", days(at, 1), 70)
-    flags = desk.evaluate(at)
-    assert flagged(flags, desk, "out-b")
-    flag = flags[0]
-    assert flag.detail["reasons"] == ["large"]
-    assert flag.detail["mad_hours"] == 7.5 and flag.detail["baseline"] == "holder"
+def test_a_quick_file_that_passed_nobody_raises_nothing(desk):
+    at = days(desk.tight(START), 1)
+    desk.arrive("alone", at)
+    desk.move("alone", work(at, 0.5))
+    assert desk.evaluate(work(at, 2)) == []
 
 
-# --- a genuine jump ---------------------------------------------------------------------
+# --- a jump -------------------------------------------------------------------------------
 
 
-def test_a_jump_far_outside_the_spread_is_flagged(desk):
-    at = desk.overtake("j", days(desk.tight(START), 1), 12.5)
+def test_a_quick_file_taken_over_one_owed_its_turn_is_flagged(desk):
+    at = desk.jump("j", days(desk.tight(START), 1), 0.2)
     flags = desk.evaluate(at)
     assert flagged(flags, desk, "j-b")
     flag = flags[0]
@@ -191,78 +216,175 @@ def test_a_jump_far_outside_the_spread_is_flagged(desk):
     assert flag.officer == desk.office.supervisor
     assert flag.severity == Severity.MEDIUM
     assert flag.detail["passed_over"] == a.pk
-    assert flag.detail["extra_hours"] == 12.5 and flag.detail["mad_hours"] == 1.25
-    assert flag.detail["reasons"] == ["large"]
+    assert flag.detail["baseline"] == "holder" and flag.detail["reasons"] == []
+    budget = b.sop_budget.total_seconds() / 3600
+    assert flag.detail["took_hours"] == round(0.2 * budget, 2)
+    assert flag.detail["usual_hours"] == round(0.3 * budget, 2)
     entered = a.events.get(to_state=Stage.APPROVAL, from_state=Stage.VERIFICATION)
     approved = b.events.get(action="application.approved")
     assert set(flag.evidence.values_list("pk", flat=True)) == {entered.pk, approved.pk}
-    assert "12,5 jam lebih lama" in str(RULES["QUEUE"].explain(flag.detail))
+    words = str(RULES["QUEUE"].explain(flag.detail))
+    assert "Diteruskan 4,5 jam sesudah" in words and "biasanya paling cepat 6,8 jam" in words
 
 
-def test_a_single_overtake_just_under_large_raises_nothing(desk):
-    at = desk.overtake("j", days(desk.tight(START), 1), 10)  # 8 MAD: counted, not large
-    assert desk.evaluate(at) == []
+def test_peer_margin_edges(desk):
+    """Fence 0.75 × 0.30 = 0.225 of the budget: 0.21 is under it, 0.24 over it (a margin
+    of 0.525 or 0.975 would turn both)."""
+    at = desk.jump("under", days(desk.tight(START, n=40), 1), 0.21)
+    at = desk.jump("over", days(at, 1), 0.24)
+    assert flagged(desk.evaluate(at), desk, "under-b")
 
 
-# --- repeated ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("share", "quick"), [(0.087, True), (0.094, False)])
+def test_percentile_edges(desk, share, quick):
+    """Stepped desk: fence 0.0911 at the 5th percentile; 0.087 is under it (not under the
+    3.5th's 0.0836), 0.094 over it (under the 6.5th's 0.0974)."""
+    start = days(stepped(desk, START), 1)
+    before = 0.45 * desk.budget(start)  # the passed-over file ends over 40%
+    at = desk.jump("j", start, share, before=before)
+    assert flagged(desk.evaluate(at), desk, *(["j-b"] if quick else []))
 
 
-def test_the_third_counted_overtake_by_one_holder_within_30_days_is_flagged(desk):
+def test_the_desks_quickest_is_not_set_by_its_own_jumps(desk):
+    """A desk whose officer jumped four files in the last weeks (at 5% of their budget):
+    ranked, the 5th percentile of 30 shares would be a jump (0.05, fence 0.0375) and the
+    next jump at 10% would pass; from the logs' median and MAD it stays 0.3 (fence 0.225)."""
     at = days(desk.tight(START), 1)
-    first = at
-    for i in range(3):  # 8 hours each: counted (over 7.5), not large
-        at = desk.overtake(f"r{i}", at if i == 0 else days(first, 12 * i), 8)
+    for i in range(4):
+        at = desk.jump(f"j{i}", days(at, 1), 0.05)
+    at = desk.jump("next", days(at, 1), 0.1)
     flags = desk.evaluate(at)
-    assert flagged(flags, desk, "r2-b")
-    assert flags[0].detail["reasons"] == ["repeated"]
-    assert flags[0].detail["overtakes"] == 3
-    assert flags[0].severity == Severity.MEDIUM
+    assert flagged(flags, desk, "j0-b", "j1-b", "j2-b", "j3-b", "next-b")
 
 
-def test_two_counted_overtakes_are_not_yet_repeated(desk):
+# --- owed its turn ------------------------------------------------------------------------
+
+
+def test_a_file_that_came_within_the_sitting_before_is_not_owed_its_turn(desk):
+    """Entered 25 minutes before: the same sitting (30); 35 minutes before: owed."""
+    at = desk.jump("same", days(desk.tight(START, n=40), 1), 0.2, before=25 / 60)
+    at = desk.jump("before", days(at, 1), 0.2, before=35 / 60)
+    assert flagged(desk.evaluate(at), desk, "before-b")
+
+
+def test_a_file_moved_on_within_the_sitting_after_was_not_passed_over(desk):
+    """Approved 25 minutes after the quick one: the same round; 35 minutes: passed over."""
+    at = desk.jump("round", days(desk.tight(START, n=40), 1), 0.2, a_after=25 / 60)
+    at = desk.jump("later", days(at, 1), 0.2, a_after=35 / 60)
+    assert flagged(desk.evaluate(at), desk, "later-b")
+
+
+def test_a_sitting_is_judged_once_it_is_over(desk):
     at = days(desk.tight(START), 1)
-    for i in range(2):
-        at = desk.overtake(f"r{i}", days(at, 1), 8)
+    desk.jump("j", at, 0.2, a_after=5)
+    b = work(work(at, 8), 0.2 * desk.budget(work(at, 8)))
+    desk.play()
+    assert desk.evaluate(b + datetime.timedelta(minutes=20)) == []
+    assert flagged(desk.evaluate(b + datetime.timedelta(minutes=40)), desk, "j-b")
+
+
+def test_a_file_due_later_is_not_owed_its_turn(desk):
+    """A ten-day file that came first is due after a three-day file that came later:
+    taking the three-day file first is earliest deadline first."""
+    office = desk.office
+    slow = PermitTypeFactory(code="KES-LAMA", opd=office.dinkes, sop_duration=10, fee=0)
+    for position, requirement in enumerate(("KTP", "STR"), start=1):
+        RequirementFactory(permit_type=slow, code=requirement, position=position)
+    at = desk.jump("later", days(desk.tight(START), 1), 0.2, a_type=slow)
     assert desk.evaluate(at) == []
 
 
-def test_three_overtakes_just_under_the_counting_fence_raise_nothing(desk):
+def test_a_file_of_another_type_due_first_is_owed_its_turn(desk):
+    office = desk.office
+    quick = PermitTypeFactory(code="KES-CEPAT", opd=office.dinkes, sop_duration=2, fee=0)
+    for position, requirement in enumerate(("KTP", "STR"), start=1):
+        RequirementFactory(permit_type=quick, code=requirement, position=position)
+    at = desk.jump("other", days(desk.tight(START), 1), 0.2, a_type=quick)
+    assert flagged(desk.evaluate(at), desk, "other-b")
+
+
+# --- not judged ---------------------------------------------------------------------------
+
+
+def test_a_quick_rejection_is_no_jump(desk):
+    office = desk.office
     at = days(desk.tight(START), 1)
-    for i in range(3):  # 7 hours: 5.6 MAD, not counted
-        at = desk.overtake(f"r{i}", days(at, 1), 7)
+    desk.arrive("a", at)
+    desk.arrive("b", work(at, 8))
+    desk.act(
+        "b",
+        work(at, 8.5),
+        lambda app: fire(
+            app, "reject", office.supervisor, reason="Bukan wewenang", legal_basis="Perda 1"
+        ),
+    )
+    desk.move("a", work(at, 12))
+    desk.play()
+    assert desk.files["b"].events.filter(action="application.rejected").exists()
+    assert desk.evaluate(work(at, 13)) == []
+
+
+def test_types_promised_in_hours_are_not_judged(desk):
+    desk.permit_type.sop_unit = SopUnit.HOURS
+    desk.permit_type.sop_duration = 20
+    desk.permit_type.save(update_fields=["sop_unit", "sop_duration"])
+    at = desk.jump("j", days(desk.tight(START), 1), 0.2)
     assert desk.evaluate(at) == []
 
 
-def test_three_counted_overtakes_spread_over_35_days_raise_nothing(desk):
-    first = days(desk.tight(START), 1)
+def test_a_walk_in_served_at_the_counter_is_not_judged(desk):
+    """At the counter an online file waits; the counter's promise is the completeness
+    check (one working day: about 7.5 hours). A walk-in
+    begun at once is served while its applicant stands there; an online file begun at
+    once jumped the queue."""
+    count_ = {"stage": Stage.SUBMITTED, "name": "begin_verification", "budget": 7.5}
+    at = days(desk.history("c", START, [0.3] * 40, every=0.5, **count_), 1)
+    desk.play()
+    at = at.replace(hour=8, minute=0)
+    desk.arrive("online-a", at, stage=Stage.SUBMITTED, online=True)
+    desk.arrive("walk-in", work(at, 2), stage=Stage.SUBMITTED)
+    desk.move("walk-in", work(at, 2.2), "begin_verification")
+    desk.arrive("online-b", work(at, 3), stage=Stage.SUBMITTED, online=True)
+    desk.move("online-b", work(at, 3.2), "begin_verification")
+    desk.move("online-a", work(at, 5), "begin_verification")
+    flags = desk.evaluate(work(at, 6))
+    assert desk.files["walk-in"].channel == "counter"
+    assert desk.files["online-b"].channel == "online"
+    assert flagged(flags, desk, "online-b")
+    assert flags[0].detail["passed_over"] == desk.files["online-a"].pk
+
+
+# --- repeated, favoured -------------------------------------------------------------------
+
+
+def test_the_third_jump_by_one_holder_within_30_days_is_high(desk):
+    first = days(desk.tight(START, n=60), 1)
     at = first
     for i in range(3):
-        at = desk.overtake(f"r{i}", first if i == 0 else days(first, 17 * i + 1), 8)
-    assert desk.evaluate(at) == []
+        at = desk.jump(f"r{i}", first if i == 0 else days(first, 12 * i), 0.2)
+    flags = desk.evaluate(at)
+    assert flagged(flags, desk, "r0-b", "r1-b", "r2-b")
+    assert [flag.severity for flag in flags] == [Severity.MEDIUM, Severity.MEDIUM, Severity.HIGH]
+    assert flags[2].detail["reasons"] == ["repeated"] and flags[2].detail["jumps"] == 3
 
 
-# --- the same person benefiting ---------------------------------------------------------
+def test_three_jumps_spread_over_35_days_stay_medium(desk):
+    first = days(desk.tight(START, n=60), 1)
+    at = first
+    for i in range(3):
+        at = desk.jump(f"r{i}", first if i == 0 else days(first, 17 * i + 1), 0.2)
+    flags = desk.evaluate(at)
+    assert [flag.severity for flag in flags] == [Severity.MEDIUM] * 3
 
 
-def test_the_same_applicant_benefiting_twice_is_flagged_high(desk):
-    at = days(desk.tight(START), 1)
+def test_the_same_applicant_benefiting_twice_is_high(desk):
+    at = days(desk.tight(START, n=40), 1)
     for i in range(2):
-        at = desk.overtake(f"f{i}", days(at, 1), 8, nik="3201019999000001")
+        at = desk.jump(f"f{i}", days(at, 1), 0.2, nik="3201019999000001")
     flags = desk.evaluate(at)
-    assert flagged(flags, desk, "f1-b")
-    assert flags[0].severity == Severity.HIGH
-    assert flags[0].detail["reasons"] == ["favoured"]
-    assert flags[0].detail["favoured"] == ["nik:3201019999000001"]
-
-
-def test_a_repeated_jump_for_a_returning_applicant_is_high(desk):
-    at = days(desk.tight(START), 1)
-    for i, nik in enumerate(("3201019999000002", "3201019999000001", "3201019999000001")):
-        at = desk.overtake(f"f{i}", days(at, 1), 8, nik=nik)
-    flags = desk.evaluate(at)
-    assert flagged(flags, desk, "f2-b")
-    assert flags[0].severity == Severity.HIGH
-    assert flags[0].detail["reasons"] == ["repeated", "favoured"]
+    assert [flag.severity for flag in flags] == [Severity.MEDIUM, Severity.HIGH]
+    assert flags[1].detail["reasons"] == ["favoured"]
+    assert flags[1].detail["favoured"] == ["nik:3201019999000001"]
 
 
 # --- not waiting on the officer ---------------------------------------------------------
@@ -283,18 +405,18 @@ def test_a_file_under_an_integrity_hold_is_not_passed_over(desk):
             note="Diduga berkerabat dengan pemohon.",
         ),
     )
-    desk.arrive("b", work(at, 12.5))
-    desk.move("b", work(at, 13))
+    desk.arrive("b", work(at, 8))
+    desk.move("b", work(at, 9))
     desk.play()
     desk.files["held"].refresh_from_db()
     assert desk.files["held"].held_since is not None
-    assert desk.evaluate(work(at, 14)) == []
+    assert desk.evaluate(work(at, 11)) == []
 
 
 def test_a_file_returned_to_the_applicant_waits_again_from_its_resubmission(desk):
     """At the technical desk: A is returned, B arrives, A comes back after B and waits
-    while B is reviewed. Counted from A's first arrival, B would have overtaken it by
-    12.5 hours (large at this tight desk)."""
+    while B is reviewed in half an hour (quick at this tight desk). Counted from A's first
+    arrival, B would have jumped it."""
     office = desk.office
     office.technical2.is_active = False
     office.technical2.save(update_fields=["is_active"])
@@ -309,7 +431,7 @@ def test_a_file_returned_to_the_applicant_waits_again_from_its_resubmission(desk
             RequirementFactory(permit_type=reviewed[-1], code=requirement, position=position)
     desk.permit_type = reviewed[0]
     review = {"stage": Stage.TECHNICAL_REVIEW, "name": "finish_review"}
-    at = days(desk.history("t", START, [7] * 20, **review), 1)
+    at = days(desk.history("t", START, [0.3] * 20, **review), 1)
     desk.play()
     desk.permit_type = reviewed[1]
 
@@ -345,25 +467,23 @@ def test_a_file_returned_to_the_applicant_waits_again_from_its_resubmission(desk
 # --- how much history ---------------------------------------------------------------------
 
 
-def test_twenty_waits_are_enough_to_judge(desk):
-    at = desk.overtake("j", days(desk.tight(START, n=18), 1), 30)  # with the jump's two: 20
+def test_twenty_files_are_enough_to_judge(desk):
+    at = desk.jump("j", days(desk.tight(START, n=18), 1), 0.2)  # with the jump's two: 20
     assert flagged(desk.evaluate(at), desk, "j-b")
 
 
-def test_nineteen_waits_are_too_few_to_judge(desk):
-    at = desk.overtake("j", days(desk.tight(START, n=17), 1), 30)
+def test_nineteen_files_are_too_few_to_judge(desk):
+    at = desk.jump("j", days(desk.tight(START, n=17), 1), 0.2)
     assert desk.evaluate(at) == []
 
 
 def test_history_from_50_days_ago_counts(desk):
-    end = desk.tight(START)
-    at = desk.overtake("j", days(end, 50), 12.5)
+    at = desk.jump("j", days(desk.tight(START), 50), 0.2)
     assert flagged(desk.evaluate(at), desk, "j-b")
 
 
 def test_history_from_70_days_ago_no_longer_counts(desk):
-    end = desk.tight(START)
-    at = desk.overtake("j", days(end, 70), 12.5)
+    at = desk.jump("j", days(desk.tight(START), 70), 0.2)
     assert desk.evaluate(at) == []
 
 
@@ -375,30 +495,51 @@ def test_a_holder_with_little_history_is_judged_by_the_stage(desk):
     office.supervisor2.save(update_fields=["is_active"])
     office.supervisor.is_active = False
     office.supervisor.save(update_fields=["is_active"])
-    at = desk.overtake("j", days(end, 1), 12.5)
+    at = desk.jump("j", days(end, 1), 0.2)
     flags = desk.evaluate(at)
     assert flagged(flags, desk, "j-b")
     assert flags[0].officer == office.supervisor2
     assert flags[0].detail["baseline"] == "stage"
 
 
-def test_the_holders_own_spread_is_used_when_they_have_enough_history(desk):
-    """A wide desk beside a tight one: the same 30-hour overtake is large for the tight
-    supervisor and ordinary for the wide one."""
+def test_the_holders_own_quickest_is_used_when_they_have_enough_history(desk):
+    """A quick desk beside a tight one: the same 20% approval is quick for the tight
+    supervisor and ordinary for the quick one (whose files take 10%)."""
     office = desk.office
     end = desk.tight(START)
     desk.play()
     office.supervisor.is_active, office.supervisor2.is_active = False, True
     for user in (office.supervisor, office.supervisor2):
         user.save(update_fields=["is_active"])
-    end = desk.history("w", days(end, 1), [15, 22.5, 30] * 8, every=3)
-    at = desk.overtake("wide", days(end, 1), 30)
+    end = desk.history("q", days(end, 1), [0.1] * 24, every=1)
+    at = desk.jump("quick", days(end, 1), 0.2)
     desk.play()
     office.supervisor.is_active, office.supervisor2.is_active = True, False
     for user in (office.supervisor, office.supervisor2):
         user.save(update_fields=["is_active"])
-    at = desk.overtake("tight", days(at, 1), 30)
+    at = desk.jump("tight", days(at, 1), 0.2)
     flags = desk.evaluate(at)
     assert flagged(flags, desk, "tight-b")
     assert flags[0].detail["baseline"] == "holder"
     assert flags[0].officer.role == Role.SUPERVISOR
+
+
+# --- the deadline a file had ----------------------------------------------------------------
+
+
+def test_a_files_deadline_is_read_as_it_stood_at_the_moment(desk):
+    """Before its completeness check the file owes the check's deadline; once declared
+    complete, its SOP deadline; before it existed, nothing."""
+    from integrity.flags.rules.common import deadlines_at
+
+    at = days(START, 1)
+    desk.arrive("a", at, stage=Stage.SUBMITTED, online=True)
+    desk.play()
+    app = desk.files["a"]
+    checked_by = app.check_due_at
+    with time_machine.travel(work(at, 1), tick=False):
+        app = walk(desk.office, app, Stage.APPROVAL)
+    assert app.sop_deadline is not None and app.sop_deadline != checked_by
+    assert deadlines_at([app.pk], work(at, 0.5)) == {app.pk: checked_by}
+    assert deadlines_at([app.pk], work(at, 2)) == {app.pk: app.sop_deadline}
+    assert deadlines_at([app.pk], at - HOUR) == {}

@@ -18,6 +18,14 @@ review (a review takes as long as its file needs: a simple file reviewed before 
 one that came earlier is no favour). A sitting is judged once it is over: right after the
 signature the rule looks at the earlier desks, the nightly sweep at all of them.
 
+Or carried through: when nobody waited, a fast-tracked file still goes through some desk
+far faster than that desk ever works: its time there, as a share of its SOP budget, under
+``peer_margin`` × the desk's ``percentile``-th percentile of the last ``window_days``
+(the holder's own with ``min_sample`` files, else the stage's: QUEUE's measure). An
+inspection written up within the hour, a technical review of minutes. A simple file in a
+quiet week goes through every desk at that desk's own pace (the approval rounds, the
+day's signing), only with less waiting: that is no flag.
+
 Only types whose SOP is counted in working days are judged: a type promised within hours
 (same-day service) is meant to be finished at once, and finishing it within the hour is
 the service working, not a favour.
@@ -35,9 +43,15 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.baselines import percentile, type_durations
+from integrity.flags.baselines import desk_quickest, percentile, type_durations
 from integrity.flags.registry import Hit, Rule, register
-from integrity.flags.rules.common import holders_at, hours, last_event, stage_entry
+from integrity.flags.rules.common import (
+    FORWARD_ACTIONS,
+    holders_at,
+    hours,
+    last_event,
+    stage_entry,
+)
 from integrity.models import Severity
 from integrity.wording import hours_words
 from permits.event_names import APPLICATION_COMPLETED, APPLICATION_SIGNED
@@ -50,6 +64,9 @@ from permits.models import ApplicationEvent, PermitType, SopUnit, Stage
 # (a round of approvals or signatures, in any order) is judged once it is over: right
 # after the signature the rule looks at the earlier desks, the nightly sweep at all.
 PASSING_STAGES = (Stage.INSPECTION, Stage.APPROVAL, Stage.SIGNING)
+# The desks through which a file may be carried far faster than they ever work: every one
+# after the counter's (where a walk-in is begun at once, by design).
+CARRYING_STAGES = (Stage.TECHNICAL_REVIEW, Stage.INSPECTION, Stage.APPROVAL, Stage.SIGNING)
 CANDIDATES = 20
 
 
@@ -84,11 +101,13 @@ class Fast(Rule):
         if not reasons:
             return []
         passed = self._passed_over(app, event, params, context)
-        if not passed:
-            return []  # fast, but ahead of nobody: a quiet desk, or a round that took all
+        carried = [] if passed else self._carried(app, event, params, context)
+        if not passed and not carried:
+            return []  # fast, but at every desk's own pace and ahead of nobody: a quiet week
         detail["passed_over"] = len(passed)
+        detail["carried"] = [exit_.from_state for exit_ in carried]
         start = last_event(app.pk, event.created_at, action=APPLICATION_COMPLETED)
-        evidence = tuple(e.pk for e in (start, *passed, event) if e is not None)
+        evidence = tuple(e.pk for e in (start, *passed, *carried, event) if e is not None)
         return [
             Hit(
                 key=f"FAST:{app.pk}",
@@ -164,6 +183,39 @@ class Fast(Rule):
             if any(holders.get(pk) == exit_.actor_id for pk in waiting):
                 passed.append(exit_)
         return passed
+
+    def _carried(self, app, event, params, context) -> list:
+        """The acts by which this file left a desk far sooner than that desk ever moves a
+        file on: its time there, as a share of its SOP budget, under ``peer_margin`` × the
+        desk's ``percentile``-th percentile (``baselines.desk_quickest``, as QUEUE judges).
+        The counter is left out (a walk-in is begun at once, by design)."""
+        exits = (
+            ApplicationEvent.objects.filter(
+                application_id=app.pk,
+                from_state__in=CARRYING_STAGES,
+                action__in=sorted(FORWARD_ACTIONS),
+                created_at__lte=event.created_at,
+            )
+            .exclude(to_state=F("from_state"))
+            .order_by("created_at", "id")
+        )
+        carried = []
+        for exit_ in exits:
+            quickest, _basis = desk_quickest(
+                exit_.from_state,
+                exit_.actor_id,
+                window_days=params["window_days"],
+                pct=params["percentile"],
+                min_sample=params["min_sample"],
+                memo=context.memo,
+            )
+            entry = stage_entry(app.pk, exit_.from_state, exit_.created_at, inclusive=False)
+            if quickest is None or entry is None:
+                continue
+            took = context.calendar.working_time_between(entry.created_at, exit_.created_at)
+            if took / app.sop_budget < params["peer_margin"] * quickest:
+                carried.append(exit_)
+        return carried
 
     @staticmethod
     def _sop_unit(permit_type_id: int, context) -> str:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.rules.common import deadlines_at
 from integrity.models import Severity
 from portal.moments import moment_text
 
@@ -55,15 +56,7 @@ def deadline_at(application_id: int | None, moment: datetime.datetime):
     the completeness check's (from the file's field history; None when it had neither)."""
     if application_id is None:
         return None
-    from permits.models import Application
-
-    row = (
-        Application.history.filter(id=application_id, history_date__lte=moment)
-        .order_by("-history_date", "-history_id")
-        .values("sop_deadline", "check_due_at")
-        .first()
-    )
-    return row and (row["sop_deadline"] or row["check_due_at"])
+    return deadlines_at([application_id], moment).get(application_id)
 
 
 @register

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -54,13 +53,13 @@ from integrity.flags.rules.common import (
     FORWARD_ACTIONS,
     STAFF_ACTOR_ROLES,
     WAITING_STAGES,
-    holders_at,
     stage_entry,
+    waiting_in_hands,
 )
 from integrity.models import Severity
 from integrity.wording import moment_words
 from permits.event_names import CHECK_UPDATED, MESSAGE_POSTED
-from permits.models import Application, ApplicationEvent, CheckStatus, FileView, Stage
+from permits.models import ApplicationEvent, CheckStatus, FileView, Stage
 from portal.moments import moment_parse
 
 # Who outranks whom: a contact counts as a superior's when its role ranks above the actor's.
@@ -202,7 +201,7 @@ class Pressure(Rule):
         stage = event.from_state
         if event.action not in FORWARD_ACTIONS or stage not in WAITING_STAGES:
             return True
-        key = ("queue-waits", stage, params["window_days"])
+        key = ("stage-waits", stage, params["window_days"])
         if key not in context.memo:
             context.memo[key] = stage_waits(stage, params["window_days"])
         waits = context.memo[key]
@@ -220,52 +219,19 @@ class Pressure(Rule):
     def _passed_over(self, event, params) -> list[tuple[int, int]]:
         """Files of the same queue in the actor's hands that entered it before this one and
         still waited at the act, oldest first: (file pk, its entry event pk)."""
-        group, moment, app = _queue(event.from_state), event.created_at, event.application
-        entered = stage_entry(app.pk, group, moment)
+        group, moment = _queue(event.from_state), event.created_at
+        entered = stage_entry(event.application_id, group, moment)
         if entered is None or event.actor_id is None:
             return []
-        entry = (
-            ApplicationEvent.objects.filter(
-                application_id=OuterRef("pk"),
-                to_state__in=group,
-                created_at__lt=entered.created_at,
-            )
-            .exclude(from_state__in=group)
-            .order_by("-created_at", "-id")
+        waiting = waiting_in_hands(
+            event.actor_id,
+            group,
+            entered_before=entered.created_at,
+            moment=moment,
+            window_days=params["window_days"],
+            limit=CANDIDATES,
         )
-        left = ApplicationEvent.objects.filter(
-            application_id=OuterRef("pk"),
-            from_state__in=group,
-            created_at__gt=OuterRef("entry_at"),
-            created_at__lte=moment,
-        ).exclude(to_state__in=group)
-        # Only files ever given to this officer by then (then: who held each at the act).
-        given = ApplicationEvent.objects.filter(
-            application_id=OuterRef("pk"),
-            action__in=ASSIGNMENT_ACTIONS,
-            data__to=event.actor_id,
-            created_at__lte=moment,
-        )
-        waiting = list(
-            Application.objects.filter(
-                submitted_at__gte=moment - datetime.timedelta(days=params["window_days"]),
-                submitted_at__lt=entered.created_at,
-            )
-            .exclude(pk=app.pk)
-            .exclude(held_since__lte=moment)
-            .filter(Q(finished_at__isnull=True) | Q(finished_at__gt=moment))
-            .filter(Exists(given))
-            .annotate(
-                entry_id=Subquery(entry.values("pk")[:1]),
-                entry_at=Subquery(entry.values("created_at")[:1]),
-            )
-            .filter(entry_id__isnull=False)
-            .exclude(Exists(left))
-            .order_by("entry_at", "pk")
-            .values_list("pk", "entry_id")[:CANDIDATES]
-        )
-        holders = holders_at([pk for pk, _entry in waiting], moment)
-        return [(pk, entry) for pk, entry in waiting if holders.get(pk) == event.actor_id]
+        return [(pk, entry_id) for pk, entry_id, _at in waiting if pk != event.application_id]
 
     def explain(self, detail):
         role = detail.get("by_role")
