@@ -136,6 +136,11 @@ counted, so a three-day file reviewed before a fourteen-day one that came a day 
 (and is due ten days later) was a jump by the truth and a correct order by the office's
 rule. No plant, decoy or distribution changed; seeds 5 and 6 were generated before this
 and judged only after.
+
+Also amended then: whether a plant jumped is judged as it leaves the stage (the files that
+came before it and are still there), not as it enters (a file that left in the meantime
+was not passed); at the counter only for an online file (a walk-in is served at once by
+design, decoy 6).
 """
 
 from __future__ import annotations
@@ -760,7 +765,6 @@ class Office:
         f.queue_entries.append([self.now, None])
         if f.plant == "FAST":
             f.accelerated = True
-            self.jumped(f, list(self.queues[f.holder]))
             self.at(self.minutes(10, 60), self.begin, f, None)
         elif f.walk_in:  # the applicant stands at the desk: served by queue number
             if self.queues[f.holder]:
@@ -809,6 +813,8 @@ class Office:
         if f.stage != "submitted" or state not in {"submitted", "verification"}:
             return self.release(queue_of)
         if state == "submitted":  # a resubmitted file is back in verification already
+            if f.accelerated and not f.walk_in:  # a walk-in is served at once by design
+                self.jumped(f, list(self.queues[f.holder]))
             self.fire(f, "begin_verification")
         f.stage = "verification"
         pt = self.types[f.code]
@@ -1004,15 +1010,11 @@ class Office:
             self.at(when, self.paid, f)
         elif app.state == "approval":
             if quick:
-                if self.approval:
-                    self.jumped(f, self.approval) if f.accelerated else None
                 self.at(self.minutes(10, 40), self.approve_one, f)
             else:
                 self.approval.append(f)
         elif app.state == "signing":
             if quick:
-                if f.accelerated:
-                    self.jumped(f, self.signing)
                 self.at(self.minutes(10, 40), self.sign_one, f)
             else:
                 self.signing.append(f)
@@ -1033,7 +1035,6 @@ class Office:
         older = [g for g in self.reviewing[holder] if g.stage_since < self.now]
         self.reviewing[holder].append(f)
         if f.accelerated:
-            self.jumped(f, older)
             work = rng.uniform(10, 60) / 60
         elif f.plant == "PARKED":
             work = sop_hours * rng.uniform(1.3, 2.0)
@@ -1049,7 +1050,6 @@ class Office:
             if not f.plant and self.quota["QUEUE"] and len(stale) >= 2 and rng.random() < 0.5:
                 f.plant = "QUEUE"
                 self.quota["QUEUE"] -= 1
-                self.jumped(f, older)
                 work = rng.uniform(0, 3)
             elif (
                 not f.plant
@@ -1103,13 +1103,18 @@ class Office:
                     application=app, actor=self.actor(boss), body="Mohon berkas ini didahulukan."
                 )
         self.truth.subjects["PRESSURE"].add(("file", f.pk))
-        self.jumped(f, waiting)
         self.tokens[f.pk] += 1
         self.at(self.minutes(5, 55), self.reviewed, f, self.tokens[f.pk])
 
     def reviewed(self, f: File, token: int) -> None:
         if token != self.tokens[f.pk] or f.stage != "technical_review":
             return
+        if f.accelerated or f.plant in ("QUEUE", "PRESSURE"):
+            # Judged as it leaves: the files that came before it and are still there.
+            waiting = [
+                g for g in self.reviewing[f.holder] if g is not f and g.stage_since < f.stage_since
+            ]
+            self.jumped(f, waiting)
         app = self.fire(f, "finish_review", note="Memenuhi ketentuan teknis.")
         self.reviewing[f.holder].remove(f)
         if f.plant == "HOURS":
@@ -1138,6 +1143,8 @@ class Office:
 
     def approve_one(self, f: File) -> None:
         if f.stage == "approval":
+            if f.accelerated:
+                self.jumped(f, [g for g in self.approval if g is not f])
             self.entered(f, self.fire(f, "approve"))
 
     def sign_one(self, f: File) -> None:
@@ -1146,6 +1153,8 @@ class Office:
         if self.now.astimezone(JAKARTA).date() in self.head_away and not f.accelerated:
             self.signing.append(f)  # the next round
             return
+        if f.accelerated:
+            self.jumped(f, [g for g in self.signing if g is not f])
         self.entered(f, self.fire(f, "sign"))
 
     def approval_round(self) -> None:

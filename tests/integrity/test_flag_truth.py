@@ -4,7 +4,7 @@
 misconduct and honest look-alikes drawn from distributions written before the rules'
 parameters were read. Here it runs on two seeds with every rule at its defaults; the table
 of precision and recall per rule is printed (``-s`` shows it). A rule that holds is held to
-precision >= 0.9 and recall >= 0.95 (HOURS, LATE); FAST, FLIP, PAIR, QUEUE and PRESSURE
+precision >= 0.9 and recall >= 0.95 (FAST, HOURS, LATE); FLIP, PAIR, QUEUE and PRESSURE
 do not hold yet, for the reasons named below (``xfail``, not strict: they turn green
 then).
 
@@ -74,27 +74,27 @@ def held(results, rule: str) -> None:
         )
 
 
-@pytest.mark.parametrize("rule", ["HOURS", "LATE"])
+@pytest.mark.parametrize("rule", ["FAST", "HOURS", "LATE"])
 def test_rule_holds_on_independent_history(results, rule):
     held(results, rule)
 
 
 # What does not hold yet (issue 17 stays open for them), with what the flags outside a
-# rule's plants, or the plants it missed, went through (480 files, seeds 1 and 2).
+# rule's plants, or the plants it missed, went through (480 files: bench/README.md).
 # Precision counts a flag about another rule's plant as right: misconduct is behind it all
 # the same.
 NOT_YET = {
-    "FAST": "no false flag at 480 files on either seed, but recall 0.80-0.90 (and 0-0.5 of "
-    "2 plants at 120 files): a fast-tracked file that went ahead of nobody is not seen",
     "FLIP": "recall 1.00 and 0.90, precision 1.00 and 0.90 at 480 files (at 120 files one "
     "plant of 2 missed on seed 1): a mis-click corrected after more than 15 minutes",
-    "QUEUE": "the plants jump files waiting 1-3 working days in technical review, inside "
-    "that desk's spread of waits (MAD about 6 hours): recall 0-0.05 on both seeds",
+    "QUEUE": "precision 0.90-0.93, recall 0.76-0.92 at 480 files (seeds 5-8; 0.67 and 1.00 "
+    "here): a planted jump whose review took an ordinary time is, by its times, an honest "
+    "reordering; PRESSURE's plants are in QUEUE's truth, told apart only by a boss's look",
     "PAIR": "holds at 480 files on both seeds (bench/README.md); at 120 files seed 2 misses "
     "one biro jasa of three: 4 of its 7 files went to its officer by the automatic "
     "assignment, 3 by hand, in an office too small to tell that from chance",
-    "PRESSURE": "precision 0.75-1.00, recall 0.86-0.88 at 480 files: an unusually short "
-    "honest review just after a supervisor's routine look, and a plant pushed after the hour",
+    "PRESSURE": "precision 0.67-1.00, recall 0.71-0.86 at 480 files (seeds 5-8): an "
+    "unusually short honest review just after a supervisor's routine look, and a plant "
+    "pushed after the hour",
 }
 
 

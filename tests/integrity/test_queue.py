@@ -1,11 +1,12 @@
 """QUEUE on files moved through the real services, at the clock's chosen moments.
 
 A desk's ordinary quickest is learned from its own history (``stage_waits``: each file's
-time in the stage as a share of its SOP budget; the 5th percentile estimated from the
-median and MAD of the logs), so each test first lays down a history: a *tight* approval
-desk (every file approved after 30% of its budget: the 5th percentile is 0.30, so a file
-moved on under 0.75 × 0.30 = 22.5% of its budget is quick), or a *stepped* one (half the
-files at 20%, half at 40%), whose 5th percentile moves when the percentile does. The
+time in the stage as a share of what it is measured by, a working day at the approval
+desk, the SOP budget in technical review; the 5th percentile read once what lies three
+spreads under the logs' median is set aside), so each test first lays down a history: a
+*tight* approval desk (every file approved after 30% of a working day: the 5th percentile
+is 0.30, so a file moved on under 0.75 × 0.30 = 22.5% of a day is quick), or a *stepped*
+one, whose 5th percentile moves when the percentile does. The
 files a test adds (the quick file at the bottom, the passed-over one at the top) leave
 those percentiles where they are. The edge tests sit just inside and just outside each
 default.
@@ -22,6 +23,7 @@ import pytest
 import time_machine
 
 from accounts.models import Role
+from integrity.flags.baselines import ROUND_STAGES, WORKING_DAY
 from integrity.flags.engine import flags_for_event
 from integrity.flags.registry import RULES
 from integrity.models import CaseOrigin, Flag, Severity
@@ -61,9 +63,13 @@ class Office:
         self.files: dict = {}
         self._seq = count()
 
-    def budget(self, at, permit_type=None) -> float:
-        """The SOP budget (working hours) of a file of the desk's type whose clock starts
-        at ``at`` (a file reaches its stage at once, so its clock starts on arrival)."""
+    def budget(self, at, permit_type=None, stage=Stage.APPROVAL) -> float:
+        """What a stay in ``stage`` is measured against (working hours): a working day at
+        the approval desk (it works in rounds), else the SOP budget of a file of the desk's
+        type whose clock starts at ``at`` (a file reaches its stage at once, so its clock
+        starts on arrival)."""
+        if stage in ROUND_STAGES:
+            return WORKING_DAY.total_seconds() / 3600
         calendar = get_calendar()
         permit_type = permit_type or self.permit_type
         due = permit_type.sop_deadline(at, calendar)
@@ -120,7 +126,7 @@ class Office:
         for i, share in enumerate(shares):
             arrives = work(start, i * every) if i else start
             self.arrive(f"{prefix}{i}", arrives, stage=stage, online=online)
-            leaves = work(arrives, share * (budget or self.budget(arrives)))
+            leaves = work(arrives, share * (budget or self.budget(arrives, stage=stage)))
             self.move(f"{prefix}{i}", leaves, name)
             end = max(end, leaves)
         return end
@@ -165,11 +171,12 @@ def flagged(flags, desk, *keys):
 
 
 def stepped(desk, start):
-    """Twenty files at 20% of their budget and twenty at 40%: with a quick file under them
-    and a passed-over one over them, the logs' median is ln 0.2828 and their MAD ln 2 / 2,
-    so the 5th percentile is 0.2828 × exp(-1.6449 × 1.4826 × 0.3466) = 0.1215 and the fence
-    0.0911; at the 3.5th percentile it would be 0.0836, at the 6.5th 0.0974."""
-    return desk.history("s", start, [0.2, 0.4] * 20)
+    """Files at 10, 15, 20 and 25% of a working day, then eighteen at 30% and eighteen at
+    50%: with a quick file under them and a passed-over one over them, nothing lies three
+    spreads under the logs' median (the floor is 0.031), so the 5th percentile is read off
+    all 42: 0.152 (fence 0.1141); at the 3.5th it would give a fence of 0.0895 (with the
+    quick file at 0.10) or 0.1015 (at 0.125), at the 6.5th 0.1362."""
+    return desk.history("s", start, [0.1, 0.15, 0.2, 0.25] + [0.3] * 18 + [0.5] * 18)
 
 
 # --- ordinary variance ----------------------------------------------------------------
@@ -177,7 +184,7 @@ def stepped(desk, start):
 
 def test_a_supervisor_approving_in_any_order_within_usual_waits_raises_nothing(desk):
     rng = random.Random(17)
-    shares = [rng.uniform(0.6, 1.5) for _ in range(40)]  # 2 to 4.5 working days
+    shares = [rng.uniform(2, 4.5) for _ in range(40)]  # 2 to 4.5 working days
     end = desk.history("w", START, shares, every=2)
     desk.play()
     approved = {
@@ -217,14 +224,13 @@ def test_a_quick_file_taken_over_one_owed_its_turn_is_flagged(desk):
     assert flag.severity == Severity.MEDIUM
     assert flag.detail["passed_over"] == a.pk
     assert flag.detail["baseline"] == "holder" and flag.detail["reasons"] == []
-    budget = b.sop_budget.total_seconds() / 3600
-    assert flag.detail["took_hours"] == round(0.2 * budget, 2)
-    assert flag.detail["usual_hours"] == round(0.3 * budget, 2)
+    # The approval desk works in rounds: a stay there is measured in working days (7.5 h).
+    assert flag.detail["took_hours"] == 1.5 and flag.detail["usual_hours"] == 2.25
     entered = a.events.get(to_state=Stage.APPROVAL, from_state=Stage.VERIFICATION)
     approved = b.events.get(action="application.approved")
     assert set(flag.evidence.values_list("pk", flat=True)) == {entered.pk, approved.pk}
     words = str(RULES["QUEUE"].explain(flag.detail))
-    assert "Diteruskan 4,5 jam sesudah" in words and "biasanya paling cepat 6,8 jam" in words
+    assert "Diteruskan 1,5 jam sesudah" in words and "biasanya paling cepat 2,2 jam" in words
 
 
 def test_peer_margin_edges(desk):
@@ -235,20 +241,21 @@ def test_peer_margin_edges(desk):
     assert flagged(desk.evaluate(at), desk, "under-b")
 
 
-@pytest.mark.parametrize(("share", "quick"), [(0.087, True), (0.094, False)])
+@pytest.mark.parametrize(("share", "quick"), [(0.10, True), (0.125, False)])
 def test_percentile_edges(desk, share, quick):
-    """Stepped desk: fence 0.0911 at the 5th percentile; 0.087 is under it (not under the
-    3.5th's 0.0836), 0.094 over it (under the 6.5th's 0.0974)."""
+    """Stepped desk: fence 0.1141 at the 5th percentile; 0.10 is under it (not under the
+    3.5th's 0.0895), 0.125 over it (under the 6.5th's 0.1362)."""
     start = days(stepped(desk, START), 1)
-    before = 0.45 * desk.budget(start)  # the passed-over file ends over 40%
+    before = 0.6 * desk.budget(start)  # the passed-over file ends over 50%
     at = desk.jump("j", start, share, before=before)
     assert flagged(desk.evaluate(at), desk, *(["j-b"] if quick else []))
 
 
 def test_the_desks_quickest_is_not_set_by_its_own_jumps(desk):
-    """A desk whose officer jumped four files in the last weeks (at 5% of their budget):
-    ranked, the 5th percentile of 30 shares would be a jump (0.05, fence 0.0375) and the
-    next jump at 10% would pass; from the logs' median and MAD it stays 0.3 (fence 0.225)."""
+    """A desk whose officer jumped four files in the last weeks (at 5% of a day): ranked,
+    the 5th percentile of 30 shares would be a jump (0.05, fence 0.0375) and the next jump
+    at 10% would pass; with what lies far under the logs' median set aside it stays 0.3
+    (fence 0.225)."""
     at = days(desk.tight(START), 1)
     for i in range(4):
         at = desk.jump(f"j{i}", days(at, 1), 0.05)
@@ -543,3 +550,12 @@ def test_a_files_deadline_is_read_as_it_stood_at_the_moment(desk):
     assert deadlines_at([app.pk], work(at, 0.5)) == {app.pk: checked_by}
     assert deadlines_at([app.pk], work(at, 2)) == {app.pk: app.sop_deadline}
     assert deadlines_at([app.pk], at - HOUR) == {}
+    # At the moment of an act that stops the clock, the deadline it had until then.
+    due = app.sop_deadline
+    signed_at = work(at, 3)
+    with time_machine.travel(signed_at, tick=False):
+        app = walk(desk.office, app, Stage.ISSUED)
+    assert app.sop_deadline is None
+    signed = app.events.get(action="application.signed").created_at
+    assert signed == signed_at
+    assert deadlines_at([app.pk], signed) == {app.pk: due}

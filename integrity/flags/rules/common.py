@@ -179,12 +179,14 @@ def waiting_in_hands(
 
 def deadlines_at(application_ids: list[int], moment: datetime.datetime) -> dict:
     """The deadline each file had at ``moment`` (its field history): the SOP deadline while
-    its clock ran, else the completeness check's; a file with neither is left out. One
-    query, one history row per file."""
+    its clock ran, else the completeness check's; a file with neither is left out. As it
+    stood before anything done at that very moment: an act's own change (a signature stops
+    the clock and clears the deadline) is saved at or after the moment its event records.
+    One query, one history row per file."""
     if not application_ids:
         return {}
     latest = (
-        Application.history.model.objects.filter(id=OuterRef("pk"), history_date__lte=moment)
+        Application.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
         .order_by("-history_date", "-history_id")
         .annotate(due=Coalesce("sop_deadline", "check_due_at"))
         .values("due")[:1]
