@@ -559,3 +559,26 @@ def test_a_files_deadline_is_read_as_it_stood_at_the_moment(desk):
     signed = app.events.get(action="application.signed").created_at
     assert signed == signed_at
     assert deadlines_at([app.pk], signed) == {app.pk: due}
+
+
+def test_the_inspection_desk_is_not_a_queue(desk):
+    """Inspection trips are planned by place: a file visited the day after it arrived,
+    while one that came earlier waits for its area's trip, is the route, not a jump (the
+    same stays at the approval desk would be one)."""
+    office = desk.office
+    office.technical2.is_active = False
+    office.technical2.save(update_fields=["is_active"])
+    desk.permit_type = PermitTypeFactory(
+        code="PU-TINJAU", opd=office.dinkes, sop_duration=10, fee=0, needs_inspection=True
+    )
+    for position, requirement in enumerate(("KTP", "STR"), start=1):
+        RequirementFactory(permit_type=desk.permit_type, code=requirement, position=position)
+    visit = {"stage": Stage.INSPECTION, "name": "finish_inspection"}
+    at = days(desk.history("v", START, [3.0] * 20, **visit), 1)
+    desk.arrive("a", at, stage=Stage.INSPECTION)
+    desk.arrive("b", work(at, 8), stage=Stage.INSPECTION)
+    desk.move("b", work(at, 9), "finish_inspection")  # an hour: far under three days
+    desk.move("a", work(at, 20), "finish_inspection")
+    desk.play()
+    assert desk.files["b"].events.filter(action="application.inspected").exists()
+    assert desk.evaluate(work(at, 21)) == []
