@@ -19,12 +19,18 @@ from __future__ import annotations
 
 import datetime
 import math
+from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from integrity.flags.rules.common import FORWARD_ACTIONS, HANDLING_ACTIONS, STAFF_ACTOR_ROLES
+from integrity.flags.rules.common import (
+    FORWARD_ACTIONS,
+    HANDLING_ACTIONS,
+    STAFF_ACTOR_ROLES,
+    stage_entry,
+)
 from integrity.models import FlagBaseline
 from permits.event_names import APPLICATION_REASSIGNED
 from permits.models import Application, ApplicationEvent, Channel, SopUnit, Stage
@@ -232,15 +238,66 @@ def desk_quickest(
     jumps one file in twenty, the 5th percentile is a jump), and a percentile computed
     from a fitted shape would be wrong for desks whose stays are not so shaped (a head
     who signs every day after two to fifteen hours: no stay under two)."""
-    key = ("stage-waits", stage, window_days)
-    if key not in memo:
-        memo[key] = stage_waits(stage, window_days)
-    shares = memo[key]["share"]
+    shares = desk_waits(stage, window_days, memo)["share"]
     own = shares["by"].get(str(holder_id), [])
     for sample, basis in ((own, "holder"), (shares["all"], "stage")):
         if len(sample) >= min_sample:
             return robust_percentile(sample, pct), basis
     return None, ""
+
+
+def desk_waits(stage: str, window_days: int, memo: dict) -> dict:
+    """``stage_waits``, looked up once per evaluation (``memo``: the context's)."""
+    key = ("stage-waits", stage, window_days)
+    if key not in memo:
+        memo[key] = stage_waits(stage, window_days)
+    return memo[key]
+
+
+@dataclass(frozen=True)
+class Stay:
+    """A file's stay at a desk (from ``entry``, ``took`` working time), what it is
+    measured by (``budget``) and the desk's ordinary quickest share (``quickest``, from the
+    holder's or the stage's files: ``basis``)."""
+
+    entry: ApplicationEvent
+    took: datetime.timedelta
+    budget: datetime.timedelta
+    quickest: float
+    basis: str
+
+    def quick(self, margin: float) -> bool:
+        """Far sooner than the desk ever moves a file: under ``margin`` × its quickest."""
+        return self.took / self.budget < margin * self.quickest
+
+    @property
+    def took_hours(self) -> float:
+        return self.took.total_seconds() / 3600
+
+    @property
+    def usual_hours(self) -> float:
+        return self.quickest * self.budget.total_seconds() / 3600
+
+
+def desk_stay(
+    app, stage: str, holder_id, left_at, *, window_days, pct, min_sample, memo, calendar
+) -> Stay | None:
+    """The stay in ``stage`` that ``app`` ended at ``left_at`` under ``holder_id``, beside
+    the desk's ordinary quickest (``desk_quickest``); None when the desk has too few files
+    to know, the file has nothing to measure the stay by, or it never entered the stage."""
+    quickest, basis = desk_quickest(
+        stage, holder_id, window_days=window_days, pct=pct, min_sample=min_sample, memo=memo
+    )
+    if quickest is None:
+        return None
+    budget = stage_budget(stage, app.sop_budget, app.waiting_since, app.check_due_at, calendar)
+    if not budget:
+        return None
+    entry = stage_entry(app.pk, stage, left_at, inclusive=False)
+    if entry is None:
+        return None
+    took = calendar.working_time_between(entry.created_at, left_at)
+    return Stay(entry=entry, took=took, budget=budget, quickest=quickest, basis=basis)
 
 
 TRIM_SPREADS = 3  # how far under the logs' median a stay is set aside, in spreads

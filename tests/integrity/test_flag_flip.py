@@ -72,17 +72,23 @@ def in_verification(office):
         return walk(office, new_file(office), Stage.VERIFICATION)
 
 
+def str_sent_again(office, content: bytes):
+    """STR v1 found invalid at 9.10; the applicant sends ``content`` as v2 and resubmits
+    at 10.00."""
+    app = in_verification(office)
+    with at(10):
+        app = give_back(app, "STR", "STR kedaluwarsa.")
+    with at(60):
+        upload(office, app, "STR", content)
+        return application_resubmit(application=app, actor=act(office.applicant))
+
+
 def test_an_ok_on_the_returned_bytes_brought_back_raises_flip(office):
     """STR v1 found invalid, replaced by a real v2 and passed; the file comes back for its
     KTP and the applicant puts v1's bytes back as STR v3 (the requirement stood "ok", so
     the upload is taken, marked as identical). The officer passes STR again, with the
     reason the checklist asks for: FLIP, content ``same_hash``."""
-    app = in_verification(office)
-    with at(10):
-        app = give_back(app, "STR", "STR kedaluwarsa.")
-    with at(60):
-        upload(office, app, "STR", NEW_STR)
-        app = application_resubmit(application=app, actor=act(office.applicant))
+    app = str_sent_again(office, NEW_STR)
     with at(70):
         save(app)
         app = give_back(app, "KTP", "KTP buram.")
@@ -129,12 +135,7 @@ def test_an_ok_with_no_new_document_since_raises_flip(office):
 def test_a_real_new_document_then_ok_raises_nothing(office):
     """The legitimate return: found invalid, replaced with new content, passed, and the
     file moves on at once."""
-    app = in_verification(office)
-    with at(10):
-        app = give_back(app, "STR", "STR kedaluwarsa.")
-    with at(60):
-        upload(office, app, "STR", NEW_STR)
-        app = application_resubmit(application=app, actor=act(office.applicant))
+    app = str_sent_again(office, NEW_STR)
     with at(70):
         save(app)
         fire(app, "declare_complete", app.assigned_to)
@@ -226,12 +227,7 @@ def test_a_quick_ok_by_another_officer_is_a_flip(office):
 def returned_twice(office, first: bytes, then: bytes):
     """STR v1 found invalid; the applicant sends ``first`` (v2), found invalid again; then
     ``then`` (v3), which the officer passes at 10.10."""
-    app = in_verification(office)
-    with at(10):
-        app = give_back(app, "STR", "STR kedaluwarsa.")
-    with at(60):
-        upload(office, app, "STR", first)
-        app = application_resubmit(application=app, actor=act(office.applicant))
+    app = str_sent_again(office, first)
     with at(70):
         app = give_back(app, "STR", "Masih STR yang kedaluwarsa.")
     with at(120):

@@ -21,7 +21,7 @@ from permits.event_names import (
     APPLICATION_VERIFICATION_STARTED,
     INTEGRITY_HELD,
 )
-from permits.models import Application, ApplicationEvent, CheckStatus, Stage
+from permits.models import Application, ApplicationEvent, CheckStatus, PermitType, Stage
 
 # People who process files (the acts the rules judge); not applicants, auditors or the system.
 STAFF_ACTOR_ROLES = frozenset(
@@ -103,6 +103,17 @@ def holders_at(application_ids: list[int], moment) -> dict[int, int | None]:
         .values_list("application_id", "data")
     )
     return {application_id: data.get("to") for application_id, data in rows}
+
+
+def sop_unit(permit_type_id: int, memo: dict) -> str:
+    """How the type's SOP is counted (hours or working days), looked up once per
+    evaluation (``memo``: the context's)."""
+    key = ("sop-unit", permit_type_id)
+    if key not in memo:
+        memo[key] = (
+            PermitType.objects.filter(pk=permit_type_id).values_list("sop_unit", flat=True).first()
+        )
+    return memo[key]
 
 
 def waiting_in_hands(

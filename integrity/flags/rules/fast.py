@@ -45,19 +45,20 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.baselines import desk_quickest, percentile, stage_budget, type_durations
+from integrity.flags.baselines import desk_stay, percentile, type_durations
 from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import (
     FORWARD_ACTIONS,
     holders_at,
     hours,
     last_event,
+    sop_unit,
     stage_entry,
 )
 from integrity.models import Severity
 from integrity.wording import hours_words
 from permits.event_names import APPLICATION_COMPLETED, APPLICATION_SIGNED
-from permits.models import ApplicationEvent, PermitType, SopUnit, Stage
+from permits.models import ApplicationEvent, SopUnit, Stage
 
 # The desks where files are taken in turn, so that going first is a favour: inspection,
 # approval and signing. Not the counter's (a walk-in applicant is served while online files
@@ -100,7 +101,7 @@ class Fast(Rule):
         app = event.application
         if app.clock_started_at is None or not app.sop_budget:
             return []
-        if self._sop_unit(app.permit_type_id, context) == SopUnit.HOURS:
+        if sop_unit(app.permit_type_id, context.memo) == SopUnit.HOURS:
             return []
         reasons, detail = self.speed(app, params, context)
         if not reasons:
@@ -206,35 +207,20 @@ class Fast(Rule):
         )
         carried = []
         for exit_ in exits:
-            quickest, _basis = desk_quickest(
+            stay = desk_stay(
+                app,
                 exit_.from_state,
                 exit_.actor_id,
+                exit_.created_at,
                 window_days=params["window_days"],
                 pct=params["percentile"],
                 min_sample=params["min_sample"],
                 memo=context.memo,
+                calendar=context.calendar,
             )
-            entry = stage_entry(app.pk, exit_.from_state, exit_.created_at, inclusive=False)
-            if quickest is None or entry is None:
-                continue
-            calendar = context.calendar
-            promise = (app.sop_budget, app.waiting_since, app.check_due_at)
-            budget = stage_budget(exit_.from_state, *promise, calendar)
-            took = calendar.working_time_between(entry.created_at, exit_.created_at)
-            if budget and took / budget < params["peer_margin"] * quickest:
+            if stay is not None and stay.quick(params["peer_margin"]):
                 carried.append(exit_)
         return carried
-
-    @staticmethod
-    def _sop_unit(permit_type_id: int, context) -> str:
-        key = ("sop-unit", permit_type_id)
-        if key not in context.memo:
-            context.memo[key] = (
-                PermitType.objects.filter(pk=permit_type_id)
-                .values_list("sop_unit", flat=True)
-                .first()
-            )
-        return context.memo[key]
 
     def explain(self, detail):
         return _("Selesai dalam %(used)s kerja dari SOP %(budget)s.") % {

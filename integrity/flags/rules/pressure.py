@@ -45,7 +45,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from integrity.flags.baselines import median, stage_waits
+from integrity.flags.baselines import desk_waits, median
 from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import (
     ASSIGNMENT_ACTIONS,
@@ -201,10 +201,7 @@ class Pressure(Rule):
         stage = event.from_state
         if event.action not in FORWARD_ACTIONS or stage not in WAITING_STAGES:
             return True
-        key = ("stage-waits", stage, params["window_days"])
-        if key not in context.memo:
-            context.memo[key] = stage_waits(stage, params["window_days"])
-        waits = context.memo[key]
+        waits = desk_waits(stage, params["window_days"], context.memo)
         kind = waits.get("type", {}).get(str(event.application.permit_type_id), [])
         own = waits["by"].get(str(event.actor_id), [])
         sample = next((s for s in (kind, own, waits["all"]) if len(s) >= MIN_SAMPLE), None)

@@ -79,14 +79,14 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.baselines import desk_quickest, stage_budget
+from integrity.flags.baselines import desk_stay
 from integrity.flags.registry import Hit, Rule, register
 from integrity.flags.rules.common import (
     FORWARD_ACTIONS,
     STAFF_ACTOR_ROLES,
     WAITING_STAGES,
     deadlines_at,
-    stage_entry,
+    sop_unit,
     waiting_in_hands,
 )
 from integrity.models import Severity
@@ -203,10 +203,7 @@ class Queue(Rule):
             return False
         if stage == Stage.SUBMITTED and app.channel == Channel.COUNTER:
             return False  # a walk-in: served at the desk while online files wait
-        key = ("sop-unit", app.permit_type_id)
-        if key not in context.memo:
-            context.memo[key] = app.permit_type.sop_unit
-        return context.memo[key] == SopUnit.DAYS
+        return sop_unit(app.permit_type_id, context.memo) == SopUnit.DAYS
 
     def _jump(self, event, params, context) -> Jump | None:
         sitting = datetime.timedelta(minutes=params["sitting_minutes"])
@@ -215,24 +212,20 @@ class Queue(Rule):
         if not self._judged(event, params, context) or timezone.now() < moment + sitting:
             return None
         stage, app, calendar = event.from_state, event.application, context.calendar
-        quickest, basis = desk_quickest(
+        stay = desk_stay(
+            app,
             stage,
             event.actor_id,
+            moment,
             window_days=params["window_days"],
             pct=params["percentile"],
             min_sample=params["min_sample"],
             memo=context.memo,
+            calendar=calendar,
         )
-        if quickest is None:
+        if stay is None or not stay.quick(params["peer_margin"]):
             return None
-        entered = stage_entry(app.pk, stage, moment, inclusive=False)
-        if entered is None:
-            return None
-        promise = (app.sop_budget, app.waiting_since, app.check_due_at)
-        budget = stage_budget(stage, *promise, calendar)
-        took = calendar.working_time_between(entered.created_at, moment)
-        if not budget or took / budget >= params["peer_margin"] * quickest:
-            return None
+        entered = stay.entry
         waiting = waiting_in_hands(
             event.actor_id,
             stage,
@@ -256,9 +249,9 @@ class Queue(Rule):
                 passed_over=pk,
                 entry_id=entry_id,
                 entry_at=entry_at,
-                took_hours=took.total_seconds() / 3600,
-                usual_hours=quickest * budget.total_seconds() / 3600,
-                basis=basis,
+                took_hours=stay.took_hours,
+                usual_hours=stay.usual_hours,
+                basis=stay.basis,
                 beneficiaries=self.beneficiaries(app),
                 handed_by=entered.actor_id if entered.actor_role in STAFF_ACTOR_ROLES else None,
             )
