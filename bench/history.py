@@ -294,6 +294,7 @@ class Score:
     true_flags: int  # about a subject planted for this rule
     found: int
     other_plants: int = 0  # about a file planted for another rule: misconduct all the same
+    found_by_any: int = 0  # planted subjects some rule (this one or another) flagged
 
     @property
     def precision(self) -> float | None:
@@ -309,6 +310,13 @@ class Score:
     def recall(self) -> float | None:
         return self.found / self.planted if self.planted else None
 
+    @property
+    def recall_any(self) -> float | None:
+        """What an auditor reading the whole queue gets: the share of this rule's planted
+        subjects that carry some flag (a fast-tracked file that jumped the queue is in
+        QUEUE's truth too, and may be flagged by FAST alone)."""
+        return self.found_by_any / self.planted if self.planted else None
+
 
 def _planted(truth: Truth, subject: tuple) -> bool:
     return any(label.startswith("planted ") for label in truth.labels.get(subject, ()))
@@ -322,6 +330,7 @@ def scores(truth: Truth) -> dict[str, Score]:
     flagged: dict[str, list] = defaultdict(list)
     for flag in Flag.objects.all():
         flagged[flag.rule].append(flag_subject(flag))
+    anything = {subject for subjects in flagged.values() for subject in subjects}
     out = {}
     for rule in sorted(set(truth.subjects) | set(flagged)):
         planted, subjects = truth.subjects.get(rule, set()), flagged.get(rule, [])
@@ -332,6 +341,7 @@ def scores(truth: Truth) -> dict[str, Score]:
             true_flags=sum(1 for s in subjects if s in planted),
             found=len(planted & set(subjects)),
             other_plants=sum(1 for s in subjects if s not in planted and _planted(truth, s)),
+            found_by_any=len(planted & anything),
         )
     return out
 
@@ -366,12 +376,13 @@ def score_table(result: dict[str, Score]) -> str:
 
     lines = [
         f"{'rule':8} {'planted':>7} {'flags':>6} {'own':>4} {'other':>5} "
-        f"{'precision':>9} {'own only':>8} {'recall':>6}"
+        f"{'precision':>9} {'own only':>8} {'recall':>6} {'by any':>6}"
     ]
     for s in result.values():
         lines.append(
             f"{s.rule:8} {s.planted:7} {s.flagged:6} {s.true_flags:4} {s.other_plants:5} "
             f"{number(s.precision):>9} {number(s.own_precision):>8} {number(s.recall):>6}"
+            f" {number(s.recall_any):>6}"
         )
     return "\n".join(lines)
 

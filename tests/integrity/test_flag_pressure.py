@@ -248,3 +248,109 @@ def test_a_stage_finished_sooner_than_its_type_usually_waits_is_ahead_of_its_pla
         "share": {"all": [], "by": {}},
     }
     assert RULES["PRESSURE"]._ahead_of_its_place(event, params, context) is ahead
+
+
+@pytest.mark.parametrize(("working_minutes", "raised"), [(59, True), (61, False)])
+def test_the_hour_is_the_offices_a_late_look_and_a_push_next_morning(
+    office, working_minutes, raised
+):
+    """The window is working time: a look at 15.45 and the push first thing the next
+    morning are minutes apart at the office, though a night lies between."""
+    from worktime.calendar import get_calendar
+
+    *_older, last = queue_of(office, 2)
+    look = datetime.datetime(2026, 11, 18, 15, 45, tzinfo=JAKARTA)
+    with time_machine.travel(look, tick=False):
+        file_view_record(application=last, actor=act(office.supervisor))
+    pushed = get_calendar().add_working_time(look, datetime.timedelta(minutes=working_minutes))
+    assert pushed.astimezone(JAKARTA).date() == datetime.date(2026, 11, 19)
+    with time_machine.travel(pushed, tick=False):
+        last.refresh_from_db()
+        last = fire(last, "begin_verification", last.assigned_to)
+    evaluate_all()
+    assert rule_flags("PRESSURE").exists() is raised
+
+
+def test_an_inspection_finished_after_a_look_raises_nothing(office):
+    """Field trips are planned by place, not taken in turn: a visit made before that of a
+    file that waited longer is the route (as QUEUE). The review pushed the same way is."""
+    files = []
+    for i in range(2):
+        with at(10 * i):
+            app = walk(office, new_file(office), Stage.INSPECTION)
+            if app.assigned_to != office.technical:
+                app = application_reassign(
+                    application=app,
+                    officer=office.technical,
+                    actor=act(office.supervisor),
+                    reason="Satu rute kunjungan.",
+                )
+            files.append(app)
+    _first, last = files
+    view(last, office.supervisor, 120)
+    with at(130):
+        last.refresh_from_db()
+        fire(last, "finish_inspection", office.technical)
+    evaluate_all()
+    assert not rule_flags("PRESSURE").exists()
+
+
+@pytest.mark.parametrize(("hours", "ahead"), [(10.0, True), (12.5, False)])
+def test_without_enough_files_of_its_type_the_desks_share_of_the_promise_is_the_measure(
+    office, hours, ahead
+):
+    """Too few files of this type to know its usual wait: the holder's files spent a median
+    30% of their promise in technical review, so this five-day file (a budget of about 37
+    hours) is ahead of its place under about 11 hours. The holder's own files come before
+    the stage's (50%: about 18.5 hours). Not judged in hours by the holder's median (2 hours here:
+    a desk that mostly sees quick types), under which no five-day review is ever ahead."""
+    from types import SimpleNamespace
+
+    from integrity.flags.engine import Context
+    from worktime.calendar import get_calendar
+
+    with at(0):
+        app = walk(office, new_file(office), Stage.TECHNICAL_REVIEW)
+    entered = app.events.filter(to_state=Stage.TECHNICAL_REVIEW).latest("created_at")
+    budget_hours = app.sop_budget.total_seconds() / 3600
+    assert 36 <= budget_hours <= 37.5  # five working days (a Friday is shorter)
+    event = SimpleNamespace(
+        action="application.reviewed",
+        from_state=Stage.TECHNICAL_REVIEW,
+        actor_id=app.assigned_to_id,
+        application_id=app.pk,
+        application=app,
+        created_at=get_calendar().add_working_time(
+            entered.created_at, datetime.timedelta(hours=hours)
+        ),
+    )
+    params = dict(RULES["PRESSURE"].params)
+    context = Context.load()
+    holder = str(app.assigned_to_id)
+    context.memo[("stage-waits", Stage.TECHNICAL_REVIEW, params["window_days"])] = {
+        "all": [2.0] * 40,
+        "by": {holder: [2.0] * 40},
+        "type": {str(app.permit_type_id): [7.0] * 19},
+        "share": {"all": [0.5] * 40, "by": {holder: [0.2] * 10 + [0.3] * 10 + [0.4] * 10}},
+    }
+    assert RULES["PRESSURE"]._ahead_of_its_place(event, params, context) is ahead
+
+
+def test_a_late_file_chased_and_done_first_raises_nothing(office):
+    """The files' completeness check was due Thursday 18 November's next working day; on
+    Friday the supervisor chases the late one and the counter begins it before an older
+    one: the supervisor doing her job. The same look and push while it was still due is
+    pressure (``test_a_supervisors_look_then_the_file_pushed_ahead_raises_pressure``)."""
+    office.full_type.check_duration = 1
+    office.full_type.save()
+    *_older, last = queue_of(office, 2)
+    last.refresh_from_db()
+    friday_9 = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA)
+    assert last.check_due_at < friday_9
+    with time_machine.travel(friday_9, tick=False):
+        file_view_record(application=last, actor=act(office.supervisor))
+    with time_machine.travel(friday_9 + datetime.timedelta(minutes=10), tick=False):
+        last.refresh_from_db()
+        fire(last, "begin_verification", last.assigned_to)
+    evaluate_all()
+    assert not rule_flags("PRESSURE").exists()

@@ -35,7 +35,7 @@ the service working, not a favour.
 Evidence: the moment the clock started, the acts that went ahead, and the signature.
 
 Expected false flags (bench/history.py, 480 files over four months, about 120 a month;
-seeds 5 to 8): 0 to 2 honest files in four months (up to 0.5 a month; a quick
+seeds 5 to 10): 0 to 3 honest files in four months (up to 0.75 a month; a quick
 three-day review, a 14-day file quick in a quiet week); recall 0.90-1.00.
 """
 

@@ -59,9 +59,12 @@ Why these defaults (set from office practice and FAST's, before anything was mea
 Expected false flags (bench/history.py, 480 files over four months, about 120 a month;
 seeds 5 to 8, read while the rule was made): 1 or 2 in four months (up to 0.5 a month):
 an honest three-day file whose review was unusually short (1.5-2 hours against a desk's
-usual 2-3 at least) while an older file waited. Recall 0.76 to 0.92: a planted jump whose
-review took an ordinary time (a short SOP's plant of 2-3 hours) is no different, by its
-times, from an honest reordering. On ``bench/queue_noise.py`` (an honest office of about
+usual 2-3 at least) while an older file waited; on seeds 9 and 10 (unseen) 0 and 1.
+Recall 0.67 to 0.92; 0.93-1.00 of its truth carries some rule's flag (on seed 10 every
+miss was a FAST or PRESSURE plant, in QUEUE's truth because it jumped, flagged by its own
+rule). A planted jump whose review took an ordinary time (a short SOP's plant of 2-3
+hours) is no different, by its times, from an honest reordering; a desk young in the
+window (under 20 files) is not judged. On ``bench/queue_noise.py`` (an honest office of about
 160 files a month whose desks all work in random order): 5 in three months (1.7 a month),
 all at the head's signing desk, whose honest stays are spread evenly over 2-15 hours: in
 a young 60-day window its 5th percentile came out at 2.8-3.4 hours, and 0.75 of that is
