@@ -34,6 +34,10 @@ class ContactChannel(models.TextChoices):
 STAFF_ROLES = frozenset(
     {Role.COUNTER, Role.TECHNICAL, Role.SUPERVISOR, Role.HEAD, Role.CASHIER, Role.ADMIN}
 )
+# Staff who can be held responsible for what they do on files: they declare conflicts of
+# interest, answer for findings, receive sanctions. Not administrators (they run the system,
+# not files). Read the people through ``accounts.selectors.responsible_staff``.
+RESPONSIBLE_ROLES = STAFF_ROLES - {Role.ADMIN}
 # Who oversees staff: they open conflict cases and read who did what in one.
 OVERSIGHT_ROLES = frozenset({Role.SUPERVISOR, Role.HEAD, Role.AUDITOR})
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import STAFF_ROLES, Role, User
+from accounts.models import RESPONSIBLE_ROLES, Role, User
 from integrity.models import Finding, FindingState, Flag, FlagState, FlagVerdict, FollowUp
 from outbox.services import message_queue
 from permits.numbering import next_value
@@ -61,11 +61,6 @@ def _verdict(flag: Flag, *, confirmed: bool) -> FlagVerdict:
     )
 
 
-def finding_responsibles():
-    """Who may be made responsible for a follow-up: active staff (not auditors)."""
-    return User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES - {Role.ADMIN}))
-
-
 @transaction.atomic
 def finding_open(
     *,
@@ -88,7 +83,7 @@ def finding_open(
         raise ActionRefused(_("Judul, kondisi, dan rekomendasi temuan wajib diisi."))
     if due_date < timezone.localdate():
         raise ActionRefused(_("Batas tindak lanjut tidak boleh di masa lalu."))
-    if responsible.role not in STAFF_ROLES - {Role.ADMIN} or not responsible.is_active:
+    if responsible.role not in RESPONSIBLE_ROLES or not responsible.is_active:
         raise ActionRefused(_("Penanggung jawab harus pegawai aktif."))
     now = timezone.now()
     year = timezone.localtime(now).year

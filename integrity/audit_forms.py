@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import STAFF_ROLES, Role, User
+from accounts.models import STAFF_ROLES, User
+from accounts.selectors import responsible_staff
 from integrity.flags.registry import RULES
 from integrity.models import FlagState, SanctionLevel, Severity
 from permits.models import OPD
@@ -118,9 +119,7 @@ class FindingForm(forms.Form):
     )
     responsible = forms.ModelChoiceField(
         label=_("Penanggung jawab tindak lanjut"),
-        queryset=User.objects.filter(
-            is_active=True, role__in=sorted(STAFF_ROLES - {Role.ADMIN})
-        ).order_by("full_name"),
+        queryset=responsible_staff(),
     )
     due_date = forms.DateField(label=_("Batas tindak lanjut"), widget=DateInput)
 

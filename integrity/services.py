@@ -17,7 +17,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import OVERSIGHT_ROLES, STAFF_ROLES, Role, User
+from accounts.models import OVERSIGHT_ROLES, RESPONSIBLE_ROLES, STAFF_ROLES, Role, User
+from accounts.selectors import responsible_staff
 from integrity.matching import Party, party_match
 from integrity.models import (
     SANCTION_LEVELS,
@@ -61,7 +62,7 @@ from worktime.calendar import get_calendar
 
 # Staff who declare (registers, conflicts on files): everyone in the office but the
 # administrator of the system.
-DECLARING_ROLES = STAFF_ROLES - {Role.ADMIN}
+DECLARING_ROLES = RESPONSIBLE_ROLES
 
 # --- the register ------------------------------------------------------------------------
 
@@ -666,9 +667,7 @@ def register_reminders_send(now=None) -> int:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     sent = 0
-    for officer, declaration in registers_overdue(
-        list(User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES - {Role.ADMIN})))
-    ) + _due_soon(today):
+    for officer, declaration in registers_overdue(list(responsible_staff())) + _due_soon(today):
         since = declaration.declared_at if declaration else now - REMIND_BEFORE
         reminded = Message.objects.filter(
             recipient=officer, kind="integrity.register_renewal", created_at__gte=since

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import OVERSIGHT_ROLES, STAFF_ROLES, Role, User
+from accounts.selectors import responsible_staff
 from integrity.forms import (
     AffiliationFormSet,
     ConflictDeclarationForm,
@@ -303,9 +304,7 @@ def sanctions(request):
     """The sanctions register: only the officer concerned, supervisors and auditors see it;
     the head of office and auditors record decisions."""
     user = request.user
-    officers = list(
-        User.objects.filter(role__in=sorted(STAFF_ROLES - {Role.ADMIN})).order_by("full_name")
-    )
+    officers = list(responsible_staff())
     form = None
     if may_record_sanction(user):
         form = SanctionForm(request.POST or None, officers=officers)

@@ -21,7 +21,3 @@ def mask_digits(value: str, *, keep_start: int = 0, keep_end: int = 4) -> str:
 
 def mask_nik(nik: str) -> str:
     return mask_digits(nik, keep_end=4)
-
-
-def mask_phone(phone: str) -> str:
-    return mask_digits(phone, keep_start=3 if phone.startswith("+") else 2, keep_end=4)

@@ -238,16 +238,6 @@ def ikm_from_means(responses: int, means) -> Ikm:
     return Ikm(responses, shown, value, category, quality)
 
 
-def ikm_compute(rows) -> Ikm:
-    """The IKM of answer rows given as nine scores each (a test's worked example, or rows
-    already read)."""
-    rows = [tuple(row) for row in rows]
-    totals = Totals()
-    for row in rows:
-        totals.add(Totals(1, list(row), [0] * len(INTEGRITY_FIELDS), 0))
-    return totals.ikm()
-
-
 @dataclass(frozen=True)
 class IntegrityIndex:
     responses: int

@@ -13,7 +13,7 @@ import pytest
 
 from public.models import SurveyResponse
 from public.models.survey import ELEMENT_FIELDS, INTEGRITY_FIELDS
-from public.survey import ikm_by, ikm_category, ikm_compute, ikm_from_means
+from public.survey import INTEGRITY_FIELDS, Totals, ikm_by, ikm_category, ikm_from_means
 from tests.factories import OPDFactory, PermitTypeFactory
 from tests.permits.conftest import new_file, office  # noqa: F401
 
@@ -39,6 +39,14 @@ def test_element_means_in_the_regulations_style_give_their_index_with_weights_of
     assert (D("29.67") * D("0.11") * 25).quantize(D("0.01")) == D("81.59") != ikm.value
 
 
+def ikm_of(rows):
+    """The IKM of answer rows of nine scores each, through the sums the pages add up."""
+    totals = Totals()
+    for row in rows:
+        totals.add(Totals(1, list(row), [0] * len(INTEGRITY_FIELDS), 0))
+    return totals.ikm()
+
+
 def test_four_answers_worked_by_hand():
     rows = [
         (4, 4, 3, 4, 3, 4, 4, 3, 3),
@@ -49,7 +57,7 @@ def test_four_answers_worked_by_hand():
     # Element means: 14/4, 13/4, 11/4, 16/4, 13/4, 14/4, 15/4, 11/4, 13/4
     #              = 3.50, 3.25, 2.75, 4.00, 3.25, 3.50, 3.75, 2.75, 3.25; sum 30.00.
     # IKM = 30 / 9 × 25 = 83.333… → 83.33, category B.
-    ikm = ikm_compute(rows)
+    ikm = ikm_of(rows)
     assert ikm.responses == 4
     assert ikm.element_means == tuple(
         D(m) for m in ("3.50", "3.25", "2.75", "4.00", "3.25", "3.50", "3.75", "2.75", "3.25")
@@ -62,18 +70,18 @@ def test_means_in_thirds_are_not_rounded_before_weighting():
     rows = [(4,) * 9, (3,) * 9, (3,) * 8 + (2,)]
     # u1..u8: 10/3 each, u9: 9/3 = 3; sum 89/3; IKM = 89/3 / 9 × 25 = 2225/27 = 82.4074 → 82.41.
     # Rounding each mean to 3.33 first would give (8 × 3.33 + 3) / 9 × 25 = 82.33.
-    assert ikm_compute(rows).value == D("82.41")
+    assert ikm_of(rows).value == D("82.41")
 
 
 def test_all_fours_is_100_a_and_all_ones_is_25_d():
-    best = ikm_compute([(4,) * 9] * 3)
-    worst = ikm_compute([(1,) * 9] * 2)
+    best = ikm_of([(4,) * 9] * 3)
+    worst = ikm_of([(1,) * 9] * 2)
     assert (best.value, best.category, best.quality) == (D("100.00"), "A", "Sangat baik")
     assert (worst.value, worst.category, worst.quality) == (D("25.00"), "D", "Tidak baik")
 
 
 def test_no_answers_give_no_index():
-    ikm = ikm_compute([])
+    ikm = ikm_of([])
     assert (ikm.responses, ikm.value, ikm.category, ikm.label) == (0, None, "", "–")
 
 
