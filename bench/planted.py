@@ -32,6 +32,7 @@ import random
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,13 +40,10 @@ from django.utils import timezone
 from accounts.models import Role, User
 from integrity.models import CaseOrigin, CaseState, ConflictCase, Decision
 from permits.event_names import (
-    APPLICATION_APPROVED,
     APPLICATION_ASSIGNED,
     APPLICATION_COMPLETED,
     APPLICATION_RESUBMITTED,
     APPLICATION_RETURNED,
-    APPLICATION_REVIEWED,
-    APPLICATION_SIGNED,
     APPLICATION_SUBMITTED,
     APPLICATION_VERIFICATION_STARTED,
     CHECK_UPDATED,
@@ -65,26 +63,17 @@ from permits.models import (
     Requirement,
     Stage,
 )
+from permits.models.stages import EVENT_ACTIONS, FORWARD_TRANSITIONS, STAGE_ROLE, stage_path
 from trail.chain import chain_bulk_fill
 from trail.seals import seal_bulk
 from worktime.calendar import get_calendar
 
 HOUR = dt.timedelta(hours=1)
 MINUTE = dt.timedelta(minutes=1)
-STAGES = (Stage.VERIFICATION, Stage.TECHNICAL_REVIEW, Stage.APPROVAL, Stage.SIGNING)
-EXIT_ACTION = {
-    Stage.VERIFICATION: (APPLICATION_COMPLETED, Stage.TECHNICAL_REVIEW),
-    Stage.TECHNICAL_REVIEW: (APPLICATION_REVIEWED, Stage.APPROVAL),
-    Stage.APPROVAL: (APPLICATION_APPROVED, Stage.SIGNING),
-    Stage.SIGNING: (APPLICATION_SIGNED, Stage.ISSUED),
-}
-STAGE_ROLE = {
-    Stage.SUBMITTED: Role.COUNTER,
-    Stage.VERIFICATION: Role.COUNTER,
-    Stage.TECHNICAL_REVIEW: Role.TECHNICAL,
-    Stage.APPROVAL: Role.SUPERVISOR,
-    Stage.SIGNING: Role.HEAD,
-}
+# The synthetic types (``_types``) use technical review, no inspection and no fee: their
+# files pass these stages after submission (``permits.models.stages.stage_path``).
+PLANTED_TYPE = {"needs_technical_review": True, "needs_inspection": False, "fee": 0}
+STAGES = tuple(stage_path(SimpleNamespace(**PLANTED_TYPE))[1:-1])
 # Working hours each stage takes, as shares of the file's target time.
 STAGE_SHARE = {Stage.TECHNICAL_REVIEW: 0.5, Stage.APPROVAL: 0.3, Stage.SIGNING: 0.2}
 
@@ -173,8 +162,7 @@ def _types(world: _World, dinas) -> dict[str, PermitType]:
             family="trade",
             sop_duration=days,
             legal_basis="-",
-            fee=0,
-            needs_technical_review=True,
+            **PLANTED_TYPE,
             number_pattern=f"{{seq}}/SYN{name}{world.tag}/{{year}}",
         )
         Requirement.objects.create(permit_type=permit_type, code="KTP", name_id="KTP", position=1)
@@ -322,7 +310,8 @@ def _process(world: _World, staff, plan: list[_File]) -> None:
                 if last_exit is not None and ready <= last_exit:
                     ready = world.moment(last_exit, 5 * MINUTE)
                 last_exit = ready
-                action, following = EXIT_ACTION[stage]
+                action = EVENT_ACTIONS[FORWARD_TRANSITIONS[stage]]
+                following = (*STAGES, Stage.ISSUED)[STAGES.index(stage) + 1]
                 world.event(file.app, action, file.holders[stage], ready, stage, following)
                 file.exited[stage] = ready
                 if following in file.entered or following == Stage.ISSUED:

@@ -35,16 +35,9 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 from demo.services import demo_users_seed  # noqa: E402
 from permits.event_names import (  # noqa: E402
-    APPLICATION_APPROVED,
-    APPLICATION_COMPLETED,
     APPLICATION_CREATED,
     APPLICATION_EXPIRED,
-    APPLICATION_INSPECTED,
-    APPLICATION_PAID,
-    APPLICATION_REVIEWED,
-    APPLICATION_SIGNED,
     APPLICATION_SUBMITTED,
-    APPLICATION_VERIFICATION_STARTED,
 )
 from permits.models import (  # noqa: E402
     OPD,
@@ -58,6 +51,7 @@ from permits.models import (  # noqa: E402
     Stage,
 )
 from permits.models.application import new_tracking_code  # noqa: E402
+from permits.models.stages import EVENT_ACTIONS, FORWARD_TRANSITIONS, stage_path  # noqa: E402
 from trail.chain import chain_bulk_fill  # noqa: E402
 from trail.seals import seal_bulk  # noqa: E402
 from worktime.calendar import get_calendar  # noqa: E402
@@ -101,31 +95,6 @@ OPEN = [
     (Stage.APPROVAL, 18),
     (Stage.SIGNING, 14),
 ]
-OPTIONAL = {
-    Stage.TECHNICAL_REVIEW: lambda t: t.needs_technical_review,
-    Stage.INSPECTION: lambda t: t.needs_inspection,
-    Stage.AWAITING_PAYMENT: lambda t: t.fee > 0,
-}
-# Stages in the order a file passes them; the clock starts on leaving verification.
-PATH = [
-    Stage.SUBMITTED,
-    Stage.VERIFICATION,
-    Stage.TECHNICAL_REVIEW,
-    Stage.INSPECTION,
-    Stage.AWAITING_PAYMENT,
-    Stage.APPROVAL,
-    Stage.SIGNING,
-    Stage.ISSUED,
-]
-EVENT_FOR = {
-    Stage.VERIFICATION: APPLICATION_VERIFICATION_STARTED,
-    Stage.TECHNICAL_REVIEW: APPLICATION_COMPLETED,
-    Stage.INSPECTION: APPLICATION_REVIEWED,
-    Stage.AWAITING_PAYMENT: APPLICATION_INSPECTED,
-    Stage.APPROVAL: APPLICATION_PAID,
-    Stage.SIGNING: APPLICATION_APPROVED,
-    Stage.ISSUED: APPLICATION_SIGNED,
-}
 
 
 def weighted(rng, choices):
@@ -193,7 +162,7 @@ def officer_for(pools, stage, permit_type, rng):
 
 def file_build(i, permit_type, requirements, applicant_id, pools, rng, now, calendar):
     open_file = rng.random() < 0.3
-    path = [s for s in PATH if s not in OPTIONAL or OPTIONAL[s](permit_type)]
+    path = stage_path(permit_type)
     if open_file:
         target = weighted(rng, [(s, w) for s, w in OPEN if s == Stage.RETURNED or s in path])
         created = now - dt.timedelta(days=rng.uniform(0, 30))
@@ -229,10 +198,11 @@ def file_build(i, permit_type, requirements, applicant_id, pools, rng, now, cale
     ]
     stage = Stage.SUBMITTED
     for nxt in path[1:]:
-        if PATH.index(nxt) > PATH.index(stop):
+        if path.index(nxt) > path.index(stop):
             break
         at = calendar.add_working_time(at, dt.timedelta(hours=rng.uniform(0.5, 9)))
-        events.append((EVENT_FOR[nxt], stage, nxt, at))
+        # The event of leaving ``stage`` (a file without a fee enters approval by review).
+        events.append((EVENT_ACTIONS[FORWARD_TRANSITIONS[stage]], stage, nxt, at))
         if stage == Stage.VERIFICATION:
             started = at
         stage = nxt
@@ -267,7 +237,7 @@ def file_build(i, permit_type, requirements, applicant_id, pools, rng, now, cale
         fields["applicant_deadline"] = calendar.add_working_days(at, 14)
     holder = officer_for(pools, state, permit_type, rng)
     fields["assigned_to"], fields["assigned_at"] = holder, at if holder else None
-    if PATH.index(stop) > 1 or state not in {Stage.SUBMITTED, Stage.VERIFICATION, Stage.RETURNED}:
+    if path.index(stop) > 1 or state not in {Stage.SUBMITTED, Stage.VERIFICATION, Stage.RETURNED}:
         fields["verified_by"] = counter
     app = Application(**fields)
     checks = [

@@ -29,6 +29,7 @@ from permits.models.stages import (
     PROCESSING_ORDER,
     RULES,
     Stage,
+    stage_used,
 )
 from worktime.calendar import get_calendar
 
@@ -220,12 +221,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     # --- stages the permit type uses ---------------------------------------------------
 
     def uses_stage(self, stage: str) -> bool:
-        permit_type = self.permit_type
-        return {
-            Stage.TECHNICAL_REVIEW: permit_type.needs_technical_review,
-            Stage.INSPECTION: permit_type.needs_inspection,
-            Stage.AWAITING_PAYMENT: permit_type.fee > 0,
-        }.get(stage, True)
+        return stage_used(self.permit_type, stage)
 
     def next_processing_stage(self, after: str | None = None) -> str:
         """The first stage after ``after`` (or after verification) this type uses."""

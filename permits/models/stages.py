@@ -126,6 +126,37 @@ EVENT_ACTIONS = {
 QUEUE_TRANSITIONS = ("submit", "resubmit")
 QUEUE_ACTIONS = tuple(EVENT_ACTIONS[name] for name in QUEUE_TRANSITIONS)
 
+# The transition that moves a file on from each stage when nothing goes back (its event:
+# ``EVENT_ACTIONS``).
+FORWARD_TRANSITIONS = {
+    Stage.SUBMITTED: "begin_verification",
+    Stage.VERIFICATION: "declare_complete",
+    Stage.TECHNICAL_REVIEW: "finish_review",
+    Stage.INSPECTION: "finish_inspection",
+    Stage.AWAITING_PAYMENT: "confirm_payment",
+    Stage.APPROVAL: "approve",
+    Stage.SIGNING: "sign",
+}
+
+
+def stage_used(permit_type, stage: str) -> bool:
+    """Whether files of ``permit_type`` pass ``stage``: the optional stages are switched on
+    by the type (technical review, inspection, a fee to pay); every other stage is always
+    passed."""
+    return {
+        Stage.TECHNICAL_REVIEW: permit_type.needs_technical_review,
+        Stage.INSPECTION: permit_type.needs_inspection,
+        Stage.AWAITING_PAYMENT: permit_type.fee > 0,
+    }.get(stage, True)
+
+
+def stage_path(permit_type) -> list[str]:
+    """The stages a file of ``permit_type`` passes, in order, when nothing goes back: from
+    submission to the permit issued."""
+    optional = [stage for stage in PROCESSING_ORDER if stage_used(permit_type, stage)]
+    return [Stage.SUBMITTED, Stage.VERIFICATION, *optional, Stage.SIGNING, Stage.ISSUED]
+
+
 # Who may update requirement checks in each stage (the assigned officer of that role).
 CHECK_STAGES = {
     Stage.VERIFICATION: Role.COUNTER,
