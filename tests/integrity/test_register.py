@@ -143,8 +143,8 @@ def test_with_every_counter_officer_matched_nobody_is_assigned(office):
 
 def test_a_relative_written_differently_matches_by_name_and_address(office):
     applicant = Party(FILE_NAME, NIK, "", "", FILE_ADDRESS)
-    if party_match(applicant, Party(REGISTER_NAME, "", "", "", REGISTER_ADDRESS)) is None:
-        pytest.skip("integrity.matching.party_match does not match these two spellings")
+    found = party_match(applicant, Party(REGISTER_NAME, "", "", "", REGISTER_ADDRESS))
+    assert found is not None and found.reason == MatchReason.NAME_ADDRESS
     declare(office.counter, relative(name=REGISTER_NAME, address=REGISTER_ADDRESS))
     app = new_file(office)
     match = ConflictMatch.objects.get(application=app)

@@ -239,8 +239,40 @@ def test_a_failed_upload_explains_and_keeps_the_file(client, office):
 
 @pytest.mark.parametrize("role", ["supervisor", "head"])
 def test_supervisors_see_team_load_and_late_files(client, office, role):
-    client.force_login(user_for(office, role))
-    assert client.get(reverse("backoffice:team")).status_code == 200
+    """Two files wait for approval in the supervisor's hands; two weeks on, the older one
+    is past its three-day SOP and the newer one (resubmitted later) is not yet due: the
+    page counts both as running, one late, and lists the late one only."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from permits.services.applications import application_reassign
+    from tests.permits.conftest import act
+
+    start = timezone.now()
+    late = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+    with time_machine.travel(start + datetime.timedelta(days=14), tick=False):
+        fresh = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+        for app in (late, fresh):
+            app.refresh_from_db()
+            if app.assigned_to != office.supervisor:  # two supervisors share approvals
+                application_reassign(
+                    application=app,
+                    officer=office.supervisor,
+                    actor=act(office.head),
+                    reason="Satu meja persetujuan.",
+                )
+        client.force_login(user_for(office, role))
+        page = client.get(reverse("backoffice:team")).content.decode()
+    load = page.split("Beban kerja tim", 1)[1].split("Berkas terlambat", 1)[0]
+    row = load.split(office.supervisor.display_name, 1)[1].split("</tr>", 1)[0]
+    assert "<td>2</td>" in row  # running
+    assert '<strong class="late">1</strong>' in row
+    listed = page.split("Berkas terlambat", 1)[1]
+    assert late.registration_number in listed
+    assert fresh.registration_number not in listed
+    assert "Tidak ada berkas terlambat." not in listed
 
 
 @pytest.mark.parametrize("role", ["counter", "technical", "cashier", "auditor", "applicant"])
