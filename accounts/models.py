@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.moments import moment_text
+from core.moments import moment_text
 
 
 class Role(models.TextChoices):

@@ -3,8 +3,9 @@
 ``next`` is kept only when it is a local URL (``url_has_allowed_host_and_scheme``); it
 travels from the sign-in page to sign-up, through the contact verification, and back.
 The sign-in page says what signing in is for when an app above knows the URL: apps
-register a describer with ``@sign_in_purpose`` (a documented extension point, as
-``accounts`` sits below the apps whose pages people sign in to reach).
+register a describer with ``sign_in_purpose`` in their ``ready()`` (an extension point
+listed in docs/architecture.md, as ``accounts`` sits below the apps whose pages people
+sign in to reach).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ _describers: list[Describer] = []
 def sign_in_purpose(describer: Describer) -> Describer:
     """Register a function that says, for a URL it knows, what signing in is for, as a
     phrase that follows "Masuk untuk ..." ("mengajukan Surat Izin Praktik Bidan")."""
-    _describers.append(describer)
+    if describer not in _describers:
+        _describers.append(describer)
     return describer
 
 

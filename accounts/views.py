@@ -47,7 +47,7 @@ from accounts.services import (
     password_reset_finish,
     password_reset_start,
 )
-from portal.ratelimit import allow, client_address
+from core.ratelimit import allow, client_address
 
 
 class SignInView(auth_views.LoginView):

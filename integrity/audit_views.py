@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import STAFF_ROLES, Role
+from core.moments import MONTH, moment_text
+from core.queue import enqueue
 from integrity.audit import (
     finding_assess,
     finding_open,
@@ -56,8 +58,6 @@ from permits.models import Application, FileView
 from permits.services.context import ActionRefused, Actor
 from permits.services.views_log import file_view_record
 from permits.views.backoffice import backoffice
-from portal.moments import MONTH, moment_text
-from portal.queue import enqueue
 from trail.models import ChainHead
 from trail.selectors import chain_days_recent
 

@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.moments import moment_parse
 from integrity.models import ConflictCase, FileDeclaration, Finding, Flag
 from integrity.wording import duration_words, moment_words, person_words, role_words
 from integrity.workspace import flag_explain
@@ -56,7 +57,6 @@ from permits.models import (
     FileView,
     RequirementCheck,
 )
-from portal.moments import moment_parse
 
 # What the same act writes stays within this of its event (one transaction).
 SAME_ACT = datetime.timedelta(seconds=5)

@@ -1,5 +1,5 @@
 """How the inspectorate's pages say values in words: moments in the office's time zone
-("17 Nov 2026, 15.27", from ``portal.moments``), working time with a decimal comma
+("17 Nov 2026, 15.27", from ``core.moments``), working time with a decimal comma
 ("1,5 jam"), people with their role ("Siti Aminah (Petugas loket)"). In the active
 language, so English pages read "17 Nov 2026, 15.27" and "1.5 hours"."""
 
@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role
-from portal.moments import moment_text
+from core.moments import moment_text
 
 
 def moment_words(value: datetime.datetime | None) -> str:
-    """A moment in the office's time zone (``portal.moments``): "17 Nov 2026, 15.27"."""
+    """A moment in the office's time zone (``core.moments``): "17 Nov 2026, 15.27"."""
     return moment_text(value) or "—"
 
 

@@ -7,4 +7,8 @@ class IssuanceConfig(AppConfig):
     verbose_name = _("Penerbitan izin")
 
     def ready(self) -> None:
-        from issuance import receivers  # noqa: F401  (connects the transition receiver)
+        from issuance.receivers import on_transition
+        from permits.services.applications import transition_fired
+
+        # Bills and the permit itself, inside each transition's transaction.
+        transition_fired.connect(on_transition, dispatch_uid="issuance.transition")

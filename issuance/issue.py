@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from core.queue import enqueue_on_commit
 from issuance.models import Permit
 from permits.event_names import PERMIT_ISSUED, PERMIT_PDF_STORED, PERMIT_REVOKED
 from permits.models import Application
@@ -22,7 +23,6 @@ from permits.numbering import permit_number_next
 from permits.services.context import ActionRefused, Actor
 from permits.services.events import file_event
 from permits.services.notices import applicant_notify
-from portal.queue import enqueue_on_commit
 
 
 def permit_links(permit: Permit) -> dict:

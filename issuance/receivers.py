@@ -1,17 +1,14 @@
 """Issuance's part of a transition, inside ``transition_fire``'s transaction."""
 
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from issuance.billing import bill_close, bill_issue
 from issuance.issue import permit_issue
 from issuance.models import Bill, BillStatus
 from permits.models import Stage
-from permits.services.applications import transition_fired
 from permits.services.context import ActionRefused
 
 
-@receiver(transition_fired, dispatch_uid="issuance.transition")
 def on_transition(*, application, name, from_state, actor, at, **kwargs) -> None:
     app = application
     if app.state == Stage.AWAITING_PAYMENT and from_state != Stage.AWAITING_PAYMENT:

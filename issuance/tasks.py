@@ -27,8 +27,8 @@ def render_permit(self, permit_id: int) -> str:
 @shared_task
 def render_pending_permits() -> int:
     """The sweep: permits signed more than two minutes ago that still have no PDF."""
+    from core.queue import enqueue
     from issuance.models import Permit
-    from portal.queue import enqueue
 
     since = timezone.now() - datetime.timedelta(minutes=2)
     pending = Permit.objects.filter(pdf_sha256="", issued_at__lt=since).values_list("pk", flat=True)

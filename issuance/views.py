@@ -22,6 +22,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
+from core.masking import mask_name
+from core.moments import TIME, moment_iso, moment_parse, moment_text
+from core.queue import enqueue
+from core.ratelimit import allow, client_address
 from issuance.billing import callback_handle, payment_record
 from issuance.forms import PaymentForm, RevokeForm, VerifyLookupForm, VerifyUploadForm
 from issuance.issue import permit_revoke
@@ -37,10 +41,6 @@ from permits.services.views_log import file_view_record
 from permits.views.applicant import applicant_only
 from permits.views.backoffice import backoffice, file_page_render
 from permits.views.outcomes import action_done, sentence, told_words
-from portal.masking import mask_name
-from portal.moments import TIME, moment_iso, moment_parse, moment_text
-from portal.queue import enqueue
-from portal.ratelimit import allow, client_address
 from trail.anchors import anchor_content
 from trail.selectors import chain_anchors
 

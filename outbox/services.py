@@ -13,9 +13,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.queue import enqueue
 from outbox.backends import message_send
 from outbox.models import Channel, Message, MessageStatus
-from portal.queue import enqueue
 
 logger = logging.getLogger(__name__)
 

@@ -2,11 +2,9 @@
 
 from django.utils.translation import gettext as _
 
-from accounts.purposes import sign_in_purpose
 from permits.selectors import catalogue_types
 
 
-@sign_in_purpose
 def apply_for(match) -> str | None:
     """ "mengajukan Surat Izin Praktik Bidan" for a type's apply URL (the sign-in page
     reads "Masuk untuk mengajukan Surat Izin Praktik Bidan")."""

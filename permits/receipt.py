@@ -17,10 +17,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.masking import mask_nik
 from permits.models import Application
 from permits.selectors import latest_documents
 from permits.services.notices import tracking_url
-from portal.masking import mask_nik
 
 
 def receipt_context(app: Application) -> dict:

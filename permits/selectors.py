@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.models import Role, User
+from core.cache import DERIVED_SECONDS
+from core.prepared import PreparedQuery
 from permits.models import (
     OPD,
     OPEN_STAGES,
@@ -28,8 +30,6 @@ from permits.models import (
 )
 from permits.sla import check_due_soon_cutoff, due_soon_cutoff
 from permits.tracking import PUBLIC_ACTIONS, tracking_for
-from portal.cache import DERIVED_SECONDS
-from portal.prepared import PreparedQuery
 from worktime.calendar import get_calendar
 
 
@@ -416,7 +416,7 @@ _TRACKING_HOLDER = _attnames(
 _TRACKING_UNIT = _attnames(OPD, {"id", "name_id", "name_en"})
 _SAMPLE_CODE, _SAMPLE_ID = "#tracking-code#", -7_340_001
 
-# The tracking page's queries, compiled once (portal.prepared: the ORM's compile time was
+# The tracking page's queries, compiled once (core.prepared: the ORM's compile time was
 # most of this page's time at 100 000 files).
 _tracking_app = PreparedQuery(
     lambda code: Application.objects.filter(tracking_code=code).values_list(

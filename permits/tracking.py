@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core.masking import mask_name, mask_nik
+from core.moments import moment_iso, moment_text
 from permits.event_names import (
     APPLICATION_APPROVED,
     APPLICATION_COMPLETED,
@@ -33,8 +35,6 @@ from permits.models import Application, CheckStatus, Stage
 from permits.models.stages import EVENT_ACTIONS
 from permits.sla import RUNNING, ClockState, ClockStatus, check_status, clock_status
 from permits.sla import CheckStatus as CheckClock
-from portal.masking import mask_name, mask_nik
-from portal.moments import moment_iso, moment_text
 from worktime.calendar import get_calendar
 
 # The file's own steps, as the timeline shows them (transitions only, not every check).
@@ -107,7 +107,7 @@ class TimelineStep:
     label: str
     note: str = ""
     iso: str = ""
-    when: str = ""  # "23 Nov 2026, 20.29", local time (portal.moments)
+    when: str = ""  # "23 Nov 2026, 20.29", local time (core.moments)
 
 
 @dataclass(frozen=True)

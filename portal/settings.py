@@ -59,7 +59,7 @@ elif not DEBUG and (
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # A form refused for its CSRF token gets the site's own page (templates/csrf_failure.html).
-CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "core",
     "portal",
     "accounts",
     "worktime",
@@ -91,7 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.ChosenLanguageMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -100,8 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.StaffSessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.middleware.CSPMiddleware",
-    "portal.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -123,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.office",
+                "core.context_processors.office",
                 "outbox.context_processors.unread",
             ],
         },
@@ -209,8 +210,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # RedisCache that misses instead of failing while Redis is down (portal/cache.py).
-            "BACKEND": "portal.cache.ResilientRedisCache",
+            # RedisCache that misses instead of failing while Redis is down (core/cache.py).
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": "terang",
@@ -267,7 +268,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_USERNAME_FORM_FIELD = "username"
-# The client's address, for the rate limits and django-axes alike (portal.ratelimit):
+# The client's address, for the rate limits and django-axes alike (core.ratelimit):
 # REMOTE_ADDR, unless it is one of these proxies (addresses or networks, e.g. the compose
 # network of the Caddy proxy); then the nearest untrusted address in X-Forwarded-For.
 try:
@@ -276,7 +277,7 @@ try:
     ]
 except ValueError as error:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
-AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.axes_client_address"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.axes_client_address"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = os.environ.get("OFFICE_SHORT_NAME", "MPP Kabupaten Sukamaju") + " (Terang)"
 # Applicant sign-ups and password-reset requests per address per hour.
@@ -299,7 +300,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # or style attribute; the QR codes are inline SVG drawn with attributes): nothing else is
 # allowed to run, load, frame the site or receive its forms. The one exception is the admin's
 # history pages, which may apply django-simple-history's one style attribute by its hash
-# (portal.middleware.CSPMiddleware).
+# (core.middleware.CSPMiddleware).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

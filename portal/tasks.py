@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from portal.health import record_heartbeat
+from core.health import record_heartbeat
 
 
 @shared_task

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from core.health import healthz
 from permits.views import public as public_views
-from portal.health import healthz
 
 urlpatterns = [
     path("", public_views.home, name="home"),

@@ -10,8 +10,21 @@ class PublicConfig(AppConfig):
     verbose_name = _("Akuntabilitas publik")
 
     def ready(self) -> None:
-        from public import (  # noqa: F401  (they register themselves)
-            monev,
-            receivers,
-            story,
+        from django.db.models.signals import post_save
+
+        from integrity.monev import monev_section
+        from integrity.story import story_source
+        from permits.models import ApplicationEvent
+        from public.monev import complaints_section, survey_section
+        from public.receivers import survey_on_end
+        from public.story import complaints_and_survey
+        from trail.seals import sealed_models_register
+
+        # A file that ended invites its applicant to the survey.
+        post_save.connect(
+            survey_on_end, sender=ApplicationEvent, dispatch_uid="public.survey_on_end"
         )
+        monev_section(complaints_section)
+        monev_section(survey_section)
+        story_source(complaints_and_survey)
+        sealed_models_register("public.ComplaintEntry", "public.ComplaintEvidence")

@@ -4,12 +4,11 @@ satisfaction index (IKM) and the integrity index."""
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from integrity.monev import MonevSection, monev_section
+from integrity.monev import MonevSection
 from public.models import Complaint, ComplaintCategory, ComplaintState, Route
 from public.survey import index_overview
 
 
-@monev_section
 def complaints_section(start, end) -> MonevSection:
     received = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
     counts = received.aggregate(
@@ -42,7 +41,6 @@ def complaints_section(start, end) -> MonevSection:
     return MonevSection(_("Pengaduan masyarakat"), rows)
 
 
-@monev_section
 def survey_section(start, end) -> MonevSection:
     """The month's IKM and integrity index, overall and per unit (the inspectorate's
     report: small groups are shown)."""

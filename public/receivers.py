@@ -2,15 +2,11 @@
 that ended it: once the issued permit's PDF is stored (the permit is in hand), or when the
 file is rejected."""
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
 from permits.event_names import PERMIT_PDF_STORED
-from permits.models import ApplicationEvent, Stage
+from permits.models import Stage
 from public.survey import survey_invite
 
 
-@receiver(post_save, sender=ApplicationEvent, dispatch_uid="public.survey_on_end")
 def survey_on_end(sender, instance, created, **kwargs) -> None:
     if not created:
         return

@@ -3,12 +3,11 @@
 
 from django.utils.translation import gettext as _
 
-from integrity.story import StoryEntry, story_source
+from integrity.story import StoryEntry
 from public.models import Complaint, SurveyResponse
 from public.models.survey import ELEMENT_FIELDS, INTEGRITY_QUESTIONS
 
 
-@story_source
 def complaints_and_survey(app) -> list[StoryEntry]:
     entries = [
         StoryEntry(

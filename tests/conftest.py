@@ -93,7 +93,7 @@ def celery_worker():
 CLOSED_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
 DEAD_REDIS_CACHES = {  # the cache as portal/settings.py builds it, at a dead Redis
     "default": {
-        "BACKEND": "portal.cache.ResilientRedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": CLOSED_REDIS,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "KEY_PREFIX": "terang",
@@ -104,7 +104,7 @@ DEAD_REDIS_CACHES = {  # the cache as portal/settings.py builds it, at a dead Re
 @pytest.fixture
 def redis_down(settings):
     """Redis unreachable, as in production with ``REDIS_URL`` at a dead server: the real
-    cache backend (``portal.cache``) and the real Celery broker client, both pointed at a
+    cache backend (``core.cache``) and the real Celery broker client, both pointed at a
     port where nothing listens."""
     settings.REDIS_URL = CLOSED_REDIS
     settings.CACHES = DEAD_REDIS_CACHES

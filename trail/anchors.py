@@ -2,12 +2,12 @@
 
 ``anchor_record`` (the hourly ``trail.record_chain_anchor`` task) writes a ``ChainAnchor``
 with the event chain's head and the seal chain's head, chained to the anchor before, and in
-the same transaction queues it by e-mail (the outbox: nothing is lost while the broker is
-down) to the inspectorate's address (``settings.AUDIT_ANCHOR_EMAIL``; when unset, every
-active auditor's); the public register shows every anchor (``issuance`` register page and
-``daftar-izin/jangkar.json``). A rewrite of a chain up to a link older than the last anchor
-then no longer matches an anchor held elsewhere, and ``verify_audit_trail`` checks each
-anchor against the chains and the anchors' own links.
+the same transaction hands it to its listeners (``anchor_listener_register``): the
+inspectorate's mail queues it by e-mail (``integrity.anchor_mail``, through the outbox:
+nothing is lost while the broker is down); the public register shows every anchor
+(``issuance`` register page and ``daftar-izin/jangkar.json``). A rewrite of a chain up
+to a link older than the last anchor then no longer matches an anchor held elsewhere, and
+``verify_audit_trail`` checks each anchor against the chains and the anchors' own links.
 """
 
 from __future__ import annotations
@@ -15,16 +15,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from trail.chain import HEAD, _instant
 from trail.models import GENESIS, ChainAnchor, ChainHead, SealHead
-
-ANCHOR_KIND = "trail.anchor"
 
 
 def anchor_content(anchor) -> dict:
@@ -47,35 +45,16 @@ def anchor_hash(anchor) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def anchor_recipients() -> list[tuple[str, str]]:
-    """(address, language) of whom each anchor is mailed to: ``AUDIT_ANCHOR_EMAIL`` (comma
-    separated), else every active auditor with an e-mail address."""
-    configured = [a.strip() for a in settings.AUDIT_ANCHOR_EMAIL.split(",") if a.strip()]
-    if configured:
-        return [(address, settings.LANGUAGE_CODE) for address in configured]
-    from accounts.models import Role, User
-
-    auditors = User.objects.filter(is_active=True, role=Role.AUDITOR).exclude(email="")
-    return [
-        (email, language or settings.LANGUAGE_CODE)
-        for email, language in auditors.order_by("pk").values_list("email", "language")
-    ]
+# Who hears of each anchor as it is recorded (registered in an app's ``ready()``: the
+# inspectorate's mail, ``integrity.anchor_mail``). Called inside the anchor's transaction,
+# so what a listener queues (an outbox message) lands with the anchor or not at all.
+_listeners: list[Callable[[ChainAnchor], None]] = []
 
 
-def _anchor_mail(anchor: ChainAnchor) -> None:
-    from outbox.models import Channel
-    from outbox.services import Contact, message_queue
-
-    for address, language in anchor_recipients():
-        message_queue(
-            kind=ANCHOR_KIND,
-            context={
-                "anchor": anchor,
-                "at": anchor.at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                "site_url": settings.SITE_URL,
-            },
-            contact=Contact(Channel.EMAIL, address, language),
-        )
+def anchor_listener_register(listener: Callable[[ChainAnchor], None]) -> None:
+    """Have ``listener`` called with each anchor recorded (once per listener)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def anchor_hour(now=None) -> datetime.datetime:
@@ -114,7 +93,8 @@ def anchor_record(now=None) -> ChainAnchor:
             )
             anchor.hash = anchor_hash(anchor)
             anchor.save()
-            _anchor_mail(anchor)
+            for listener in _listeners:
+                listener(anchor)
             return anchor
     except IntegrityError:
         return ChainAnchor.objects.get(at=at)

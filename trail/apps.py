@@ -18,5 +18,6 @@ class TrailConfig(AppConfig):
         from trail.seals import seals_connect
 
         post_migrate.connect(_triggers_installed, sender=self, dispatch_uid="trail.triggers")
-        # Every write of a record the audit relies on is sealed (trail.seals.BOUND).
+        # Every write of a record the audit relies on is sealed: every historical model
+        # here, the others as their apps register them (trail.seals.sealed_models_register).
         seals_connect()

@@ -28,15 +28,44 @@ import ipaddress
 import json
 import math
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from trail.models import GENESIS, ChainHead
 
-__all__ = ["GENESIS", "chain_append", "chain_bulk_fill", "event_content", "event_hash"]
+__all__ = [
+    "GENESIS",
+    "chain_append",
+    "chain_bulk_fill",
+    "chained_events",
+    "chained_events_register",
+    "event_content",
+    "event_hash",
+]
 
 HEAD = 1  # the primary key of the one ChainHead row
+
+# The model whose rows form the event chain (``seq``, ``prev_hash``, ``hash``): the file
+# events, registered by ``permits`` in its ``ready()``. The trail sits below the apps and
+# learns of their models only this way.
+_chained: dict[str, type] = {}
+
+
+def chained_events_register(model: type) -> None:
+    """Make ``model`` the event chain's (the verifier and the daily heads read it)."""
+    _chained["events"] = model
+
+
+def chained_events() -> type:
+    """The event chain's model; ImproperlyConfigured until an app registered it."""
+    model = _chained.get("events")
+    if model is None:
+        raise ImproperlyConfigured(
+            "No model registered for the event chain: permits' ready() registers its events."
+        )
+    return model
 
 
 def _instant(value: datetime.datetime) -> str:

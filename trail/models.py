@@ -112,7 +112,7 @@ class SealAction(models.TextChoices):
 
 
 class Seal(AppendOnlyModel):
-    """One write of one row of a record the audit relies on (``trail.seals.BOUND``): the
+    """One write of one row of a record the audit relies on (``trail.seals.bound_models``): the
     SHA-256 of the row's content as the database held it after the write (empty for a
     delete), linked like the events: ``seq`` (1, 2, 3 … with no gap), ``prev_hash``, ``hash``.
 

@@ -7,9 +7,10 @@ existed before sealing began) and the SHA-256 of the row's content as the databa
 after the write (``trail.content``). Seals are linked like events (``seq`` with no gap,
 ``prev_hash``, ``hash``) in their own chain, whose head is ``SealHead``.
 
-Which models (``BOUND`` plus every django-simple-history historical model, see
-``bound_models``) are sealed by ``post_save``/``post_delete`` receivers connected in
-``TrailConfig.ready``: a save or delete through the ORM (a queryset's ``delete()`` included:
+Which models (those their apps register with ``sealed_models_register``, plus every
+django-simple-history historical model, see ``bound_models``) are sealed by
+``post_save``/``post_delete`` receivers connected in ``TrailConfig.ready`` and at
+registration: a save or delete through the ORM (a queryset's ``delete()`` included:
 it sends the signals) re-seals inside the writer's transaction, so only a write behind the
 application's back leaves a row that no longer matches its latest seal, which
 ``manage.py verify_audit_trail`` names. Paths that send no signal must seal themselves:
@@ -42,12 +43,12 @@ from trail.content import row_fields, row_sha256
 from trail.models import GENESIS, ChainHead, Seal, SealAction, SealHead
 
 __all__ = [
-    "BOUND",
     "bound_models",
     "seal_bulk",
     "seal_hash",
     "seal_history_bulk",
     "seal_rows",
+    "sealed_models_register",
     "seals_connect",
 ]
 
@@ -57,33 +58,38 @@ __all__ = [
 # audit findings and their follow-ups, complaint entries and evidence. The steps of a case
 # and of a finding are their field changes: their historical models are sealed with every
 # other one (``bound_models``).
-BOUND = (
-    "permits.FileMessage",
-    "permits.FileView",
-    "permits.Document",
-    "integrity.FileDeclaration",
-    "integrity.ConflictCase",
-    "integrity.Finding",
-    "integrity.FollowUp",
-    "integrity.Suspicion",
-    "integrity.FlagVerdict",
-    "public.ComplaintEntry",
-    "public.ComplaintEvidence",
-)
+# The records the audit relies on besides every historical model: registered by the app
+# that owns each (``sealed_models_register`` in its ``ready()``: permits' messages, views
+# and documents; integrity's declarations, cases, findings, follow-ups, suspicions and
+# verdicts; public's complaint entries and evidence). The trail knows no app's models.
+_sealed: set[str] = set()
 
 SEAL_HEAD = 1  # the primary key of the one SealHead row
 CHUNK = 500
 
 
+def sealed_models_register(*labels: str) -> None:
+    """Seal every write of the models ``labels`` ("app.Model") from now on."""
+    for label in labels:
+        model = apps.get_model(label)
+        _sealed.add(model._meta.label_lower)
+        _connect(model)
+
+
 def bound_models() -> list[type[models.Model]]:
-    """Every sealed model: ``BOUND`` and every historical model, sorted by label."""
-    bound = {apps.get_model(label) for label in BOUND}
-    bound |= {
+    """Every sealed model: those registered (``sealed_models_register``) and every
+    historical model, sorted by label."""
+    bound = {apps.get_model(label) for label in _sealed}
+    bound |= _historical_models()
+    return sorted(bound, key=lambda model: model._meta.label_lower)
+
+
+def _historical_models() -> set[type[models.Model]]:
+    return {
         model
         for model in apps.get_models()
         if issubclass(model, HistoricalChanges) and model._meta.managed and not model._meta.proxy
     }
-    return sorted(bound, key=lambda model: model._meta.label_lower)
 
 
 def seal_content(seal) -> dict:
@@ -300,13 +306,17 @@ def _atomic_exit_sealing(self, exc_type, exc_value, traceback):
 
 
 def seals_connect() -> None:
-    """Seal every write of every bound model (``TrailConfig.ready``), when its transaction
-    commits."""
+    """Seal every write of every historical model (``TrailConfig.ready``; the other bound
+    models as their apps register them), when its transaction commits."""
     transaction.Atomic.__exit__ = _atomic_exit_sealing
-    for model in bound_models():
-        uid = f"trail.seal.{model._meta.label_lower}"
-        post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
-        post_delete.connect(_deleted, sender=model, dispatch_uid=uid, weak=False)
+    for model in _historical_models():
+        _connect(model)
+
+
+def _connect(model) -> None:
+    uid = f"trail.seal.{model._meta.label_lower}"
+    post_save.connect(_saved, sender=model, dispatch_uid=uid, weak=False)
+    post_delete.connect(_deleted, sender=model, dispatch_uid=uid, weak=False)
 
 
 def seal_baseline(model, *, seal_model, head_model, seal_head_model, label, chunk=2000) -> int:

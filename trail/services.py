@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from trail.chain import chained_events
 from trail.models import GENESIS, ChainDay
 
 
@@ -27,7 +27,7 @@ def chain_day_record(day: datetime.date | None = None) -> ChainDay:
     recorded = ChainDay.objects.filter(day=day).first()
     if recorded is not None:
         return recorded
-    events = apps.get_model("permits", "ApplicationEvent").objects
+    events = chained_events().objects
     # Newest first along seq's index: only the events since midnight are skipped.
     last = (
         events.filter(created_at__lt=_day_end(day))

@@ -25,11 +25,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from django.apps import apps
 from django.db import connection, transaction
 
 from trail.anchors import anchor_hash
-from trail.chain import GENESIS, HEAD, event_hash
+from trail.chain import GENESIS, HEAD, chained_events, event_hash
 from trail.content import row_sha256
 from trail.models import ChainAnchor, ChainDay, ChainHead, Seal, SealAction, SealHead
 from trail.seals import SEAL_HEAD, bound_models, seal_hash
@@ -111,7 +110,7 @@ def _anchor_problem(row, anchors) -> str:
 
 
 def _walk(expect, chunk_size: int) -> ChainReport:
-    events = apps.get_model("permits", "ApplicationEvent").objects.all()
+    events = chained_events().objects.all()
     head_row = ChainHead.objects.filter(pk=HEAD).values_list("seq", "hash").first()
     head_seq, head_hash = head_row or (0, GENESIS)
     anchors = _anchors(expect)

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.cache import DERIVED_SECONDS
+from core.cache import DERIVED_SECONDS
 
 MICROSECONDS_PER_SECOND = 1_000_000
 _ONE_DAY = datetime.timedelta(days=1)

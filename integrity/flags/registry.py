@@ -60,6 +60,8 @@ RULES: dict[str, Rule] = {}
 
 
 def register(cls):
+    """Have the engine run rule ``cls`` (``IntegrityConfig.ready`` registers
+    ``rules.ALL_RULES``)."""
     RULES[cls.code] = cls()
     return cls
 

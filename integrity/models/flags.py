@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.moments import moment_text
 from permits.models import Application, ApplicationEvent
 from permits.models.records import AppendOnlyModel
-from portal.moments import moment_text
 
 
 class Severity(models.TextChoices):

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
+from core.moments import moment_text
 from permits.models.application import Application
 from permits.models.catalogue import Requirement
 from permits.models.stages import Stage
-from portal.moments import moment_text
 from trail.models import AppendOnlyModel
 
 

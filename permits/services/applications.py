@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
+from core.queue import enqueue_on_commit
 from permits.assignment import least_loaded_officer, officer_may_take, supervisor_roles
 from permits.event_names import APPLICATION_ASSIGNED, APPLICATION_CREATED, APPLICATION_REASSIGNED
 from permits.models import (
@@ -40,7 +41,6 @@ from permits.services.context import (
 )
 from permits.services.events import event_record, file_event, held_attempts_recorded
 from permits.services.notices import transition_notices
-from portal.queue import enqueue_on_commit
 from trail.seals import seal_history_bulk
 from worktime.calendar import get_calendar
 

@@ -4,8 +4,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from core.moments import WEEKDAY, moment_iso, moment_text
 from permits.sla import CheckState, ClockState
-from portal.moments import WEEKDAY, moment_iso, moment_text
 
 register = template.Library()
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
+from core.queue import enqueue
+from core.templatetags.form_errors import page_error
 from permits.forms import DraftForm, WithdrawForm
 from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.receipt import receipt_context
@@ -38,8 +40,6 @@ from permits.sla import clock_status
 from permits.tasks import render_receipt
 from permits.tracking import held_explanation
 from permits.views.uploads import posted_upload, upload_refusal
-from portal.queue import enqueue
-from portal.templatetags.form_errors import page_error
 from worktime.calendar import get_calendar
 
 

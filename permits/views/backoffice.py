@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import OVERSIGHT_ROLES, Role
+from core.templatetags.form_errors import page_error
 from permits.assignment import candidates_for, officer_may_take
 from permits.forms import (
     ChecklistForm,
@@ -66,7 +67,6 @@ from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
 from permits.views.outcomes import action_done, sentence, told_words
 from permits.views.uploads import posted_upload, upload_refusal
-from portal.templatetags.form_errors import page_error
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25

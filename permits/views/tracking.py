@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.ratelimit import allow, client_address
+from core.templatetags.form_errors import page_error
 from permits.models import normalise_tracking_code
 from permits.models.application import TRACKING_ALPHABET
 from permits.selectors import tracking_code_by_registration, tracking_lookup
-from portal.ratelimit import allow, client_address
-from portal.templatetags.form_errors import page_error
 
 NOT_FOUND = _(
     "Berkas tidak ditemukan. Periksa kembali kode lacak pada tanda terima Anda, atau nomor "

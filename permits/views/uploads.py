@@ -3,10 +3,10 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from core.templatetags.form_errors import page_error
 from permits.forms import UploadForm
 from permits.services.context import ActionRefused, Actor
 from permits.services.documents import document_upload
-from portal.templatetags.form_errors import page_error
 
 
 def posted_upload(request, app) -> str:

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from portal.moments import moment_text
+from core.moments import moment_text
 
 
 class DashboardSnapshot(models.Model):

@@ -22,8 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Role
-from portal.ratelimit import allow, client_address
-from portal.templatetags.form_errors import page_error
+from core.ratelimit import allow, client_address
+from core.templatetags.form_errors import page_error
 from public.complaint_forms import (
     NO_FILE,
     ComplaintForm,

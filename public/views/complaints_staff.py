@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import OVERSIGHT_ROLES
+from core.templatetags.form_errors import page_error
 from permits.selectors import applications_visible_to
 from permits.views.backoffice import backoffice
-from portal.templatetags.form_errors import page_error
 from public.complaint_forms import StaffFilterForm, StaffTextForm
 from public.complaints import (
     ComplaintRefused,

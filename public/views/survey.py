@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal.ratelimit import allow, client_address
+from core.ratelimit import allow, client_address
 from public.survey import SurveyRefused, invitation_answer, invitation_for
 from public.survey_forms import SurveyForm
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.prepared import PreparedQuery
 from permits.models import Application, Stage
-from portal.prepared import PreparedQuery
 from tests.permits.conftest import new_file, walk
 
 COLUMNS = (

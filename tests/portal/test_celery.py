@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from core.health import HEARTBEAT_KEY
 from portal.celery import app
-from portal.health import HEARTBEAT_KEY
 from portal.tasks import heartbeat
 
 

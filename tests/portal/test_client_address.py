@@ -9,7 +9,7 @@ from axes.helpers import get_client_ip_address
 from django.test import Client, RequestFactory
 
 from accounts.models import Role
-from portal.ratelimit import client_address
+from core.ratelimit import client_address
 from tests.accounts.test_sign_in import password_step, person  # noqa: F401
 
 PROXY = "172.30.0.2"  # the Caddy container, in the compose network below
@@ -117,7 +117,7 @@ def test_axes_gets_no_address_rather_than_a_word_when_the_request_has_none():
     without one (the test client's login(), a command) gives None, not "unknown"."""
     from django.http import HttpRequest
 
-    from portal.ratelimit import axes_client_address, client_address
+    from core.ratelimit import axes_client_address, client_address
 
     assert client_address(HttpRequest()) == "unknown"
     assert axes_client_address(HttpRequest()) is None

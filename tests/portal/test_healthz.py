@@ -31,7 +31,7 @@ def test_an_unreachable_database_is_reported_as_an_error():
     # A real PostgreSQL connection to a port where nothing listens: refused, not mocked.
     from django.db.utils import ConnectionHandler
 
-    from portal.health import database_status
+    from core.health import database_status
 
     handler = ConnectionHandler(
         {

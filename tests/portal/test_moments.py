@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from portal.moments import (
+from core.moments import (
     DAY,
     LONG,
     MONTH,

@@ -11,9 +11,9 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
+from core.cache import DERIVED_SECONDS
+from core.ratelimit import allow
 from permits.selectors import catalogue_choices
-from portal.cache import DERIVED_SECONDS
-from portal.ratelimit import allow
 from tests.conftest import DEAD_REDIS_CACHES
 from tests.factories import OPDFactory, PermitTypeFactory
 from worktime import calendar
@@ -66,8 +66,8 @@ def test_a_task_sent_while_the_broker_is_down_fails_at_once_without_waiting(
     not sent is already in the database for the sweeps."""
     from kombu.utils import functional
 
+    from core.queue import enqueue
     from outbox.tasks import deliver_messages
-    from portal.queue import enqueue
 
     waits = []
     monkeypatch.setattr(functional, "sleep", lambda seconds: waits.append(seconds))

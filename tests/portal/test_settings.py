@@ -181,13 +181,13 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker(project_
         "db.example",
         "False",
         "redis://cache.example:6379/0",
-        "portal.cache.ResilientRedisCache",
+        "core.cache.ResilientRedisCache",
     ]
 
 
 def test_the_redis_cache_misses_instead_of_failing_while_redis_is_down():
     """A cache on a port where nothing listens: reads miss, writes are skipped, no error."""
-    from portal.cache import ResilientRedisCache
+    from core.cache import ResilientRedisCache
 
     cache = ResilientRedisCache(
         "redis://127.0.0.1:9/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}

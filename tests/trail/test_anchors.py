@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.test import Client
 
+from integrity.anchor_mail import ANCHOR_KIND
 from outbox.models import Channel, Message, MessageStatus
 from permits.models import ApplicationEvent
 from portal.schedules import SCHEDULES
@@ -22,7 +23,7 @@ from tests.trail.conftest import (  # noqa: F401
     new_file,
     office,
 )
-from trail.anchors import ANCHOR_KIND, anchor_hash, anchor_record
+from trail.anchors import anchor_hash, anchor_record
 from trail.models import GENESIS, ChainAnchor, ChainHead, Seal, SealHead
 from trail.seals import seal_hash
 from trail.verify import chain_verify

@@ -8,7 +8,7 @@ or the escalation.
 
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.registry import Hit, Rule
 from integrity.models import ConflictCase, Decision, Severity
 from permits.event_names import (
     INTEGRITY_CASE_DECIDED,
@@ -18,7 +18,6 @@ from permits.event_names import (
 from permits.models import ApplicationEvent
 
 
-@register
 class ConflictOfInterest(Rule):
     code = "COI"
     title = _("Konflik kepentingan")

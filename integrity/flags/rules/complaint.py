@@ -8,11 +8,10 @@ registered. The flag then waits in the auditors' queue like any other.
 
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.registry import Rule, register
+from integrity.flags.registry import Rule
 from integrity.models import Severity
 
 
-@register
 class Complaint(Rule):
     code = "COMPLAINT"
     title = _("Pengaduan terhadap petugas")

@@ -46,7 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integrity.flags.baselines import desk_stay, percentile, type_durations
-from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.registry import Hit, Rule
 from integrity.flags.rules.common import (
     FORWARD_ACTIONS,
     holders_at,
@@ -76,7 +76,6 @@ CARRYING_STAGES = (Stage.TECHNICAL_REVIEW, Stage.INSPECTION)
 CANDIDATES = 20
 
 
-@register
 class Fast(Rule):
     code = "FAST"
     title = _("Selesai jauh lebih cepat dari SOP")

@@ -41,7 +41,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.registry import Hit, Rule
 from integrity.flags.rules.common import BAD_CHECKS, FORWARD_ACTIONS, hours
 from integrity.models import Severity
 from integrity.wording import hours_words
@@ -117,7 +117,6 @@ def _wanting(event, correction: datetime.timedelta) -> tuple[str | None, tuple[i
     return None, ()
 
 
-@register
 class Flip(Rule):
     code = "FLIP"
     title = _("Persyaratan tiba-tiba dinyatakan lengkap")

@@ -7,13 +7,12 @@ the hold.
 
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.registry import Hit, Rule
 from integrity.flags.rules.common import last_event
 from integrity.models import Severity
 from permits.event_names import INTEGRITY_HELD, INTEGRITY_HELD_ATTEMPT
 
 
-@register
 class Held(Rule):
     code = "HELD"
     title = _("Tindakan pada berkas yang ditahan")

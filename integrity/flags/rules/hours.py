@@ -26,10 +26,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.registry import Hit, Rule, register
+from core.moments import moment_text
+from integrity.flags.registry import Hit, Rule
 from integrity.flags.rules.common import deadlines_at
 from integrity.models import Severity
-from portal.moments import moment_text
 
 
 def _day_text(day: str | None) -> str:
@@ -59,7 +59,6 @@ def deadline_at(application_id: int | None, moment: datetime.datetime):
     return deadlines_at([application_id], moment).get(application_id)
 
 
-@register
 class Hours(Rule):
     code = "HOURS"
     title = _("Tindakan di luar jam kerja")

@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.registry import Hit, Rule
 from integrity.flags.rules.common import holder_at, hours, last_event
 from integrity.models import Severity
 from integrity.wording import hours_words
@@ -43,7 +43,6 @@ CHECK_ENDS = frozenset({APPLICATION_COMPLETED, APPLICATION_RETURNED, APPLICATION
 CHECK_STAGES = frozenset({Stage.SUBMITTED, Stage.VERIFICATION})
 
 
-@register
 class Late(Rule):
     code = "LATE"
     title = _("Melewati batas waktu SOP")

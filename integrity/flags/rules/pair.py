@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from integrity.flags.baselines import binomial_tail, officer_shares, officer_steered
-from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.registry import Hit, Rule
 from integrity.flags.rules.common import HANDLING_ACTIONS, STAFF_ACTOR_ROLES
 from integrity.models import Severity
 from permits.event_names import APPLICATION_REASSIGNED
@@ -43,7 +43,6 @@ from permits.models import Application, ApplicationEvent
 PEOPLE = (("applicant", "applicant_nik"), ("representative", "representative_nik"))
 
 
-@register
 class Pair(Rule):
     code = "PAIR"
     title = _("Petugas berulang kali melayani pemohon yang sama")

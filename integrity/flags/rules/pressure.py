@@ -53,8 +53,9 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from core.moments import moment_parse
 from integrity.flags.baselines import desk_waits, median, stage_budget
-from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.registry import Hit, Rule
 from integrity.flags.rules.common import (
     ASSIGNMENT_ACTIONS,
     BAD_CHECKS,
@@ -69,7 +70,6 @@ from integrity.models import Severity
 from integrity.wording import moment_words
 from permits.event_names import APPLICATION_INSPECTED, CHECK_UPDATED, MESSAGE_POSTED
 from permits.models import ApplicationEvent, CheckStatus, FileView, Stage
-from portal.moments import moment_parse
 
 # Who outranks whom: a contact counts as a superior's when its role ranks above the actor's.
 RANK = {Role.SUPERVISOR: 1, Role.HEAD: 2}
@@ -93,7 +93,6 @@ def _pushed(event) -> bool:
     return data.get("from") in BAD_CHECKS and data.get("to") == CheckStatus.OK
 
 
-@register
 class Pressure(Rule):
     code = "PRESSURE"
     title = _("Didorong sesudah disentuh atasan atau pihak luar")

@@ -82,8 +82,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.moments import moment_parse, moment_text
 from integrity.flags.baselines import desk_stay
-from integrity.flags.registry import Hit, Rule, register
+from integrity.flags.registry import Hit, Rule
 from integrity.flags.rules.common import (
     FORWARD_ACTIONS,
     STAFF_ACTOR_ROLES,
@@ -95,7 +96,6 @@ from integrity.flags.rules.common import (
 from integrity.models import Severity
 from integrity.wording import hours_words
 from permits.models import ApplicationEvent, Channel, SopUnit, Stage
-from portal.moments import moment_parse, moment_text
 
 CANDIDATES = 20
 # The desks that take files in turn. Not inspection: trips are planned by place (the
@@ -122,7 +122,6 @@ class Jump:
     handed_by: int | None
 
 
-@register
 class Queue(Rule):
     code = "QUEUE"
     title = _("Mendahului antrean")

@@ -8,11 +8,10 @@ detail={...})`` when an integrity question is answered "yes".
 
 from django.utils.translation import gettext_lazy as _
 
-from integrity.flags.registry import Rule, register
+from integrity.flags.registry import Rule
 from integrity.models import Severity
 
 
-@register
 class Survey(Rule):
     code = "SURVEY"
     title = _("Survei melaporkan pungutan liar")
