@@ -34,8 +34,8 @@ from permits.forms import (
     WorklistFilterForm,
 )
 from permits.models import Document, FileView, Stage
-from permits.models.stages import STAGE_ROLE
 from permits.previews import pdf_first_page
+from permits.rights import PAGE_ACTIONS, file_rights
 from permits.selectors import (
     BACKOFFICE_ROLES,
     application_for_page,
@@ -55,13 +55,10 @@ from permits.services.applications import (
     application_submit,
     transition_fire,
 )
-from permits.services.checks import ChecklistRefused, checklist_save, may_check
+from permits.services.checks import ChecklistRefused, checklist_save
 from permits.services.context import ActionRefused, Actor
-from permits.services.documents import may_upload
 from permits.services.file_messages import (
     file_message_post,
-    may_write,
-    post_refusal,
 )
 from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
@@ -71,18 +68,6 @@ from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
 STAFF_VIEWS_SHOWN = 100
-# Transitions a person fires from the file page (expire is the system's; confirm_payment
-# comes with the payment the cashier records: issuance's payment form).
-PAGE_ACTIONS = [
-    "begin_verification",
-    "declare_complete",
-    "finish_review",
-    "finish_inspection",
-    "approve",
-    "sign",
-    "resubmit",
-    "withdraw",
-]
 
 
 def backoffice(view=None, *, roles=BACKOFFICE_ROLES):
@@ -135,44 +120,29 @@ def file_page_render(request, app, *, forms=None, status=200):
         # Nor does an overseer see the events of a case or report hidden from them (the
         # superior a case names, the officer a suspicion is about).
         parts["events"] = timeline_filter(app, user, parts["events"])
-    available = {t.name for t in app.get_available_user_state_transitions(user)}
-    checkable = may_check(app, user)
-    writer = may_write(app, user)
-    refusal = post_refusal(app, user) if writer else ""
+    rights = file_rights(app, user)
     now, calendar = timezone.now(), get_calendar()
     context = {
         "app": app,
         "status": clock_status(app, now, calendar),
         "check": check_status(app, now, calendar),
-        "actions": [name for name in PAGE_ACTIONS if name in available],
-        "can_return": "return_to_applicant" in available,
-        "can_reject": "reject" in available,
-        "can_submit": app.state == Stage.DRAFT and app.may_fire("submit", user),
-        "can_check": checkable,
-        "can_pay": app.state == Stage.AWAITING_PAYMENT and user.role == Role.CASHIER,
-        "can_revoke": app.state == Stage.ISSUED and user.role == Role.HEAD,
-        "can_upload": may_upload(app, user),
-        "can_reassign": user.role in {Role.SUPERVISOR, Role.HEAD}
-        and STAGE_ROLE.get(app.state) is not None
-        and not app.is_applicant(user),
+        **rights.as_context(),
         "transition_form": TransitionForm(initial={"expected_state": app.state}),
         "reject_form": RejectForm(initial={"expected_state": app.state}),
         "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
-        "checklist_form": ChecklistForm(checks=parts["checks"]) if checkable else None,
+        "checklist_form": ChecklistForm(checks=parts["checks"]) if rights.may_check else None,
         "upload_form": UploadForm(),
         "thread": list(app.file_messages.select_related("author")),
         # Who opened the file, with names: for the inspectorate only (applicants see roles).
         "staff_views": list(app.views.select_related("viewer", "viewer_unit")[:STAFF_VIEWS_SHOWN])
         if user.is_auditor
         else None,
-        "can_message": writer and not refusal,
-        "message_refusal": refusal,
         "message_url": reverse("backoffice:message", args=[app.public_id]),
         "stages": Stage,
         **parts,
         **(forms or {}),
     }
-    if context["can_reassign"]:
+    if rights.may_reassign:
         context.setdefault("reassign_form", ReassignForm())
         context["candidates"] = [
             o
@@ -292,15 +262,15 @@ def file_checklist(request, public_id):
     if error is None:  # show what was saved, and the return panel that starts from it
         parts = application_page_parts(app)
         form = ChecklistForm(checks=parts["checks"])
-    available = {t.name for t in app.get_available_user_state_transitions(request.user)}
+    rights = file_rights(app, request.user)
     context = {
         "app": app,
         "checks": parts["checks"],
         "checklist_form": form,
         "checklist_error": error,
         "checklist_saved": error is None,
-        "can_upload": may_upload(app, request.user),
-        "can_return": "return_to_applicant" in available,
+        "can_upload": rights.may_upload,
+        "can_return": rights.may_return,
         "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
         "oob": True,
     }
