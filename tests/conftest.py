@@ -1,11 +1,17 @@
 import os
+from io import StringIO
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
+from accounts.models import Role
 from portal.celery import app as celery_app
-from tests.issuance.conftest import make_signing_ca, signing_ca  # noqa: F401 (a dev signing CA)
+from tests.factories import OPDFactory, PermitTypeFactory, RequirementFactory
 from worktime.calendar import invalidate_calendar
 
 
@@ -183,3 +189,112 @@ def make_user(db):
         return User.objects.get(pk=user.pk)
 
     return make
+
+
+# The development signing CA ----------------------------------------------------------
+
+
+def use_signing_dir(settings, directory: Path) -> Path:
+    """Point every SIGNING_* file setting into ``directory``, as the defaults do for VAR_DIR."""
+    settings.SIGNING_DIR = directory
+    settings.SIGNING_KEY_FILE = directory / "signer.key"
+    settings.SIGNING_CERT_FILE = directory / "signer.pem"
+    settings.SIGNING_CHAIN_FILES = [directory / "ca.pem"]
+    settings.SIGNING_TRUST_ROOTS = [directory / "ca.pem"]
+    return directory
+
+
+@pytest.fixture
+def make_signing_ca(settings):
+    """Create a development CA and signer in a directory and make it the configured one."""
+
+    def make(directory: Path, *args) -> Path:
+        use_signing_dir(settings, directory)
+        call_command("signing_dev_ca", *args, stdout=StringIO())
+        return directory
+
+    return make
+
+
+@pytest.fixture
+def signing_ca(make_signing_ca, tmp_path) -> Path:
+    """A fresh development CA and signer under a temporary SIGNING_DIR (returned)."""
+    return make_signing_ca(tmp_path / "signing")
+
+
+# A small office: one person per role and two permit types ------------------------------
+
+
+@pytest.fixture
+def office(db, make_user):
+    dpmptsp = OPDFactory(code="DPMPTSP", name_id="DPMPTSP")
+    dinkes = OPDFactory(code="DINKES", name_id="Dinas Kesehatan")
+    o = SimpleNamespace(dpmptsp=dpmptsp, dinkes=dinkes)
+    o.head = make_user(Role.HEAD, username="kadis", unit=dpmptsp)
+    o.head2 = make_user(Role.HEAD, username="plt.kadis", unit=dpmptsp)
+    o.supervisor = make_user(Role.SUPERVISOR, username="atasan", unit=dpmptsp, supervisor=o.head)
+    o.supervisor2 = make_user(Role.SUPERVISOR, username="atasan2", unit=dpmptsp, supervisor=o.head)
+    o.counter = make_user(Role.COUNTER, username="loket", unit=dpmptsp, supervisor=o.supervisor)
+    o.counter2 = make_user(Role.COUNTER, username="loket2", unit=dpmptsp, supervisor=o.supervisor)
+    o.cashier = make_user(Role.CASHIER, username="kasir", unit=dpmptsp)
+    o.technical = make_user(Role.TECHNICAL, username="teknis", unit=dinkes)
+    o.technical2 = make_user(Role.TECHNICAL, username="teknis2", unit=dinkes)
+    o.auditor = make_user(Role.AUDITOR, username="auditor")
+    o.admin = make_user(Role.ADMIN, username="admin", unit=dpmptsp)
+    # Applicants who verified their contact (online submission needs it).
+    verified = {"email_verified_at": timezone.now()}
+    o.applicant = make_user(Role.APPLICANT, username="siti", **verified)
+    o.other_applicant = make_user(Role.APPLICANT, username="budi", **verified)
+    # Every optional stage on: technical review, inspection and a fee.
+    o.full_type = PermitTypeFactory(
+        code="KES-APOTEK",
+        opd=dinkes,
+        sop_duration=5,
+        fee=150_000,
+        needs_technical_review=True,
+        needs_inspection=True,
+    )
+    # No optional stage: verification, then approval.
+    o.simple_type = PermitTypeFactory(
+        code="KES-SIP",
+        opd=dinkes,
+        sop_duration=3,
+        fee=0,
+        needs_technical_review=False,
+        needs_inspection=False,
+    )
+    for permit_type in (o.full_type, o.simple_type):
+        RequirementFactory(permit_type=permit_type, code="KTP", position=1)
+        RequirementFactory(permit_type=permit_type, code="STR", position=2)
+        RequirementFactory(
+            permit_type=permit_type,
+            code="FOTO",
+            position=3,
+            mandatory=False,
+            formats=["jpg", "png"],
+        )
+    return o
+
+
+PASSWORD = "kata-sandi-yang-kuat-2026"
+
+
+LOGIN = "/akun/masuk/"
+
+
+@pytest.fixture
+def person(make_user):
+    def make(role=Role.COUNTER, **fields):
+        user = make_user(role, **fields)
+        user.set_password(PASSWORD)
+        user.save()
+        return user
+
+    return make
+
+
+def password_step(client, user, password=PASSWORD, next_url=""):
+    data = {"username": user.username, "password": password}
+    if next_url:
+        data["next"] = next_url
+    return client.post(LOGIN, data)

@@ -1,9 +1,35 @@
-"""Test data builders shared by every test folder."""
+"""The test kit's builders, shared by every test folder: factories for rows, and files
+walked through the real services (the ``office`` fixture in ``tests/conftest.py`` gives the
+people and types they use)."""
+
+from __future__ import annotations
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, User
-from permits.models import OPD, PermitType, Requirement
+from integrity.models import (
+    CaseOrigin,
+    ConflictCase,
+)
+from integrity.services import (
+    case_decide,
+    case_open,
+    case_review,
+    declaration_needed,
+    file_declare,
+)
+from issuance.models import Bill, PaymentChannel
+from permits.models import OPD, Application, CheckStatus, PermitType, Requirement, Stage
+from permits.services.applications import (
+    application_create,
+    application_return,
+    application_submit,
+    transition_fire,
+)
+from permits.services.checks import check_update
+from permits.services.context import Actor
+from permits.services.documents import document_upload
 
 
 class OPDFactory(factory.django.DjangoModelFactory):
@@ -56,3 +82,175 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# Files, walked through the same services the views call ---------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def pdf(name="dokumen.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def act(user):
+    return Actor(user=user, ip="203.0.113.7", user_agent="pytest")
+
+
+def new_file(office, permit_type=None, *, online=True) -> Application:
+    permit_type = permit_type or office.full_type
+    creator = office.applicant if online else office.counter
+    return application_create(
+        permit_type=permit_type,
+        actor=act(creator),
+        applicant_name="Siti Rahmawati",
+        applicant_nik="3201014101900001",
+        applicant_phone="+6281234567890",
+        applicant_address="Jl. Merdeka 1, Sukamaju",
+    )
+
+
+def upload_mandatory(office, app):
+    for check in app.checks.select_related("requirement").filter(requirement__mandatory=True):
+        document_upload(
+            application=app,
+            requirement=check.requirement,
+            uploaded=pdf(),
+            actor=act(office.applicant if app.channel == "online" else office.counter),
+        )
+
+
+def declare_clear(app, user):
+    """The holder declares no conflict of interest on the file (needed before acting)."""
+    from integrity.services import file_declare
+
+    if declaration_needed(app, user):
+        file_declare(application=app, actor=act(user), has_conflict=False)
+
+
+def fire(app, name, user, **kwargs):
+    declare_clear(app, user)
+    return transition_fire(application=app, name=name, actor=act(user), **kwargs)
+
+
+def pay(office, app, *, reference=None, by="cashier"):
+    """The cashier (or ``by``; None: the bank's callback) records the bill's payment, which
+    fires confirm_payment."""
+    from issuance.billing import payment_record
+
+    bill = Bill.objects.get(application=app)
+    payer = office.cashier if by == "cashier" else by
+    if payer is not None:
+        declare_clear(app, payer)
+    return payment_record(
+        bill=bill,
+        actor=act(payer),
+        channel=PaymentChannel.CASHIER,
+        reference=reference or f"KW-{app.pk:05d}",
+        amount=bill.amount,
+    )
+
+
+def mark_all_ok(app, officer):
+    declare_clear(app, officer)
+    for check in app.checks.all():
+        check_update(check=check, status=CheckStatus.OK, note="", actor=act(officer))
+
+
+def walk(office, app, until: str) -> Application:
+    """Move a file along the happy path until it reaches ``until``."""
+    app.refresh_from_db()
+    while app.state != until:
+        app = step(office, app)
+    if app.assigned_to is not None:  # the new holder has declared, as before any action
+        declare_clear(app, app.assigned_to)
+    return app
+
+
+def step(office, app) -> Application:
+    state = app.state
+    owner = office.applicant if app.channel == "online" else office.counter
+    if state == Stage.DRAFT:
+        if app.channel == "online":
+            upload_mandatory(office, app)
+        return application_submit(application=app, actor=act(owner))
+    if state == Stage.SUBMITTED:
+        return fire(app, "begin_verification", app.assigned_to)
+    if state == Stage.VERIFICATION:
+        mark_all_ok(app, app.assigned_to)
+        return fire(app, "declare_complete", app.assigned_to)
+    if state == Stage.RETURNED:
+        return fire(app, "resubmit", owner)
+    if state == Stage.TECHNICAL_REVIEW:
+        return fire(app, "finish_review", app.assigned_to)
+    if state == Stage.INSPECTION:
+        return fire(app, "finish_inspection", app.assigned_to)
+    if state == Stage.AWAITING_PAYMENT:
+        return pay(office, app).application
+    if state == Stage.APPROVAL:
+        return fire(app, "approve", app.assigned_to)
+    if state == Stage.SIGNING:
+        return fire(app, "sign", app.assigned_to)
+    raise AssertionError(f"no step from {state}")
+
+
+def return_file(office, app):
+    check = app.checks.get(requirement__code="STR")
+    return application_return(
+        application=app,
+        actor=act(app.assigned_to),
+        findings={check.pk: (CheckStatus.INVALID, "STR sudah habis masa berlakunya.")},
+    )
+
+
+CONFLICT = {
+    "nature": "potential",
+    "source": "family",
+    "related_party": "Siti Rahmawati",
+    "description": "Pemohon adalah sepupu istri saya.",
+}
+
+
+def submitted(office, permit_type=None) -> Application:
+    """A submitted file whose counter officer has not declared yet (``walk`` would)."""
+    app = new_file(office, permit_type or office.full_type)
+    upload_mandatory(office, app)
+    return application_submit(application=app, actor=act(office.applicant))
+
+
+def declared_case(app) -> ConflictCase:
+    """The holder of ``app`` declares a conflict: a case opens and the file is held."""
+    officer = app.assigned_to
+    file_declare(application=app, actor=act(officer), has_conflict=True, **CONFLICT)
+    return ConflictCase.objects.get(application=app, officer=officer)
+
+
+def review(case, by, *, real=True, recommendation="reassign", note="Pemohon sepupu istrinya."):
+    return case_review(
+        case=case,
+        actor=act(by),
+        real=real,
+        impact="Verifikasi bisa tidak objektif.",
+        recommendation=recommendation,
+        note=note,
+    )
+
+
+def decide(case, by, *, decision="conflict", measure="reassign", reason="Konflik nyata."):
+    return case_decide(case=case, actor=act(by), decision=decision, measure=measure, reason=reason)
+
+
+def hold(office, app) -> ConflictCase:
+    """A supervisor opens a case (no declaration needed) on the holder or, for a file
+    nobody holds, on the counter officer."""
+    officer = app.assigned_to or office.counter
+    opener = office.supervisor2 if officer == office.supervisor else office.supervisor
+    return case_open(
+        application=app,
+        officer=officer,
+        actor=act(opener),
+        origin=CaseOrigin.SUPERVISOR,
+        note="Laporan masyarakat: petugas kerabat pemohon.",
+    )

@@ -9,28 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from accounts.twofactor import current_code
+from tests.conftest import LOGIN, password_step
 
-PASSWORD = "kata-sandi-yang-kuat-2026"
-LOGIN = "/akun/masuk/"
 CODE = "/akun/masuk/kode/"
-
-
-@pytest.fixture
-def person(make_user):
-    def make(role=Role.COUNTER, **fields):
-        user = make_user(role, **fields)
-        user.set_password(PASSWORD)
-        user.save()
-        return user
-
-    return make
-
-
-def password_step(client, user, password=PASSWORD, next_url=""):
-    data = {"username": user.username, "password": password}
-    if next_url:
-        data["next"] = next_url
-    return client.post(LOGIN, data)
 
 
 def signed_in_as(client):

@@ -1,7 +1,6 @@
 """Applicant sign-up, contact verification by code, password reset by code."""
 
 import datetime as dt
-import re
 import uuid
 
 import pytest
@@ -10,39 +9,14 @@ from django.test import Client
 
 from accounts.models import ContactCode, Role, User
 from outbox.models import Channel, Message
+from tests.accounts.conftest import PASSWORD, form, last_code, signed_up
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "Pelayanan-Terang-2026"
 
 
 @pytest.fixture
 def visitor():
     return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
-
-
-def form(**overrides):
-    data = {
-        "identifier": "siti@contoh.id",
-        "full_name": "Siti Rahmawati",
-        "nik": "3201014101900001",
-        "address": "Jl. Merdeka 1, Sukamaju",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    }
-    data.update(overrides)
-    return data
-
-
-def last_code(kind="account.verify") -> str:
-    body = Message.objects.filter(kind=kind).latest("pk").body
-    return re.search(r"\b(\d{6})\b", body).group(1)
-
-
-def signed_up(client, **overrides):
-    """Sign up and enter the code: the applicant is then signed in."""
-    client.post("/akun/daftar/", form(**overrides))
-    client.post("/akun/verifikasi/", {"code": last_code()})
-    return client
 
 
 def test_an_applicant_signs_up_with_email_and_verifies_it(visitor):

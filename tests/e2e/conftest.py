@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.permits.conftest import office  # noqa: F401 (the same small office as elsewhere)
-
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 

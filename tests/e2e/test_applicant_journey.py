@@ -161,7 +161,7 @@ def test_from_sign_up_to_permit_with_a_return_on_the_way(
 def test_the_cashier_records_a_payment_and_a_wrong_amount_loses_nothing(
     live_server, office, open_page
 ):
-    from tests.permits.conftest import new_file, walk
+    from tests.factories import new_file, walk
 
     base = live_server.url
     app = walk(office, new_file(office, office.full_type), Stage.AWAITING_PAYMENT)

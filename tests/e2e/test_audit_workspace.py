@@ -12,7 +12,7 @@ from integrity.flags.engine import flag_raise
 from integrity.models import Finding, FindingState, Flag, FlagState
 from permits.models import Stage
 from tests.e2e.conftest import staff_sign_in
-from tests.permits.conftest import new_file, walk
+from tests.factories import new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

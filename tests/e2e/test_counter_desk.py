@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from permits.models import Stage
 from tests.e2e.conftest import staff_sign_in
-from tests.permits.conftest import fire, new_file, return_file, walk
+from tests.factories import fire, new_file, return_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from public.models import Complaint
 from tests.e2e.conftest import ARTIFACTS, send_complaint
 from tests.e2e.conftest import applicant_sign_in as sign_in
-from tests.permits.conftest import PDF, new_file
+from tests.factories import PDF, new_file
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WIDTHS = pytest.mark.parametrize("width", [1280, 360], ids=["desk", "phone"])

@@ -8,7 +8,7 @@ from integrity.models import CaseOrigin
 from integrity.services import case_open
 from permits.models import Stage
 from tests.e2e.conftest import ARTIFACTS
-from tests.permits.conftest import act, new_file, walk
+from tests.factories import act, new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -9,12 +9,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
+from bench.documents import page_pdf
 from permits.models import Application, Stage
 from permits.services.applications import application_submit
 from permits.services.context import Actor
 from permits.services.documents import document_upload
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, open_file, staff_sign_in
-from tests.permits.conftest import new_file, page_pdf, walk
+from tests.factories import new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 OLD_STR = page_pdf("STR 2019-2024")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from permits.models import Application, Stage
 from tests.e2e.conftest import ARTIFACTS, staff_sign_in
-from tests.permits.conftest import new_file, walk
+from tests.factories import new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

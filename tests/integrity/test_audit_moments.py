@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """The audit workspace reads moments in the office's time: flag explanations, the field
 changes and the events' data of a file's story (stored in UTC, shown in WIB)."""
 
@@ -12,7 +11,7 @@ from integrity.story import file_story
 from permits.models import Stage
 from permits.services.context import Actor
 from permits.services.events import file_event
-from tests.permits.conftest import new_file, office, walk  # noqa: F401
+from tests.factories import new_file, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """The inspectorate's workspace (/kantor/audit/) for every role: the flag queue and its
 filters, dismissing a flag, a file's whole story, random samples of unflagged files,
 findings and their follow-up, and the auditor's read-only place on the file page."""
@@ -29,15 +28,16 @@ from permits.services.checks import check_update
 from permits.services.file_messages import file_message_post
 from permits.views.backoffice import PAGE_ACTIONS
 from tests.conftest import SignedInClient
-from tests.factories import OPDFactory, PermitTypeFactory, RequirementFactory
-from tests.integrity.test_findings import in_days, open_finding, raise_flag
-from tests.permits.conftest import (
+from tests.factories import (
+    OPDFactory,
+    PermitTypeFactory,
+    RequirementFactory,
     act,
     new_file,
-    office,  # noqa: F401
     pdf,
     walk,
 )
+from tests.integrity.conftest import in_days, open_finding, raise_flag
 
 pytestmark = pytest.mark.django_db
 

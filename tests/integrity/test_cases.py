@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """Conflict-of-interest cases end to end: no action before the declaration, a declared
 conflict holds the file on every transition, the supervisor's initial review, the head of
 office's decision and its measures, cases opened without a declaration, overdue escalation
@@ -25,9 +24,7 @@ from integrity.models import (
     Restriction,
 )
 from integrity.services import (
-    case_decide,
     case_open,
-    case_review,
     declaration_needed,
     escalate_overdue_cases,
     file_declare,
@@ -44,54 +41,23 @@ from permits.services.applications import (
 from permits.services.checks import check_update
 from permits.services.context import HELD_MESSAGE, ActionRefused, Actor
 from permits.tracking import HELD_BEFORE_COMPLETION, HELD_EXPLANATION
-from tests.permits.conftest import (
+from tests.factories import (
+    CONFLICT,
     act,
+    decide,
+    declared_case,
+    hold,
     mark_all_ok,
     new_file,
-    office,  # noqa: F401
     pay,
     return_file,
+    review,
+    submitted,
     upload_mandatory,
     walk,
 )
 
 pytestmark = pytest.mark.django_db
-
-CONFLICT = {
-    "nature": "potential",
-    "source": "family",
-    "related_party": "Siti Rahmawati",
-    "description": "Pemohon adalah sepupu istri saya.",
-}
-
-
-def submitted(office, permit_type=None) -> Application:
-    """A submitted file whose counter officer has not declared yet (``walk`` would)."""
-    app = new_file(office, permit_type or office.full_type)
-    upload_mandatory(office, app)
-    return application_submit(application=app, actor=act(office.applicant))
-
-
-def declared_case(app) -> ConflictCase:
-    """The holder of ``app`` declares a conflict: a case opens and the file is held."""
-    officer = app.assigned_to
-    file_declare(application=app, actor=act(officer), has_conflict=True, **CONFLICT)
-    return ConflictCase.objects.get(application=app, officer=officer)
-
-
-def review(case, by, *, real=True, recommendation="reassign", note="Pemohon sepupu istrinya."):
-    return case_review(
-        case=case,
-        actor=act(by),
-        real=real,
-        impact="Verifikasi bisa tidak objektif.",
-        recommendation=recommendation,
-        note=note,
-    )
-
-
-def decide(case, by, *, decision="conflict", measure="reassign", reason="Konflik nyata."):
-    return case_decide(case=case, actor=act(by), decision=decision, measure=measure, reason=reason)
 
 
 def kinds_to(user) -> list[str]:
@@ -243,20 +209,6 @@ def file_in(office, stage) -> Application:
     if stage == Stage.VERIFICATION:  # complete, so declare_complete would go through
         mark_all_ok(app, app.assigned_to)
     return app
-
-
-def hold(office, app) -> ConflictCase:
-    """A supervisor opens a case (no declaration needed) on the holder or, for a file
-    nobody holds, on the counter officer."""
-    officer = app.assigned_to or office.counter
-    opener = office.supervisor2 if officer == office.supervisor else office.supervisor
-    return case_open(
-        application=app,
-        officer=officer,
-        actor=act(opener),
-        origin=CaseOrigin.SUPERVISOR,
-        note="Laporan masyarakat: petugas kerabat pemohon.",
-    )
 
 
 def model_kwargs(name) -> dict:

@@ -13,7 +13,7 @@ from integrity.models import FileDeclaration
 from integrity.services import file_declare
 from permits.models import Application
 from permits.services.applications import application_submit
-from tests.permits.conftest import act, new_file, upload_mandatory
+from tests.factories import act, new_file, upload_mandatory
 
 
 def submitted(office) -> Application:

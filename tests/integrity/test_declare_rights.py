@@ -32,7 +32,7 @@ from integrity.suspicions import suspicion_report, suspicions_visible_to
 from outbox.models import Message
 from permits.models import Application, Stage
 from permits.services.context import ActionRefused
-from tests.permits.conftest import act, new_file, walk
+from tests.factories import act, new_file, walk
 
 pytestmark = pytest.mark.django_db
 

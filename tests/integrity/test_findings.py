@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """The inspectorate's services on flags and findings (integrity.audit): only auditors
 dismiss flags, open findings and assess their follow-up; the responsible person alone
 reports; every refusal says why and changes nothing; findings are numbered gapless per
@@ -18,19 +17,18 @@ from django.utils import timezone
 from accounts.models import Role
 from integrity.audit import (
     finding_assess,
-    finding_open,
     finding_report,
     findings_visible_to,
     flag_dismiss,
     is_auditor,
     may_report,
 )
-from integrity.flags.engine import flag_raise
 from integrity.models import Finding, FindingState, Flag, FlagState, FollowUp
 from outbox.models import Message
 from permits.models import NumberSequence
 from permits.services.context import ActionRefused
-from tests.permits.conftest import act, new_file, office  # noqa: F401
+from tests.factories import act, new_file
+from tests.integrity.conftest import in_days, open_finding, raise_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -40,41 +38,6 @@ RESPONSIBLE_ROLES = ["counter", "technical", "supervisor", "head", "cashier"]
 
 
 # --- helpers (also used by test_audit_views) ---------------------------------------------------
-
-
-def raise_flag(key="x1", *, rule="COMPLAINT", summary=None, application=None, officer=None, **kw):
-    """A red flag through the engine's hook for evidence outside the event log."""
-    detail = kw.pop("detail", None)
-    if detail is None:
-        detail = {"summary": summary or f"Aduan {key}"}
-    flag = flag_raise(
-        rule=rule, key=key, application=application, officer=officer, detail=detail, **kw
-    )
-    assert flag is not None
-    return flag
-
-
-def in_days(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
-FINDING = {
-    "title": "Pungutan di loket",
-    "condition": "Pemohon membayar Rp50.000 di luar retribusi.",
-    "criteria": "PP 94/2021 Pasal 5",
-    "recommendation": "Kembalikan pungutan dan beri pembinaan.",
-}
-
-
-def open_finding(office, *, responsible=None, by=None, flags=(), application=None, **fields):
-    data = {**FINDING, "due_date": in_days(14), **fields}
-    return finding_open(
-        actor=act(by or office.auditor),
-        responsible=responsible or office.counter,
-        application=application,
-        flags=list(flags),
-        **data,
-    )
 
 
 def kinds_to(user) -> list[str]:

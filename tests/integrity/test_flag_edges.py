@@ -18,7 +18,7 @@ from django.utils import timezone
 from integrity.flags.baselines import binomial_tail, percentile
 from integrity.flags.engine import Context
 from integrity.flags.registry import RULES
-from integrity.flags.rules import fast, hours, late, pair, queue  # noqa: F401 (registers)
+from integrity.flags.rules import hours
 from permits.models import Application
 from permits.services.context import Actor
 from permits.services.events import event_record

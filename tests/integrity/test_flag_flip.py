@@ -17,8 +17,8 @@ from permits.services.applications import application_resubmit, application_retu
 from permits.services.checks import ChecklistRefused, checklist_save
 from permits.services.context import ActionRefused
 from permits.services.documents import document_upload
+from tests.factories import PDF, act, declare_clear, fire, new_file, pdf, walk
 from tests.integrity.conftest import evaluate_all, rule_flags
-from tests.permits.conftest import PDF, act, declare_clear, fire, new_file, pdf, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -242,7 +242,7 @@ def returned_twice(office, first: bytes, then: bytes):
 def test_an_ok_on_the_refused_pdf_saved_again_raises_flip(office):
     """The refused certificate exported again (other bytes, the same words), passed: FLIP,
     content ``same_text``."""
-    from tests.permits.conftest import page_pdf
+    from bench.documents import page_pdf
 
     refused = page_pdf("STR 446.1/2021 berlaku sampai 2024")
     again = refused.replace(b"%PDF-1.4\n", b"%PDF-1.4\n% disimpan ulang\n")
@@ -257,7 +257,7 @@ def test_an_ok_on_the_refused_pdf_saved_again_raises_flip(office):
 
 def test_an_ok_on_a_renewed_pdf_with_other_words_raises_nothing(office):
     """The renewed certificate: the same form, new dates. Its words differ: a fix."""
-    from tests.permits.conftest import page_pdf
+    from bench.documents import page_pdf
 
     returned_twice(
         office,
@@ -268,8 +268,9 @@ def test_an_ok_on_a_renewed_pdf_with_other_words_raises_nothing(office):
 
 
 def test_a_pdf_without_words_or_an_image_has_no_text_digest():
+    from bench.documents import page_pdf
     from permits.document_text import text_sha256
-    from tests.permits.conftest import PNG, page_pdf
+    from tests.factories import PNG
 
     assert text_sha256(PDF, "pdf") == ""  # no page at all
     assert text_sha256(page_pdf("KTP"), "pdf") == ""  # too few words to tell

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """Red-flag rules on files moved through the real services: each rule raises its flag on
 the events it depends on (after commit), links its evidence, raises nothing on honest
 work, never raises the same evidence twice, and obeys the administrator's settings."""
@@ -17,16 +16,19 @@ from permits.models import CheckStatus, Stage
 from permits.services.checks import check_update
 from permits.services.context import ActionRefused
 from permits.services.documents import document_upload
-from tests.integrity.test_cases import decide, declared_case, hold, review, submitted
-from tests.permits.conftest import (
+from tests.factories import (
     PDF,
     act,
+    decide,
+    declared_case,
     fire,
+    hold,
     mark_all_ok,
     new_file,
-    office,  # noqa: F401
     pdf,
     return_file,
+    review,
+    submitted,
     walk,
 )
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """The rules run in a real Celery worker, from the Redis broker, once the event commits."""
 
 from __future__ import annotations
@@ -10,8 +9,7 @@ import pytest
 from integrity.models import Flag
 from permits.models import Stage
 from permits.services.context import ActionRefused
-from tests.integrity.test_cases import hold
-from tests.permits.conftest import fire, new_file, office, walk  # noqa: F401
+from tests.factories import fire, hold, new_file, walk
 
 
 @pytest.mark.redis

@@ -1,5 +1,4 @@
 """Gratification reports with their KPK deadline, and the sanctions register (PP 94/2021)."""
-# ruff: noqa: F811
 
 import datetime
 
@@ -15,7 +14,7 @@ from integrity.services import (
 from outbox.models import Message
 from permits.models import Stage
 from permits.services.context import ActionRefused
-from tests.permits.conftest import act, new_file, office, walk  # noqa: F401
+from tests.factories import act, new_file, walk
 
 pytestmark = pytest.mark.django_db
 GRATIFICATIONS = "/kantor/integritas/gratifikasi/"

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """A held file says one true thing about its SOP clock on every page: held before the
 file is complete, the check is paused and the clock has not started; held after, the
 clock keeps running and the delay is the office's. Never both."""
@@ -12,7 +11,7 @@ from django.test import Client
 from integrity.models import CaseOrigin
 from integrity.services import case_open
 from permits.models import Stage
-from tests.permits.conftest import act, new_file, office, walk  # noqa: F401
+from tests.factories import act, new_file, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from integrity.flags.engine import flags_for_event, flags_sweep
 from integrity.models import Flag
 from permits.models import ApplicationEvent, Stage
 from permits.services.documents import document_upload
-from tests.permits.conftest import PDF, act, fire, mark_all_ok, new_file, pdf, return_file, walk
+from tests.factories import PDF, act, fire, mark_all_ok, new_file, pdf, return_file, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db

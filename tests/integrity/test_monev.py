@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """The monthly monev report: its numbers against the stored facts, the CSV and the PDF, the
 periodic task, and the auditors' page."""
 
@@ -20,7 +19,6 @@ from integrity.monev import MonevSection, monev_data, monev_section, month_bound
 from integrity.monev_report import monev_csv, monev_pdf, monev_render
 from integrity.tasks import render_monev
 from permits.models import Application, ApplicationEvent
-from tests.permits.conftest import office  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

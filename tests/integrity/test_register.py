@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """The register of affiliations: versions kept for ever, matching new and open files
 against it, assignment keeping matched officers away, and the yearly renewal."""
 
@@ -18,13 +17,7 @@ from outbox.models import Message
 from permits.assignment import officer_may_take
 from permits.models import Stage
 from permits.services.applications import application_draft_update, application_submit
-from tests.permits.conftest import (
-    act,
-    new_file,
-    office,  # noqa: F401
-    upload_mandatory,
-    walk,
-)
+from tests.factories import act, new_file, upload_mandatory, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from integrity.models import FlagVerdict
 from integrity.monev import monev_data
 from integrity.monev_report import monev_csv
 from integrity.workspace import PRECISION_DAYS, rule_precision
-from tests.integrity.test_findings import open_finding, raise_flag
-from tests.permits.conftest import act
+from tests.factories import act
+from tests.integrity.conftest import open_finding, raise_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from integrity.wording import hours_words
 from permits.models import Stage
 from permits.services.events import file_event
 from permits.services.file_messages import file_message_post
-from tests.permits.conftest import act, new_file, walk
+from tests.factories import act, new_file, walk
 
 pytestmark = pytest.mark.django_db
 

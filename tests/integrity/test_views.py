@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """Every integrity page for every role: the dashboard, the register, declaring on a file,
 opening a case, the case page with its review and decision, and the integrity panel of the
 back-office file page."""
@@ -21,14 +20,7 @@ from integrity.services import (
 )
 from permits.models import Application, Stage
 from permits.services.applications import application_submit
-from tests.factories import OPDFactory
-from tests.permits.conftest import (
-    act,
-    new_file,
-    office,  # noqa: F401
-    upload_mandatory,
-    walk,
-)
+from tests.factories import OPDFactory, act, new_file, upload_mandatory, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -3,22 +3,13 @@ with the suite): the test database is an SQLite FILE, as in the embedded default
 concurrent connections really contend for its write lock (the suite's in-memory test
 database cannot show that)."""
 
-# ruff: noqa: F811
 import json
 import os
 
 import pytest
 
 from issuance.models import BankCallback, BillStatus, CallbackOutcome
-from tests.issuance.test_billing import (
-    bank,  # noqa: F401
-    bank_payload,
-    bill_of,
-    billed,
-    post_together,
-    sign_headers,
-)
-from tests.permits.conftest import office  # noqa: F401
+from tests.issuance.conftest import bank_payload, bill_of, billed, post_together, sign_headers
 
 THREADS = 8
 

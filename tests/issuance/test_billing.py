@@ -2,20 +2,17 @@
 signed callback, expired or cancelled with its file; every role and every refusal."""
 
 # The small office of tests/permits is imported as a fixture; tests take it as an argument.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
 import datetime
 import json
-import threading
 import time
 import zoneinfo
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,7 +20,7 @@ from django.utils.dateformat import format as date_format
 from hypothesis import given
 from hypothesis import strategies as st
 
-from issuance.billing import callback_signature, payment_record
+from issuance.billing import payment_record
 from issuance.models import (
     BankCallback,
     Bill,
@@ -39,27 +36,26 @@ from permits.models import Stage
 from permits.services.applications import applications_expire_overdue
 from permits.services.context import ActionRefused
 from permits.sla import ClockState
-from tests.permits.conftest import act, fire, new_file, office, walk  # noqa: F401
+from tests.factories import act, fire, new_file, walk
+from tests.issuance.conftest import (
+    CALLBACK_URL,
+    SECRET,
+    bank_payload,
+    bank_post,
+    bill_of,
+    billed,
+    post_together,
+    sign_headers,
+)
 from worktime.calendar import get_calendar
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 FEE = 150_000
-SECRET = "rahasia-bank-untuk-uji"
 MONDAY = datetime.datetime(2026, 11, 23, 10, tzinfo=WIB)
-CALLBACK_URL = "/api/bank/pembayaran/"
 PAID = "application.paid"
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def billed(office, permit_type=None):
-    """A file of a type with a fee, walked until it awaits payment."""
-    return walk(office, new_file(office, permit_type or office.full_type), Stage.AWAITING_PAYMENT)
-
-
-def bill_of(app) -> Bill:
-    return Bill.objects.get(application=app)
 
 
 def record(bill, user, *, reference="KW-0001", amount=None, channel=PaymentChannel.CASHIER):
@@ -97,47 +93,12 @@ def payment_post(app, **changes) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def bank_payload(bill, **changes) -> dict:
-    data = {
-        "billing_code": bill.billing_code,
-        "amount": bill.amount,
-        "reference": "BANK-20261123-0001",
-        "paid_at": "2026-11-23T10:15:00+07:00",
-    }
-    data.update(changes)
-    return data
-
-
-def sign_headers(body: bytes, *, timestamp=None, secret=SECRET) -> dict:
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    return {
-        "X-Terang-Timestamp": stamp,
-        "X-Terang-Signature": callback_signature(secret, stamp, body),
-    }
-
-
-def bank_post(client, payload=None, *, body=None, headers=None, **signing):
-    """POST a callback: ``payload`` as JSON (or raw ``body``), signed unless ``headers``."""
-    if body is None:
-        body = json.dumps(payload).encode()
-    if headers is None:
-        headers = sign_headers(body, **signing)
-    return client.post(CALLBACK_URL, data=body, content_type="application/json", headers=headers)
-
-
 def last_callback() -> BankCallback:
     return BankCallback.objects.order_by("-id").first()
 
 
 def user_for(office, role):
     return getattr(office, role)
-
-
-@pytest.fixture
-def bank(settings):
-    settings.BANK_CALLBACK_SECRET = SECRET
-    settings.BANK_CALLBACK_TOLERANCE_SECONDS = 300
-    return settings
 
 
 @pytest.fixture
@@ -838,27 +799,6 @@ def test_the_callback_only_allows_post(bank, plain_client):
 
 
 # --- two callbacks at once (PostgreSQL) --------------------------------------------------------
-
-
-def post_together(requests):
-    """Send each (body, headers) from its own thread, released together; the responses."""
-    barrier = threading.Barrier(len(requests))
-    results = [None] * len(requests)
-
-    def send(i, body, headers):
-        try:
-            barrier.wait()
-            response = bank_post(Client(), body=body, headers=headers)
-            results[i] = (response.status_code, response.json())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(i, *r)) for i, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.postgres

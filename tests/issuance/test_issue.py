@@ -2,7 +2,6 @@
 downloadable by whoever may hold it, revocable by the head with a reason."""
 
 # The small office of tests/permits is imported as a fixture; tests take it as an argument.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -38,10 +37,8 @@ from outbox.models import Message
 from permits.models import Application, FileView, Stage
 from permits.services.applications import transition_fire
 from permits.services.context import ActionRefused
-from tests.factories import PermitTypeFactory, RequirementFactory
-from tests.permits.conftest import act, fire, new_file, office, walk  # noqa: F401
-
-from .conftest import use_signing_dir
+from tests.conftest import use_signing_dir
+from tests.factories import PermitTypeFactory, RequirementFactory, act, fire, new_file, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db

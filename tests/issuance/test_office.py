@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from permits.models import Stage
-from tests.permits.conftest import new_file, walk
+from tests.factories import new_file, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_the_cashier_finds_a_file_by_its_billing_code(client, office):
 
 def test_the_timeline_names_the_permit_events(client, office, django_capture_on_commit_callbacks):
     app = walk(office, new_file(office, office.simple_type), Stage.SIGNING)
-    from tests.permits.conftest import fire
+    from tests.factories import fire
 
     app = fire(app, "sign", app.assigned_to)
     client.force_login(office.auditor)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from issuance.preview import permit_preview_pdf
 from permits.models import FileView, Stage
-from tests.permits.conftest import new_file, walk
+from tests.factories import new_file, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 that a permit added, removed or back-dated later shows; its pages and JSON for outsiders."""
 
 # The small office of tests/permits is imported as a fixture; tests take it as an argument.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -23,7 +22,7 @@ from django.utils import timezone
 from issuance.models import GENESIS, Permit, RegisterDay, register_digest
 from issuance.register import register_seal, register_verify
 from issuance.tasks import seal_register
-from tests.permits.conftest import new_file, office  # noqa: F401
+from tests.factories import new_file
 from tests.trail.conftest import behind_the_back
 from trail.anchors import anchor_record
 

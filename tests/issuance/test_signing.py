@@ -243,7 +243,7 @@ def test_missing_key_raises_signing_unavailable(signing_ca, unsigned_pdf):
 
 
 def test_nothing_configured_raises_signing_unavailable(settings, tmp_path, unsigned_pdf):
-    from .conftest import use_signing_dir
+    from tests.conftest import use_signing_dir
 
     use_signing_dir(settings, tmp_path / "empty")
 

@@ -2,7 +2,6 @@
 learn whether it is the very file the office issued and whether its signature holds."""
 
 # The small office of tests/permits is imported as a fixture; tests take it as an argument.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from django.utils import translation
 
 from issuance.issue import permit_revoke
 from issuance.signing import pdf_sign
-from tests.permits.conftest import PNG, act, office  # noqa: F401
+from tests.factories import PNG, act
 
 from .test_issue import issue, issue_rendered, make_type, stored_bytes
 

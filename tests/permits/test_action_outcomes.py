@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from issuance.models import Bill
 from permits.models import CheckStatus, Stage
-from tests.permits.conftest import declare_clear, new_file, walk
+from tests.factories import declare_clear, new_file, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from permits.models import Application, Stage
-from tests.permits.conftest import PDF, return_file, walk
+from tests.factories import PDF, return_file, walk
 
 pytestmark = pytest.mark.django_db
 

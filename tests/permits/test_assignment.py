@@ -7,7 +7,7 @@ from permits.assignment import officer_may_take, register_eligibility_rule
 from permits.models import Stage
 from permits.services.applications import application_reassign
 from permits.services.context import ActionRefused
-from tests.permits.conftest import act, new_file, walk
+from tests.factories import act, new_file, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from permits.models import Stage
-from tests.permits.conftest import mark_all_ok, new_file, pdf, walk
+from tests.factories import mark_all_ok, new_file, pdf, walk
 
 pytestmark = pytest.mark.django_db
 STAFF = ["counter", "technical", "supervisor", "head", "cashier", "admin", "auditor"]
@@ -123,7 +123,7 @@ def test_the_file_page_runs_a_fixed_number_of_queries(
     app = walk(office, new_file(office), Stage.VERIFICATION)
     client.force_login(app.assigned_to)
     from permits.services.documents import document_upload
-    from tests.permits.conftest import act
+    from tests.factories import act
 
     for _ in range(count):
         document_upload(
@@ -248,7 +248,7 @@ def test_supervisors_see_team_load_and_late_files(client, office, role):
     from django.utils import timezone
 
     from permits.services.applications import application_reassign
-    from tests.permits.conftest import act
+    from tests.factories import act
 
     start = timezone.now()
     late = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)

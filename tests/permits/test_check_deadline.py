@@ -11,7 +11,7 @@ from accounts.models import Role
 from permits.catalogue.loader import catalogue_load
 from permits.models import PermitType, Stage
 from permits.sla import CheckState
-from tests.permits.conftest import fire, new_file, return_file, step, walk
+from tests.factories import fire, new_file, return_file, step, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db

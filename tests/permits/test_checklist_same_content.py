@@ -9,7 +9,7 @@ from django.urls import reverse
 from permits.models import Stage
 from permits.services.applications import application_submit
 from permits.services.documents import document_upload
-from tests.permits.conftest import PDF, act, declare_clear, new_file, pdf, upload_mandatory, walk
+from tests.factories import PDF, act, declare_clear, new_file, pdf, upload_mandatory, walk
 
 pytestmark = pytest.mark.django_db
 

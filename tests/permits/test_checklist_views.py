@@ -9,11 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
+from bench.documents import page_pdf
 from permits.models import CheckStatus, Stage
 from permits.services.applications import application_submit
 from permits.services.context import Actor
 from permits.services.documents import document_upload
-from tests.permits.conftest import PDF, new_file, page_pdf, walk
+from tests.factories import PDF, new_file, walk
 
 pytestmark = pytest.mark.django_db
 

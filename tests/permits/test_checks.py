@@ -5,7 +5,7 @@ from permits.models import CheckStatus, Stage
 from permits.services.checks import check_update
 from permits.services.context import ActionRefused
 from permits.services.documents import document_upload
-from tests.permits.conftest import act, new_file, pdf, walk
+from tests.factories import act, new_file, pdf, walk
 
 pytestmark = pytest.mark.django_db
 

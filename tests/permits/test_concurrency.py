@@ -8,7 +8,7 @@ from django.db import connection
 from permits.models import Application, Stage
 from permits.services.applications import transition_fire
 from permits.services.context import ActionRefused
-from tests.permits.conftest import act, fire, new_file, walk
+from tests.factories import act, fire, new_file, walk
 
 
 @pytest.mark.django_db

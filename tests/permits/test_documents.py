@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from permits.models import Document, Stage
 from permits.services.context import ActionRefused
 from permits.services.documents import document_upload
-from tests.permits.conftest import JPEG, PDF, PNG, act, new_file, pdf, walk
+from tests.factories import JPEG, PDF, PNG, act, new_file, pdf, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import time_machine
 
 from permits.models import Stage
 from permits.tasks import expire_returned_files
-from tests.permits.conftest import new_file, return_file, walk
+from tests.factories import new_file, return_file, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db

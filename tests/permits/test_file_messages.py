@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from outbox.models import Message
 from permits.models import FileMessage, Stage
-from tests.permits.conftest import new_file, walk
+from tests.factories import new_file, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_the_page_offers_the_form_only_to_those_who_may_write(client, office, ap
 
 def test_the_holder_writes_only_after_declaring(client, office, app):
     from permits.services.applications import application_reassign
-    from tests.permits.conftest import act
+    from tests.factories import act
 
     application_reassign(
         application=app, officer=office.counter2, actor=act(office.supervisor), reason="cuti"
@@ -158,7 +158,7 @@ def test_the_holder_writes_only_after_declaring(client, office, app):
 @pytest.mark.parametrize("who", ["counter", "supervisor", "head"])
 def test_nobody_in_the_office_writes_on_a_held_file(client, office, app, who):
     from integrity.services import file_declare
-    from tests.permits.conftest import act
+    from tests.factories import act
 
     file_declare(
         application=app,

@@ -5,7 +5,7 @@ import pytest
 
 from permits.models import Stage
 from permits.rights import file_rights
-from tests.permits.conftest import new_file, walk
+from tests.factories import new_file, walk
 
 pytestmark = pytest.mark.django_db
 PEOPLE = ("counter", "technical", "cashier", "supervisor", "head", "auditor", "applicant")

@@ -15,7 +15,7 @@ from permits.models import Stage
 from permits.services.context import ActionRefused
 from public.complaints import complaint_close, complaint_submit
 from public.models import ComplaintCategory, ComplaintSubject
-from tests.permits.conftest import act, new_file, walk
+from tests.factories import act, new_file, walk
 
 pytestmark = pytest.mark.django_db
 

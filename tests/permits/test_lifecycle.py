@@ -1,7 +1,7 @@
 import pytest
 
 from permits.models import ApplicationEvent, Stage
-from tests.permits.conftest import fire, new_file, return_file, walk
+from tests.factories import fire, new_file, return_file, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from issuance.models import Bill
 from outbox.models import Message
 from permits.models import Stage
 from permits.receipt import receipt_render
-from tests.permits.conftest import new_file, walk
+from tests.factories import new_file, walk
 
 pytestmark = pytest.mark.django_db
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")

@@ -4,7 +4,7 @@ import pytest
 
 from core.prepared import PreparedQuery
 from permits.models import Application, Stage
-from tests.permits.conftest import new_file, walk
+from tests.factories import new_file, walk
 
 COLUMNS = (
     "public_id",

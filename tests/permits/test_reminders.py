@@ -12,7 +12,7 @@ from outbox.models import Message
 from permits.models import SlaReminder, Stage
 from permits.services.reminders import escalation_recipient
 from permits.tasks import expire_returned_files, send_sla_reminders
-from tests.permits.conftest import fire, new_file, return_file, walk
+from tests.factories import fire, new_file, return_file, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from permits.services.checks import (
 )
 from permits.services.context import ActionRefused
 from permits.services.documents import document_upload
-from tests.permits.conftest import PDF, act, declare_clear, new_file, pdf, return_file, walk
+from tests.factories import PDF, act, declare_clear, new_file, pdf, return_file, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_ok_over_content_found_wanting_needs_a_note_and_is_recorded(office):
         sha256=first.sha256,
         uploaded_by=office.applicant,
     )
-    from tests.permits.conftest import fire
+    from tests.factories import fire
 
     app = fire(app, "resubmit", office.applicant)  # the old path, without the new rule
     officer = act(app.assigned_to)

@@ -10,7 +10,7 @@ from permits.models import CheckStatus, Stage
 from permits.services.applications import application_return
 from permits.services.documents import document_upload
 from permits.sla import ClockState
-from tests.permits.conftest import PDF, act, fire, mark_all_ok, new_file, pay, pdf, walk
+from tests.factories import PDF, act, fire, mark_all_ok, new_file, pay, pdf, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 H = datetime.timedelta(hours=1)

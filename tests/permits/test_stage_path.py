@@ -4,7 +4,7 @@ import pytest
 
 from permits.models.stages import EVENT_ACTIONS, FORWARD_TRANSITIONS, Stage, stage_path
 from permits.services.applications import application_submit
-from tests.permits.conftest import act, new_file, step, upload_mandatory
+from tests.factories import act, new_file, step, upload_mandatory
 
 pytestmark = pytest.mark.django_db
 

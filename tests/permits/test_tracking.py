@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from permits.models import Stage
-from tests.permits.conftest import fire, new_file, return_file, walk
+from tests.factories import fire, new_file, return_file, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db

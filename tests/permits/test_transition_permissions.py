@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from permits.models import Application, CheckStatus, Stage
 from permits.services.applications import application_return, application_submit
 from permits.services.context import ActionRefused
-from tests.permits.conftest import (
+from tests.factories import (
     act,
     fire,
     mark_all_ok,

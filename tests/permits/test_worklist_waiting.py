@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from permits.models import Stage
-from tests.permits.conftest import fire, new_file, return_file, walk
+from tests.factories import fire, new_file, return_file, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db

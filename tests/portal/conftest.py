@@ -1,3 +1,1 @@
 """The portal tests reach every part of the site: they share the permits tests' small office."""
-
-from tests.permits.conftest import office  # noqa: F401

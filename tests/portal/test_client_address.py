@@ -1,6 +1,5 @@
 """One client address for the rate limits and django-axes: REMOTE_ADDR, or behind the trusted
 reverse proxy (Caddy) the visitor it forwards for. A spoofed X-Forwarded-For is ignored."""
-# ruff: noqa: F811
 
 import uuid
 
@@ -10,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from accounts.models import Role
 from core.ratelimit import client_address
-from tests.accounts.test_sign_in import password_step, person  # noqa: F401
+from tests.conftest import password_step
 
 PROXY = "172.30.0.2"  # the Caddy container, in the compose network below
 NETWORK = "172.30.0.0/24"

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from permits.services.applications import application_submit
 from tests.conftest import SignedInClient
-from tests.permits.conftest import act, new_file, upload_mandatory
+from tests.factories import act, new_file, upload_mandatory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from permits.services.applications import application_submit
-from tests.permits.conftest import act, new_file, upload_mandatory
+from tests.factories import act, new_file, upload_mandatory
 
 pytestmark = pytest.mark.django_db
 

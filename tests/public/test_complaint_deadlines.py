@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """SP4N-LAPOR! deadlines on the office's working-time calendar: forwarded within 3 working
 days, answered within 5, closed 10 after the answer; each passed deadline escalates once
 (running the sweep twice escalates once), and an answer left unanswered closes by itself."""
@@ -27,7 +26,6 @@ from public.models import (
     Route,
 )
 from public.tasks import escalate_complaints
-from tests.permits.conftest import office  # noqa: F401
 from worktime.calendar import get_calendar
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """Where an applicant finds the complaint form: their file, their list, the tracking page."""
 
 from html import unescape
@@ -7,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from permits.models import Stage
-from tests.permits.conftest import new_file, office, walk  # noqa: F401
+from tests.factories import new_file, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """Where a complaint goes and who may read it: routing (officer with and without a
 supervisor, money and conflicts of interest to the inspectorate only, a unit, a file), the
 visibility matrix, the COMPLAINT flag, evidence checks and the notices sent."""
@@ -25,7 +24,7 @@ from public.complaints import (
     route_for,
 )
 from public.models import ComplaintCategory, ComplaintEvidence, ComplaintSubject, Route
-from tests.permits.conftest import PDF, PNG, new_file, office, walk  # noqa: F401
+from tests.factories import PDF, PNG, new_file, walk
 
 pytestmark = pytest.mark.django_db
 

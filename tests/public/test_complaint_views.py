@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """The complaint pages for every role: the public start page and form (bad input, evidence,
 double submit, rate limit, the officers of a file, the levy button), the follow-up code
 (shown once, never in a URL, rate-limited, a session grant), the two-way thread, and the
@@ -29,7 +28,7 @@ from public.models import (
     Route,
 )
 from tests.conftest import SignedInClient
-from tests.permits.conftest import PDF, PNG, new_file, office, walk  # noqa: F401
+from tests.factories import PNG, new_file, walk
 
 pytestmark = pytest.mark.django_db
 

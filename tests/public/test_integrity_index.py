@@ -2,8 +2,6 @@
 per unit and period, banded by data (defaults: below 73 rentan, 73 to 77.9 waspada, 78 and
 above terjaga)."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from decimal import Decimal
@@ -14,8 +12,8 @@ from django.contrib.admin.sites import site
 from public.admin import IntegrityBandForm
 from public.models import IntegrityBand
 from public.survey import Totals, integrity_band, integrity_by
-from tests.permits.conftest import new_file, office  # noqa: F401
-from tests.public.test_survey_ikm import answer, at
+from tests.factories import new_file
+from tests.public.conftest import answer, at
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """A file's complaints and survey answer on the inspectorate's timeline of the file."""
 
 from html import unescape
@@ -11,7 +10,7 @@ from integrity.story import file_story
 from permits.models import Stage
 from public.complaints import complaint_submit
 from public.models import ComplaintCategory, ComplaintSubject, SurveyResponse
-from tests.permits.conftest import new_file, office, walk  # noqa: F401
+from tests.factories import new_file, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -1,23 +1,17 @@
 """The IKM (PermenPANRB 14/2017): the mean of the nine element means, each weighted exactly
 1/9, times 25; categories A-D. Worked examples are computed by hand in the tests."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 import pytest
 
-from public.models import SurveyResponse
-from public.models.survey import ELEMENT_FIELDS, INTEGRITY_FIELDS
-from public.survey import INTEGRITY_FIELDS, Totals, ikm_by, ikm_category, ikm_from_means
-from tests.factories import OPDFactory, PermitTypeFactory
-from tests.permits.conftest import new_file, office  # noqa: F401
-
-WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+from public.models.survey import INTEGRITY_FIELDS
+from public.survey import Totals, ikm_by, ikm_category, ikm_from_means
+from tests.factories import OPDFactory, PermitTypeFactory, new_file
+from tests.public.conftest import WIB, answer, at
 
 
 def D(text: str) -> Decimal:
@@ -122,23 +116,6 @@ def test_boundaries_through_the_computation(mean, value, category):
 
 
 # --- per unit and period, from stored answers --------------------------------------------------
-
-
-def answer(app, scores, *, at, unit=None, permit_type=None, yes=(), comment=""):
-    permit_type = permit_type or app.permit_type
-    return SurveyResponse.objects.create(
-        application=app,
-        unit=unit or permit_type.opd,
-        permit_type=permit_type,
-        answered_at=at,
-        comment=comment,
-        **dict(zip(ELEMENT_FIELDS, scores, strict=True)),
-        **{name: name in yes for name in INTEGRITY_FIELDS},
-    )
-
-
-def at(day, hour=10):
-    return datetime.datetime(2026, 3, day, hour, tzinfo=WIB)
 
 
 @pytest.mark.django_db

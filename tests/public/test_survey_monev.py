@@ -1,8 +1,6 @@
 """The survey's section of the monthly monev report: the month's IKM and integrity index,
 overall and per unit, in the report's data, its CSV and its PDF."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import csv
@@ -16,9 +14,8 @@ import pytest
 
 from integrity.monev import monev_data
 from integrity.monev_report import monev_csv, monev_pdf
-from tests.factories import OPDFactory, PermitTypeFactory
-from tests.permits.conftest import new_file, office  # noqa: F401
-from tests.public.test_survey_ikm import answer
+from tests.factories import OPDFactory, PermitTypeFactory, new_file
+from tests.public.conftest import answer
 
 pytestmark = pytest.mark.django_db
 

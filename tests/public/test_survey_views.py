@@ -2,8 +2,6 @@
 outbox, the public form (no sign-in, no personal data), bad input per question, the
 thank-you page, and the SURVEY flag a "yes" raises for the inspectorate only."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import datetime
@@ -26,7 +24,7 @@ from permits.services.events import file_event
 from public.models import SurveyInvitation, SurveyResponse
 from public.models.survey import ELEMENT_FIELDS, INTEGRITY_FIELDS
 from public.survey import SurveyRefused, survey_answer, survey_invite, token_digest
-from tests.permits.conftest import fire, new_file, office, return_file, walk  # noqa: F401
+from tests.factories import fire, new_file, return_file, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -310,7 +308,7 @@ COMMENT = "Petugas bernama Joko sangat membantu"
 
 def answered(office, n, *, permit_type=None, at=None, yes_first=False, comment="", submitted=False):
     """``n`` stored answers (all 3s, the first optionally a "yes") on new files."""
-    from tests.public.test_survey_ikm import answer
+    from tests.public.conftest import answer
 
     at = at or timezone.now()
     apps = []

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """Hourly anchors: both chains' heads recorded each hour, chained, mailed to the
 inspectorate through the outbox (kept while Redis is down), shown on the public register,
 and checked by verify_audit_trail, so a chain rewritten before the last anchor shows
@@ -15,14 +14,8 @@ from integrity.anchor_mail import ANCHOR_KIND
 from outbox.models import Channel, Message, MessageStatus
 from permits.models import ApplicationEvent
 from portal.schedules import SCHEDULES
-from tests.trail.conftest import (  # noqa: F401
-    behind_the_back,
-    chain,
-    files,
-    forged_copy,
-    new_file,
-    office,
-)
+from tests.factories import new_file
+from tests.trail.conftest import behind_the_back, chain, forged_copy
 from trail.anchors import anchor_hash, anchor_record
 from trail.models import GENESIS, ChainAnchor, ChainHead, Seal, SealHead
 from trail.seals import seal_hash

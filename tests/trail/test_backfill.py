@@ -1,8 +1,6 @@
 """The migration that introduced the chain links the events that existed before it, oldest
 first (created_at, then id)."""
 
-# ruff: noqa: F811
-
 import datetime
 import importlib
 import itertools
@@ -15,7 +13,8 @@ from django.db import connection
 
 from permits.services.context import Actor
 from permits.services.events import event_record
-from tests.trail.conftest import behind_the_back, chain, new_file, office  # noqa: F401
+from tests.factories import new_file
+from tests.trail.conftest import behind_the_back, chain
 from trail.chain import GENESIS, event_hash
 from trail.models import ChainHead
 from trail.verify import chain_verify

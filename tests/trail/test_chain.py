@@ -1,7 +1,5 @@
 """Events written through the services form one linear chain that verifies."""
 
-# ruff: noqa: F811
-
 import itertools
 
 import pytest
@@ -10,7 +8,8 @@ from django.db import transaction
 from permits.models import ApplicationEvent
 from permits.services.context import Actor
 from permits.services.events import event_record
-from tests.trail.conftest import chain, files, new_file, office  # noqa: F401
+from tests.factories import new_file
+from tests.trail.conftest import chain
 from trail.chain import GENESIS, chain_bulk_fill, event_hash
 from trail.models import ChainHead
 from trail.verify import chain_verify

@@ -1,7 +1,5 @@
 """Each local day's closing head is recorded once, for auditors to check the chain against."""
 
-# ruff: noqa: F811
-
 import datetime
 import zoneinfo
 
@@ -10,7 +8,7 @@ import pytest
 from permits.services.context import Actor
 from permits.services.events import event_record
 from portal.schedules import SCHEDULES
-from tests.trail.conftest import new_file, office  # noqa: F401
+from tests.factories import new_file
 from trail.chain import GENESIS
 from trail.models import ChainDay
 from trail.selectors import chain_days_recent

@@ -1,7 +1,5 @@
 """Officers acting on different files at the same moment still write one linear chain."""
 
-# ruff: noqa: F811
-
 import threading
 import traceback
 
@@ -11,8 +9,8 @@ from django.db import connection
 from permits.models import Application, ApplicationEvent, Stage
 from permits.services.context import Actor
 from permits.services.events import file_event
-from tests.permits.conftest import step
-from tests.trail.conftest import chain, new_file, office, walk  # noqa: F401
+from tests.factories import new_file, step, walk
+from tests.trail.conftest import chain
 from trail.chain import GENESIS
 from trail.models import ChainHead
 from trail.verify import chain_verify

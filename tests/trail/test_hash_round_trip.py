@@ -1,8 +1,6 @@
 """An event read back from the database hashes to the hash stored with it, whatever it holds
 (on SQLite and on PostgreSQL: their JSON, address and time types differ)."""
 
-# ruff: noqa: F811
-
 import datetime
 import hashlib
 import json
@@ -13,7 +11,7 @@ import pytest
 from permits.models import ApplicationEvent
 from permits.services.context import Actor
 from permits.services.events import event_record
-from tests.trail.conftest import new_file, office  # noqa: F401
+from tests.factories import new_file
 from trail.chain import event_content, event_hash
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,6 @@
 written, on SQLite and on PostgreSQL, whatever it holds (their time, address, UUID, JSON
 and file types differ), for every kind of sealed model."""
 
-# ruff: noqa: F811
-
 import datetime
 import uuid
 import zoneinfo
@@ -12,8 +10,7 @@ import pytest
 
 from accounts.models import Role
 from permits.models import Document, FileMessage, FileView
-from tests.trail.conftest import new_file, office  # noqa: F401
-from tests.trail.test_seals import records  # noqa: F401
+from tests.factories import new_file
 from trail.content import row_content, row_sha256
 from trail.models import Seal
 from trail.seals import bound_models

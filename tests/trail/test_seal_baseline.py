@@ -2,8 +2,6 @@
 ``baseline`` seal (the row as it then was, not its original write), and the trail then
 verifies; a row edited afterwards behind the application's back still shows."""
 
-# ruff: noqa: F811
-
 import importlib
 from types import SimpleNamespace
 
@@ -11,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from tests.trail.conftest import behind_the_back, files, office  # noqa: F401
+from tests.trail.conftest import behind_the_back
 from trail.models import GENESIS, Seal, SealAction, SealHead
 from trail.seals import bound_models
 from trail.verify import chain_verify

@@ -1,4 +1,3 @@
-# ruff: noqa: F811
 """Every record the audit relies on is sealed: the legitimate flows (a message, a staff
 view, a document version, a declaration, a case opened, reviewed and decided, a finding
 and its follow-ups, a complaint and its entries and evidence, and every field-history row)
@@ -17,14 +16,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from integrity.audit import finding_assess, finding_open, finding_report
-from permits.models import Document, Stage
-from permits.services.file_messages import file_message_post
-from permits.services.views_log import file_view_record
-from public.complaints import complaint_note, complaint_submit
-from public.models import ComplaintCategory, ComplaintSubject
-from tests.integrity.test_cases import decide, declared_case, review, submitted
-from tests.permits.conftest import PNG, act, new_file, office, walk  # noqa: F401
+from permits.models import Document
+from tests.factories import declared_case, submitted
 from tests.trail.conftest import behind_the_back
 from trail.content import row_sha256
 from trail.models import Seal, SealAction, SealHead
@@ -64,52 +57,6 @@ def verify() -> tuple[int, str]:
     except SystemExit as exit_:
         return exit_.code, err.getvalue()
     return 0, out.getvalue()
-
-
-@pytest.fixture
-def records(office):
-    """One of each sealed record, written by the real services."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    app = walk(office, new_file(office), Stage.TECHNICAL_REVIEW)
-    file_message_post(application=app, actor=act(office.applicant), body="Kapan selesai?")
-    file_view_record(application=app, actor=act(office.counter))
-    case = declared_case(submitted(office))
-    decide(review(case, office.supervisor), office.head)
-    finding = finding_open(
-        actor=act(office.auditor),
-        responsible=office.counter,
-        title="Pungutan di loket",
-        condition="Pemohon membayar di luar retribusi.",
-        recommendation="Kembalikan pungutan.",
-        due_date=timezone.localdate() + datetime.timedelta(days=14),
-        application=app,
-    )
-    finding_report(finding=finding, actor=act(office.counter), note="Sudah dikembalikan.")
-    finding_assess(finding=finding, actor=act(office.auditor), accepted=True, note="Diterima.")
-    complaint, _code = complaint_submit(
-        subject=ComplaintSubject.SERVICE,
-        category=ComplaintCategory.DELAY,
-        description="Berkas saya tidak selesai sesuai janji SOP layanan.",
-        contact_name="Rahasia Pelapor",
-        contact_email="pelapor.rahasia@example.com",
-        evidence=[SimpleUploadedFile("bukti.png", PNG, content_type="image/png")],
-    )
-    complaint_note(complaint=complaint, by=office.supervisor, body="Sedang dicek.")
-    from integrity.audit import flag_dismiss
-    from integrity.flags.engine import flag_raise
-    from integrity.suspicions import suspicion_report
-
-    suspicion_report(
-        application=app,
-        actor=act(office.cashier),
-        route="inspectorate",
-        description="Pemohon menitipkan amplop.",
-    )
-    flag = flag_raise(rule="COMPLAINT", key="seal-1", application=app, detail={"summary": "x"})
-    flag_dismiss(flag=flag, actor=act(office.auditor), reason="Bukan pungutan.")
-    flag_raise(rule="COMPLAINT", key="seal-2", application=app, detail={"summary": "y"})
-    return app
 
 
 def test_the_legitimate_flows_seal_every_required_table_and_verify(records):

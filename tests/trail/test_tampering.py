@@ -1,21 +1,12 @@
 """Changes made behind the application's back (raw SQL, triggers switched off as a DBA
 would) break the chain, and the walk names the first broken link."""
 
-# ruff: noqa: F811
-
 import datetime
 
 import pytest
 
 from permits.models import ApplicationEvent
-from tests.trail.conftest import (
-    behind_the_back,
-    chain,
-    files,  # noqa: F401
-    forged_copy,
-    insert_raw,
-    office,  # noqa: F401
-)
+from tests.trail.conftest import behind_the_back, chain, forged_copy, insert_raw
 from trail.chain import GENESIS
 from trail.models import ChainDay
 from trail.verify import chain_verify

@@ -1,11 +1,9 @@
 """On PostgreSQL the database itself refuses UPDATE and DELETE on append-only tables."""
 
-# ruff: noqa: F811
-
 import pytest
 from django.db import InternalError, connection, transaction
 
-from tests.trail.conftest import EVENTS, behind_the_back, chain, files, office  # noqa: F401
+from tests.trail.conftest import EVENTS, behind_the_back, chain
 from trail.triggers import TRIGGER, guarded_tables, triggers_install
 
 pytestmark = pytest.mark.django_db

@@ -1,14 +1,12 @@
 """``manage.py verify_audit_trail``: exit 0 and the head when intact, 1 and the first broken
 link otherwise."""
 
-# ruff: noqa: F811
-
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.trail.conftest import behind_the_back, chain, files, office  # noqa: F401
+from tests.trail.conftest import behind_the_back, chain
 
 pytestmark = pytest.mark.django_db
 
