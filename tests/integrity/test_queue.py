@@ -28,7 +28,7 @@ from integrity.flags.baselines import ROUND_STAGES, WORKING_DAY
 from integrity.flags.engine import flags_for_event
 from integrity.flags.registry import RULES
 from integrity.models import CaseOrigin, Flag, Severity
-from integrity.services import case_open
+from integrity.services.cases import case_open
 from permits.models import ApplicationEvent, CheckStatus, SopUnit, Stage
 from permits.services.applications import application_create, application_return
 from permits.services.documents import document_upload

@@ -112,7 +112,7 @@ def upload_mandatory(office, app):
 
 def declare_clear(app, user):
     """The holder declares no conflict of interest on the file (needed before acting)."""
-    from integrity.services import declaration_needed, file_declare
+    from integrity.services.declarations import declaration_needed, file_declare
 
     if declaration_needed(app, user):
         file_declare(application=app, actor=act(user), has_conflict=False)
