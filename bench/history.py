@@ -718,7 +718,7 @@ class Office:
         return Application.objects.select_related("permit_type", "assigned_to").get(pk=f.pk)
 
     def declare(self, app, officer) -> None:
-        from integrity.services import declaration_needed, file_declare
+        from integrity.services.declarations import declaration_needed, file_declare
 
         if declaration_needed(app, officer):
             file_declare(application=app, actor=self.actor(officer), has_conflict=False)

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role, User
-from integrity.services import declaration_needed, file_declare
+from integrity.services.declarations import declaration_needed, file_declare
 from issuance.billing import payment_record
 from issuance.models import Bill, PaymentChannel
 from permits.models import Application, CheckStatus, PermitType, Stage

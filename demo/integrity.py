@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from accounts.models import Role, User
 from integrity.models import AffiliationDeclaration, ConflictCase, Suspicion
-from integrity.services import file_declare, register_declare
+from integrity.services.declarations import file_declare
+from integrity.services.register import register_declare
 from integrity.suspicions import suspicion_report
 from permits.models import Application, Stage
 from permits.services.context import Actor

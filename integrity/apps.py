@@ -14,7 +14,8 @@ class IntegrityConfig(AppConfig):
         from integrity.flags.registry import register
         from integrity.flags.rules import ALL_RULES
         from integrity.receivers import flags_on_event, match_on_save
-        from integrity.services import declaration_guard, officer_is_clear
+        from integrity.services.declarations import declaration_guard
+        from integrity.services.matches import officer_is_clear
         from integrity.visibility import timeline_hide
         from permits.assignment import register_eligibility_rule
         from permits.models import Application, ApplicationEvent

@@ -9,13 +9,9 @@ from django.utils import timezone
 from accounts.models import OVERSIGHT_ROLES
 from integrity.forms import ConflictDeclarationForm, OpenCaseForm, SuspicionForm
 from integrity.models import CaseState
-from integrity.services import (
-    cases_visible_to,
-    declaration_needed,
-    file_officers,
-    may_declare_conflict,
-    may_open_case,
-)
+from integrity.selectors import cases_visible_to
+from integrity.services.cases import file_officers, may_open_case
+from integrity.services.declarations import declaration_needed, may_declare_conflict
 from integrity.suspicions import may_report_suspicion, suspicion_officers, suspicions_visible_to
 from permits.sla import clock_status, held_clock_note
 from worktime.calendar import get_calendar

@@ -3,7 +3,7 @@ red-flag rules look at each event that one of them depends on, once it commits."
 
 from core.queue import enqueue_on_commit
 from integrity.flags.registry import rules_for
-from integrity.services import matches_refresh
+from integrity.services.matches import matches_refresh
 from permits.services.applications import APPLICANT_FIELDS
 
 

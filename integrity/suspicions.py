@@ -1,11 +1,11 @@
 """A colleague's report of a suspected conflict of interest on a file they do not hold.
 
 Only the officer holding a file, and officers who acted on it, declare a conflict (which
-holds the file at once: ``integrity.services.file_declare``). Anyone else in the office who
-sees the file reports a suspicion instead: to the supervisor of the officer concerned (one
-level higher when that officer is a supervisor; the inspectorate when it is the head of
-office or nobody stands above them), or straight to the inspectorate. A report holds
-nothing; the supervisor or auditor it reaches may open a case, which holds the file.
+holds the file at once: ``integrity.services.declarations.file_declare``). Anyone else in
+the office who sees the file reports a suspicion instead: to the supervisor of the officer
+concerned (one level higher when that officer is a supervisor; the inspectorate when it is
+the head of office or nobody stands above them), or straight to the inspectorate. A report
+holds nothing; the supervisor or auditor it reaches may open a case, which holds the file.
 
 Who sees a report: its reporter, its recipient and the inspectorate; never the officer it
 is about. Only the inspectorate sees who reported it (as with complaints).
@@ -21,13 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from integrity.models import Suspicion, SuspicionRoute
-from integrity.services import (
-    DECLARING_ROLES,
-    _auditors,
-    _one_level_above,
-    _reviewer_for,
-    file_officers,
-)
+from integrity.services.cases import _auditors, _one_level_above, _reviewer_for, file_officers
+from integrity.services.declarations import DECLARING_ROLES
 from outbox.services import contact_for, message_queue
 from permits.event_names import INTEGRITY_SUSPICION_REPORTED
 from permits.models import Application

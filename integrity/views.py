@@ -24,26 +24,22 @@ from integrity.forms import (
     SuspicionForm,
 )
 from integrity.models import AppealStatus, CaseOrigin, CaseState
-from integrity.services import (
-    DECLARING_ROLES,
+from integrity.selectors import cases_visible_to, gratifications_visible_to, sanctions_visible_to
+from integrity.services.cases import (
     case_decide,
     case_open,
     case_review,
-    cases_visible_to,
-    file_declare,
     file_officers,
-    gratification_kpk_reported,
-    gratification_report,
-    gratifications_visible_to,
     may_decide,
-    may_record_sanction,
     may_review,
-    register_current,
-    register_declare,
-    registers_overdue,
+)
+from integrity.services.declarations import DECLARING_ROLES, file_declare
+from integrity.services.gratification import gratification_kpk_reported, gratification_report
+from integrity.services.register import register_current, register_declare, registers_overdue
+from integrity.services.sanctions import (
+    may_record_sanction,
     sanction_appeal_update,
     sanction_record,
-    sanctions_visible_to,
 )
 from integrity.suspicions import (
     may_report_suspicion,

@@ -5,7 +5,7 @@ may not see (the officer it is about). Registered with ``permits.selectors`` in
 
 from __future__ import annotations
 
-from integrity.services import cases_visible_to
+from integrity.selectors import cases_visible_to
 from integrity.suspicions import SUSPICION_REPORTED, suspicions_visible_to
 
 

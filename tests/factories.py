@@ -12,13 +12,8 @@ from integrity.models import (
     CaseOrigin,
     ConflictCase,
 )
-from integrity.services import (
-    case_decide,
-    case_open,
-    case_review,
-    declaration_needed,
-    file_declare,
-)
+from integrity.services.cases import case_decide, case_open, case_review
+from integrity.services.declarations import declaration_needed, file_declare
 from issuance.models import Bill, PaymentChannel
 from permits.models import OPD, Application, CheckStatus, PermitType, Requirement, Stage
 from permits.services.applications import (
@@ -124,7 +119,7 @@ def upload_mandatory(office, app):
 
 def declare_clear(app, user):
     """The holder declares no conflict of interest on the file (needed before acting)."""
-    from integrity.services import file_declare
+    from integrity.services.declarations import file_declare
 
     if declaration_needed(app, user):
         file_declare(application=app, actor=act(user), has_conflict=False)

@@ -187,7 +187,7 @@ class ConflictSource(models.TextChoices):
 
 class PressureFrom(models.TextChoices):
     """Who presses, when the source of a conflict is pressure: the person named must never
-    review, decide or see the case (``integrity.services.case_route``)."""
+    review, decide or see the case (``integrity.services.cases.case_route``)."""
 
     SUPERVISOR = "supervisor", _("Atasan langsung saya")
     HEAD = "head", _("Kepala Dinas")

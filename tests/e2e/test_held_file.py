@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from integrity.models import CaseOrigin
-from integrity.services import case_open
+from integrity.services.cases import case_open
 from permits.models import Stage
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import act, new_file, walk

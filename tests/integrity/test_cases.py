@@ -23,12 +23,8 @@ from integrity.models import (
     MatchReason,
     Restriction,
 )
-from integrity.services import (
-    case_open,
-    declaration_needed,
-    escalate_overdue_cases,
-    file_declare,
-)
+from integrity.services.cases import case_open, escalate_overdue_cases
+from integrity.services.declarations import declaration_needed, file_declare
 from outbox.models import Message
 from permits.assignment import officer_may_take
 from permits.models import Application, CheckStatus, Stage
@@ -484,7 +480,7 @@ def test_a_conflict_reassigns_the_file_and_keeps_the_officer_away(office):
 
 
 def test_the_decided_match_survives_a_refresh_of_the_matches(office):
-    from integrity.services import matches_refresh
+    from integrity.services.matches import matches_refresh
 
     app = submitted(office)
     decide(review(declared_case(app), office.supervisor), office.head)

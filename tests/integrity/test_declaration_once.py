@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from integrity.models import FileDeclaration
-from integrity.services import file_declare
+from integrity.services.declarations import file_declare
 from permits.models import Application
 from permits.services.applications import application_submit
 from tests.factories import act, new_file, upload_mandatory

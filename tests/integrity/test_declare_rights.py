@@ -17,17 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrity.models import CaseOrigin, CaseRoute, CaseState, ConflictCase, Suspicion
-from integrity.services import (
+from integrity.selectors import cases_visible_to
+from integrity.services.cases import (
     case_decide,
     case_open,
     case_review,
-    cases_visible_to,
     escalate_overdue_cases,
-    file_declare,
     may_decide,
-    may_declare_conflict,
     may_review,
 )
+from integrity.services.declarations import file_declare, may_declare_conflict
 from integrity.suspicions import suspicion_report, suspicions_visible_to
 from outbox.models import Message
 from permits.models import Application, Stage

@@ -6,11 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from integrity.models import GratificationReport, Sanction
-from integrity.services import (
-    gratification_kpk_reported,
-    gratification_report,
-    sanction_record,
-)
+from integrity.services.gratification import gratification_kpk_reported, gratification_report
+from integrity.services.sanctions import sanction_record
 from outbox.models import Message
 from permits.models import Stage
 from permits.services.context import ActionRefused

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from integrity.models import CaseOrigin
-from integrity.services import case_open
+from integrity.services.cases import case_open
 from permits.models import Stage
 from tests.factories import act, new_file, walk
 

@@ -24,7 +24,7 @@ from django.conf import settings
 from accounts.models import Role
 from integrity.flags.registry import RULES
 from integrity.models import CaseOrigin, Severity
-from integrity.services import case_open
+from integrity.services.cases import case_open
 from permits.models import CheckStatus, SopUnit, Stage
 from permits.services.applications import application_return
 from permits.services.documents import document_upload

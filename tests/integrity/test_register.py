@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from integrity.matching import Party, party_match
 from integrity.models import Affiliation, AffiliationDeclaration, ConflictMatch, MatchReason
-from integrity.services import register_declare, register_reminders_send, registers_overdue
+from integrity.services.register import register_declare, register_reminders_send, registers_overdue
 from integrity.tasks import send_register_reminders
 from outbox.models import Message
 from permits.assignment import officer_may_take

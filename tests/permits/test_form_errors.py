@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from integrity.flags.engine import flag_raise
 from integrity.models import FlagState
-from integrity.services import gratification_report
+from integrity.services.gratification import gratification_report
 from permits.models import Stage
 from permits.services.context import ActionRefused
 from public.complaints import complaint_close, complaint_submit
