@@ -9,7 +9,6 @@ import random
 
 from accounts.models import User
 from permits.models import Application
-from public.complaints import complaint_forward, complaint_submit
 from public.models import (
     Complaint,
     ComplaintCategory,
@@ -17,6 +16,7 @@ from public.models import (
     SurveyInvitation,
 )
 from public.models.survey import ELEMENT_FIELDS, INTEGRITY_FIELDS
+from public.services.complaints import complaint_forward, complaint_submit
 from public.survey import invitation_answer
 
 

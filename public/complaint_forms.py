@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from permits.models import OPD, PermitType
 from permits.uploads import UploadRejected
-from public.complaints import evidence_check
 from public.models import ComplaintCategory, ComplaintState, ComplaintSubject
+from public.services.complaints import evidence_check
 
 NO_FILE = _(
     "Berkas tidak ditemukan. Periksa kembali kode lacak pada tanda terima (12 huruf dan "
@@ -24,7 +24,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class EvidenceField(forms.FileField):
     """Several files in one input (Django's documented pattern); each is checked by content
-    in ``ComplaintForm.clean_evidence``, with ``public.complaints.evidence_check``."""
+    in ``ComplaintForm.clean_evidence``, with ``public.services.complaints.evidence_check``."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))

@@ -3,7 +3,7 @@ from celery import shared_task
 
 @shared_task
 def escalate_complaints() -> dict:
-    from public.complaints import complaints_escalate
+    from public.services.complaints import complaints_escalate
 
     return complaints_escalate()
 

@@ -2,7 +2,7 @@
 
 Anyone may complain, signed in or not, under their name or anonymously, about a file, an
 officer, a unit (OPD) or the service in general. The categories are the Ombudsman's list of
-maladministration. A complaint is routed when it arrives (``public.complaints.route_for``):
+maladministration. A complaint is routed when it arrives (``public.services.complaints.route_for``):
 about money, favours or a conflict of interest it goes to the inspectorate only; about an
 officer, to the officer's direct supervisor and the inspectorate; otherwise to the heads of
 the unit concerned. Deadlines follow SP4N-LAPOR!: forwarded within 3 working days of
@@ -198,7 +198,7 @@ class Complaint(models.Model):
         }.get(self.state)
 
     def is_overdue(self, now=None) -> bool:
-        """The forwarding or answer deadline passed (``public.complaints.overdue_q`` says
+        """The forwarding or answer deadline passed (``public.selectors.overdue_q`` says
         the same in SQL); an answer waiting on the complainant is never overdue."""
         due = self.due
         return (

@@ -31,18 +31,16 @@ from public.complaint_forms import (
     MessageForm,
     preset_permit_type,
 )
-from public.complaints import (
-    ComplaintRefused,
+from public.models import Complaint, ComplaintCategory, ComplaintEntry, ComplaintSubject
+from public.once import token_claim, token_issue, token_release
+from public.selectors import (
     complaint_by_code,
     complaint_file,
-    complaint_message,
     complaint_public_entries,
-    complaint_submit,
     complaints_of,
     file_officers,
 )
-from public.models import Complaint, ComplaintCategory, ComplaintEntry, ComplaintSubject
-from public.once import token_claim, token_issue, token_release
+from public.services.complaints import ComplaintRefused, complaint_message, complaint_submit
 
 GRANTS = "complaint_grants"  # session: ids of the complaints this browser may follow
 DONE = "complaint_done"  # session: the number and code to show once after submitting

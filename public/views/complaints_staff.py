@@ -1,7 +1,7 @@
 """The handlers' complaint pages (/kantor/pengaduan/): supervisors, heads and the
 inspectorate read the complaints routed to them and act on them through the services.
 
-Who sees which complaint is ``public.complaints.complaints_visible_to`` (the officer
+Who sees which complaint is ``public.selectors.complaints_visible_to`` (the officer
 concerned never does); who complained is shown only where ``may_see_complainant`` allows,
 so no page a unit can open names the complainant.
 """
@@ -22,18 +22,16 @@ from core.templatetags.form_errors import page_error
 from permits.selectors import applications_visible_to
 from permits.views.backoffice import backoffice
 from public.complaint_forms import StaffFilterForm, StaffTextForm
-from public.complaints import (
+from public.models import ComplaintEvidence, ComplaintState
+from public.once import token_claim, token_issue, token_release
+from public.selectors import complaints_for_list, complaints_visible_to, may_see_complainant
+from public.services.complaints import (
     ComplaintRefused,
     complaint_answer,
     complaint_close,
     complaint_forward,
     complaint_note,
-    complaints_for_list,
-    complaints_visible_to,
-    may_see_complainant,
 )
-from public.models import ComplaintEvidence, ComplaintState
-from public.once import token_claim, token_issue, token_release
 
 PAGE_SIZE = 25
 # Each action: the service, and the name of its text argument.

@@ -13,8 +13,8 @@ from integrity.models import FlagState
 from integrity.services.gratification import gratification_report
 from permits.models import Stage
 from permits.services.context import ActionRefused
-from public.complaints import complaint_close, complaint_submit
 from public.models import ComplaintCategory, ComplaintSubject
+from public.services.complaints import complaint_close, complaint_submit
 from tests.factories import act, new_file, walk
 
 pytestmark = pytest.mark.django_db

@@ -10,13 +10,6 @@ import zoneinfo
 import pytest
 
 from outbox.models import Message
-from public.complaints import (
-    complaint_answer,
-    complaint_forward,
-    complaint_message,
-    complaint_submit,
-    complaints_escalate,
-)
 from public.models import (
     Complaint,
     ComplaintCategory,
@@ -24,6 +17,13 @@ from public.models import (
     ComplaintState,
     ComplaintSubject,
     Route,
+)
+from public.services.complaints import (
+    complaint_answer,
+    complaint_forward,
+    complaint_message,
+    complaint_submit,
+    complaints_escalate,
 )
 from public.tasks import escalate_complaints
 from worktime.calendar import get_calendar

@@ -13,9 +13,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from public.complaints import complaint_by_code, complaint_submit
 from public.models import Complaint, ComplaintCategory, ComplaintSubject, FormToken
 from public.once import TOKENS, token_claim
+from public.selectors import complaint_by_code
+from public.services.complaints import complaint_submit
 from tests.conftest import SignedInClient
 
 pytestmark = pytest.mark.django_db

@@ -12,18 +12,15 @@ from integrity.models import Flag
 from outbox.models import Message
 from permits.models import Stage
 from permits.uploads import UploadRejected
-from public.complaints import (
-    ComplaintRefused,
+from public.models import ComplaintCategory, ComplaintEvidence, ComplaintSubject, Route
+from public.selectors import (
     complaint_file,
-    complaint_submit,
     complaints_visible_to,
-    evidence_check,
     file_officers,
     handlers_of,
     may_see_complainant,
-    route_for,
 )
-from public.models import ComplaintCategory, ComplaintEvidence, ComplaintSubject, Route
+from public.services.complaints import ComplaintRefused, complaint_submit, evidence_check, route_for
 from tests.factories import PDF, PNG, new_file, walk
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,6 @@ from django.urls import URLPattern, reverse
 
 from permits.models import Stage
 from public import urls_complaints, urls_complaints_staff
-from public.complaints import complaint_answer, complaint_submit
 from public.models import (
     Complaint,
     ComplaintCategory,
@@ -27,6 +26,7 @@ from public.models import (
     ComplaintSubject,
     Route,
 )
+from public.services.complaints import complaint_answer, complaint_submit
 from tests.conftest import SignedInClient
 from tests.factories import PNG, new_file, walk
 
@@ -467,7 +467,7 @@ def test_code_lookups_are_rate_limited_and_failures_count(world, settings):
 
 
 def test_the_thread_shows_staff_by_role_and_hides_internal_entries(world, office):
-    from public.complaints import complaint_note
+    from public.services.complaints import complaint_note
 
     complaint_note(
         complaint=world.complaint, by=office.supervisor, body="Catatan rahasia internal."
@@ -504,7 +504,7 @@ def test_a_reply_after_the_answer_reopens_the_complaint_once(world, office):
 
 
 def test_an_empty_reply_is_refused_and_a_closed_complaint_takes_none(world, office):
-    from public.complaints import complaint_close
+    from public.services.complaints import complaint_close
 
     client = fresh_client()
     client.post(reverse("complaints:follow"), {"code": world.code})
@@ -519,7 +519,7 @@ def test_an_empty_reply_is_refused_and_a_closed_complaint_takes_none(world, offi
 
 
 def test_the_thread_runs_a_constant_number_of_queries(world, office, django_assert_max_num_queries):
-    from public.complaints import complaint_message
+    from public.services.complaints import complaint_message
 
     client = fresh_client()
     client.post(reverse("complaints:follow"), {"code": world.code})

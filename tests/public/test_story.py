@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from integrity.story import file_story
 from permits.models import Stage
-from public.complaints import complaint_submit
 from public.models import ComplaintCategory, ComplaintSubject, SurveyResponse
+from public.services.complaints import complaint_submit
 from tests.factories import new_file, walk
 
 pytestmark = pytest.mark.django_db

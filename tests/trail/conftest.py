@@ -14,8 +14,8 @@ from integrity.audit import finding_assess, finding_open, finding_report
 from permits.models import ApplicationEvent, Stage
 from permits.services.file_messages import file_message_post
 from permits.services.views_log import file_view_record
-from public.complaints import complaint_note, complaint_submit
 from public.models import ComplaintCategory, ComplaintSubject
+from public.services.complaints import complaint_note, complaint_submit
 from tests.factories import PNG, act, decide, declared_case, new_file, review, submitted, walk
 from trail.chain import event_hash
 

@@ -1,0 +1,1 @@
+"""Public accountability's writes, by subject (reads: ``public.selectors``)."""
