@@ -418,5 +418,8 @@ def test_the_admin_form_keeps_good_parameters():
 
 def test_the_admin_reaches_the_rule_settings_page(client, office):
     client.force_login(office.admin)
-    assert client.get("/admin/integrity/rulesetting/add/").status_code == 200
+    response = client.get("/admin/integrity/rulesetting/add/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "PRESSURE · Didorong sesudah disentuh atasan atau pihak luar" in page
     assert client.get("/admin/integrity/flag/").status_code == 404

@@ -350,7 +350,14 @@ def test_a_second_open_case_is_refused_with_a_message(client, office):
 def test_the_reviewer_heads_auditors_and_the_officer_open_the_case(client, office, role):
     case = declared_case(office)
     client.force_login(getattr(office, role))
-    assert client.get(case_url(case)).status_code == 200
+    response = client.get(case_url(case))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Kasus konflik kepentingan</h1>" in page
+    assert case.application.registration_number in page
+    # What the officer declared is for those who review and decide; the officer concerned
+    # reads the case's state and decision.
+    assert ("Pemohon sepupu istri saya." in page) is (role != "counter")
 
 
 @pytest.mark.parametrize("role", ["counter2", "supervisor2", "technical", "cashier", "admin"])

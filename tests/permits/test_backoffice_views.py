@@ -27,7 +27,9 @@ def user_for(office, role):
 @pytest.mark.parametrize("role", STAFF)
 def test_staff_and_auditors_open_the_worklist(client, office, role):
     client.force_login(user_for(office, role))
-    assert client.get(reverse("backoffice:worklist")).status_code == 200
+    response = client.get(reverse("backoffice:worklist"))
+    assert response.status_code == 200
+    assert "<h1>Berkas saya</h1>" in response.content.decode()
 
 
 def test_applicants_are_refused_the_back_office(client, office):
@@ -84,7 +86,11 @@ def test_the_worklist_runs_a_fixed_number_of_queries(
 def test_office_staff_and_auditors_open_any_file(client, office, role):
     app = walk(office, new_file(office), Stage.VERIFICATION)
     client.force_login(user_for(office, role))
-    assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 200
+    response = client.get(reverse("backoffice:file", args=[app.public_id]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"<h1>{app.registration_number} · {app.permit_type.name}</h1>" in page
+    assert "Siti Rahmawati" in page  # the applicant, named for the office
 
 
 def test_opd_staff_open_only_their_opds_files(client, office, make_user):
@@ -92,7 +98,9 @@ def test_opd_staff_open_only_their_opds_files(client, office, make_user):
 
     app = walk(office, new_file(office), Stage.VERIFICATION)
     client.force_login(office.technical)
-    assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 200
+    response = client.get(reverse("backoffice:file", args=[app.public_id]))
+    assert response.status_code == 200
+    assert app.registration_number in response.content.decode()
     outsider = make_user(Role.TECHNICAL, username="pupr", unit=OPDFactory(code="DPUPR"))
     client.force_login(outsider)
     assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 404
