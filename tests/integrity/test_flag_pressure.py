@@ -62,6 +62,43 @@ def push(app, minutes):
         return fire(app, "declare_complete", app.assigned_to)
 
 
+def ahead_of_its_place(office, hours: float, waits: dict) -> bool:
+    """PRESSURE's judgement of a review finished ``hours`` of working time after a file
+    entered technical review, against the desk's waits ``waits`` (``stage_waits``' shape,
+    ``"type"`` keyed by the file's permit type as ``None``)."""
+    from types import SimpleNamespace
+
+    from integrity.flags.engine import Context
+    from worktime.calendar import get_calendar
+
+    with at(0):
+        app = walk(office, new_file(office), Stage.TECHNICAL_REVIEW)
+    entered = app.events.filter(to_state=Stage.TECHNICAL_REVIEW).latest("created_at")
+    event = SimpleNamespace(
+        action="application.reviewed",
+        from_state=Stage.TECHNICAL_REVIEW,
+        actor_id=app.assigned_to_id,
+        application_id=app.pk,
+        application=app,
+        created_at=get_calendar().add_working_time(
+            entered.created_at, datetime.timedelta(hours=hours)
+        ),
+    )
+    params = dict(RULES["PRESSURE"].params)
+    context = Context.load()
+    holder = str(app.assigned_to_id)
+    context.memo[("stage-waits", Stage.TECHNICAL_REVIEW, params["window_days"])] = {
+        "all": waits["all"],
+        "by": {holder: waits["by"]} if waits.get("by") else {},
+        "type": {str(app.permit_type_id): waits["type"]},
+        "share": {
+            "all": waits["share_all"],
+            "by": {holder: waits["share_by"]} if waits.get("share_by") else {},
+        },
+    }
+    return RULES["PRESSURE"]._ahead_of_its_place(event, params, context)
+
+
 def test_a_supervisors_look_then_the_file_pushed_ahead_raises_pressure(office):
     first, _second, last = queue_of(office, 3)
     view(last, office.supervisor, 120)
@@ -220,33 +257,8 @@ def test_a_stage_finished_sooner_than_its_type_usually_waits_is_ahead_of_its_pla
     """Files of this type usually waited 7 working hours in technical review (the median of
     20 waits, ``baselines.stage_waits``): finishing the review after 6 hours is ahead of
     its place in the queue, after 8 it is not (and raises no PRESSURE flag)."""
-    from types import SimpleNamespace
-
-    from integrity.flags.engine import Context
-    from worktime.calendar import get_calendar
-
-    with at(0):
-        app = walk(office, new_file(office), Stage.TECHNICAL_REVIEW)
-    entered = app.events.filter(to_state=Stage.TECHNICAL_REVIEW).latest("created_at")
-    event = SimpleNamespace(
-        action="application.reviewed",
-        from_state=Stage.TECHNICAL_REVIEW,
-        actor_id=app.assigned_to_id,
-        application_id=app.pk,
-        application=app,
-        created_at=get_calendar().add_working_time(
-            entered.created_at, datetime.timedelta(hours=hours)
-        ),
-    )
-    params = dict(RULES["PRESSURE"].params)
-    context = Context.load()
-    context.memo[("stage-waits", Stage.TECHNICAL_REVIEW, params["window_days"])] = {
-        "all": [30.0] * 20,
-        "by": {},
-        "type": {str(app.permit_type_id): [7.0] * 20},
-        "share": {"all": [], "by": {}},
-    }
-    assert RULES["PRESSURE"]._ahead_of_its_place(event, params, context) is ahead
+    waits = {"all": [30.0] * 20, "type": [7.0] * 20, "share_all": []}
+    assert ahead_of_its_place(office, hours, waits) is ahead
 
 
 @pytest.mark.parametrize(("working_minutes", "raised"), [(59, True), (61, False)])
@@ -303,36 +315,14 @@ def test_without_enough_files_of_its_type_the_desks_share_of_the_promise_is_the_
     hours) is ahead of its place under about 11 hours. The holder's own files come before
     the stage's (50%: about 18.5 hours). Not judged in hours by the holder's median (2 hours here:
     a desk that mostly sees quick types), under which no five-day review is ever ahead."""
-    from types import SimpleNamespace
-
-    from integrity.flags.engine import Context
-    from worktime.calendar import get_calendar
-
-    with at(0):
-        app = walk(office, new_file(office), Stage.TECHNICAL_REVIEW)
-    entered = app.events.filter(to_state=Stage.TECHNICAL_REVIEW).latest("created_at")
-    budget_hours = app.sop_budget.total_seconds() / 3600
-    assert 36 <= budget_hours <= 37.5  # five working days (a Friday is shorter)
-    event = SimpleNamespace(
-        action="application.reviewed",
-        from_state=Stage.TECHNICAL_REVIEW,
-        actor_id=app.assigned_to_id,
-        application_id=app.pk,
-        application=app,
-        created_at=get_calendar().add_working_time(
-            entered.created_at, datetime.timedelta(hours=hours)
-        ),
-    )
-    params = dict(RULES["PRESSURE"].params)
-    context = Context.load()
-    holder = str(app.assigned_to_id)
-    context.memo[("stage-waits", Stage.TECHNICAL_REVIEW, params["window_days"])] = {
+    waits = {
         "all": [2.0] * 40,
-        "by": {holder: [2.0] * 40},
-        "type": {str(app.permit_type_id): [7.0] * 19},
-        "share": {"all": [0.5] * 40, "by": {holder: [0.2] * 10 + [0.3] * 10 + [0.4] * 10}},
+        "by": [2.0] * 40,
+        "type": [7.0] * 19,
+        "share_all": [0.5] * 40,
+        "share_by": [0.2] * 10 + [0.3] * 10 + [0.4] * 10,
     }
-    assert RULES["PRESSURE"]._ahead_of_its_place(event, params, context) is ahead
+    assert ahead_of_its_place(office, hours, waits) is ahead
 
 
 def test_a_late_file_chased_and_done_first_raises_nothing(office):
