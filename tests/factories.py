@@ -8,10 +8,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, User
-from integrity.models import (
-    CaseOrigin,
-    ConflictCase,
-)
+from integrity.models import CaseOrigin, ConflictCase
 from integrity.services.cases import case_decide, case_open, case_review
 from integrity.services.declarations import declaration_needed, file_declare
 from issuance.models import Bill, PaymentChannel
@@ -206,6 +203,9 @@ CONFLICT = {
     "related_party": "Siti Rahmawati",
     "description": "Pemohon adalah sepupu istri saya.",
 }
+
+
+# Conflict cases, opened and decided through the integrity services -----------------------
 
 
 def submitted(office, permit_type=None) -> Application:
