@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SKIPPED = {".venv", "tests", "migrations", "staticfiles", "node_modules", "var"}
 # Outbox message kinds that read like an event (another namespace): where they are written.
 MESSAGE_KINDS = {
-    ("integrity/services.py", "integrity.case_overdue"),
+    ("integrity/services/cases.py", "integrity.case_overdue"),
     ("issuance/issue.py", "permit.revoked"),
     ("integrity/suspicions.py", "integrity.suspicion_reported"),
 }
