@@ -31,16 +31,18 @@ def at(minutes: float):
     return time_machine.travel(WEDNESDAY_8 + datetime.timedelta(minutes=minutes), tick=False)
 
 
-def queue_of(office, count: int) -> list:
-    """``count`` files submitted ten minutes apart from 08.00, all in the counter's hands."""
+def queue_of(office, count: int, stage: str = Stage.SUBMITTED, holder=None) -> list:
+    """``count`` files brought to ``stage`` ten minutes apart from 08.00, all in the hands of
+    ``holder`` (the counter's unless said)."""
+    holder = holder or office.counter
     files = []
     for i in range(count):
         with at(10 * i):
-            app = walk(office, new_file(office), Stage.SUBMITTED)
-            if app.assigned_to != office.counter:
+            app = walk(office, new_file(office), stage)
+            if app.assigned_to != holder:
                 app = application_reassign(
                     application=app,
-                    officer=office.counter,
+                    officer=holder,
                     actor=act(office.supervisor),
                     reason="Pemerataan beban.",
                 )
@@ -284,20 +286,9 @@ def test_the_hour_is_the_offices_a_late_look_and_a_push_next_morning(
 
 def test_an_inspection_finished_after_a_look_raises_nothing(office):
     """Field trips are planned by place, not taken in turn: a visit made before that of a
-    file that waited longer is the route (as QUEUE). The review pushed the same way is."""
-    files = []
-    for i in range(2):
-        with at(10 * i):
-            app = walk(office, new_file(office), Stage.INSPECTION)
-            if app.assigned_to != office.technical:
-                app = application_reassign(
-                    application=app,
-                    officer=office.technical,
-                    actor=act(office.supervisor),
-                    reason="Satu rute kunjungan.",
-                )
-            files.append(app)
-    _first, last = files
+    file that waited longer is the route (as QUEUE). A review pushed the same way is
+    pressure (``test_a_supervisors_look_then_the_file_pushed_ahead_raises_pressure``)."""
+    _first, last = queue_of(office, 2, Stage.INSPECTION, holder=office.technical)
     view(last, office.supervisor, 120)
     with at(130):
         last.refresh_from_db()
