@@ -19,7 +19,7 @@ class IntegrityConfig(AppConfig):
         from integrity.visibility import timeline_hide
         from permits.assignment import register_eligibility_rule
         from permits.models import Application, ApplicationEvent
-        from permits.selectors import register_timeline_filter
+        from permits.selectors.backoffice import register_timeline_filter
         from permits.services.context import register_action_guard
         from trail.anchors import anchor_listener_register
         from trail.seals import sealed_models_register

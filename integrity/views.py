@@ -47,7 +47,7 @@ from integrity.suspicions import (
     suspicion_report,
     suspicions_visible_to,
 )
-from permits.selectors import application_for_page, applications_visible_to
+from permits.selectors.backoffice import application_for_page, applications_visible_to
 from permits.services.context import ActionRefused, Actor
 from permits.views.backoffice import backoffice, file_page_render
 

@@ -1,6 +1,6 @@
 """Which integrity events on a file's back-office timeline a viewer may see: none of a
 case hidden from them (the superior a pressure case names) or of a suspicion report they
-may not see (the officer it is about). Registered with ``permits.selectors`` in
+may not see (the officer it is about). Registered with ``permits.selectors.backoffice`` in
 ``IntegrityConfig.ready()``."""
 
 from __future__ import annotations

@@ -35,7 +35,9 @@ from issuance.register import day_entries
 from issuance.signing import pdf_signature_check
 from issuance.tasks import render_permit
 from permits.models import FileView, normalise_tracking_code
-from permits.selectors import applicant_file, application_for_page, catalogue_types
+from permits.selectors.applicant import applicant_file
+from permits.selectors.backoffice import application_for_page
+from permits.selectors.catalogue import catalogue_types
 from permits.services.context import ActionRefused, Actor
 from permits.services.views_log import file_view_record
 from permits.views.applicant import applicant_only

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.identity import nib_validator, nik_validator, phone_normalise
 from accounts.models import User
 from permits.models import Application, CheckStatus, PermitType, Stage
-from permits.selectors import WorklistFilters, catalogue_choices
+from permits.selectors.backoffice import WorklistFilters
+from permits.selectors.catalogue import catalogue_choices
 from permits.services.checks import verdict_stands, wanting_notice
 
 

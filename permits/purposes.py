@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from permits.selectors import catalogue_types
+from permits.selectors.catalogue import catalogue_types
 
 
 def apply_for(match) -> str | None:

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from core.masking import mask_nik
 from permits.models import Application
-from permits.selectors import latest_documents
+from permits.selectors.applicant import latest_documents
 from permits.services.notices import tracking_url
 
 

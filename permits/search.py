@@ -2,7 +2,7 @@
 
 The catalogue is small (81 types, a few hundred names and search terms), so the search runs
 in Python over an index kept in the process until the catalogue changes (the version
-``permits.selectors.catalogue_types`` already keeps): no query when warm, the same ranking
+``permits.selectors.catalogue.catalogue_types`` already keeps): no query when warm, the same ranking
 on SQLite and PostgreSQL, and typo tolerance without a database extension.
 
 The rules, in order:
@@ -254,7 +254,7 @@ _entries_memo: dict[str, object] = {}
 def search_entries() -> list[Entry]:
     """The index of the active types, built from ``catalogue_types`` (no query when warm)
     and rebuilt when the catalogue's version changes."""
-    from permits.selectors import catalogue_types, catalogue_version
+    from permits.selectors.catalogue import catalogue_types, catalogue_version
 
     version = catalogue_version()
     if _entries_memo.get("version") != version:

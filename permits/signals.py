@@ -1,4 +1,4 @@
-from permits.selectors import catalogue_choices_invalidate
+from permits.selectors.catalogue import catalogue_choices_invalidate
 
 
 def catalogue_changed(**kwargs) -> None:

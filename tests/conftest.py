@@ -48,7 +48,7 @@ def pytest_fixture_setup(fixturedef, request):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """A test's rows vanish with its transaction; so must what was cached from them."""
-    from permits.selectors import catalogue_choices_invalidate
+    from permits.selectors.catalogue import catalogue_choices_invalidate
 
     invalidate_calendar()
     catalogue_choices_invalidate()

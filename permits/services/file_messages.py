@@ -16,7 +16,7 @@ from accounts.models import Role, User
 from outbox.services import message_queue
 from permits.event_names import MESSAGE_POSTED
 from permits.models import Application, FileMessage
-from permits.selectors import applications_visible_to
+from permits.selectors.backoffice import applications_visible_to
 from permits.services.context import ActionRefused, Actor, HeldRefused, action_guards_check
 from permits.services.events import event_record, held_attempts_recorded
 from permits.services.notices import applicant_notify

@@ -24,7 +24,7 @@ from core.templatetags.form_errors import page_error
 from permits.forms import DraftForm, WithdrawForm
 from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.receipt import receipt_context
-from permits.selectors import applicant_file, files_of_applicant, latest_documents
+from permits.selectors.applicant import applicant_file, files_of_applicant, latest_documents
 from permits.services.applications import (
     application_create,
     application_draft_update,

@@ -36,17 +36,17 @@ from permits.forms import (
 from permits.models import Document, FileView, Stage
 from permits.previews import pdf_first_page
 from permits.rights import PAGE_ACTIONS, file_rights
-from permits.selectors import (
+from permits.selectors.backoffice import (
     BACKOFFICE_ROLES,
     application_for_page,
     application_page_parts,
     applications_visible_to,
-    catalogue_types,
     late_files_of_team,
     team_load,
     timeline_filter,
     worklist_for,
 )
+from permits.selectors.catalogue import catalogue_types
 from permits.services.applications import (
     application_create,
     application_reassign,

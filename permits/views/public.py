@@ -1,13 +1,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from permits.selectors import (
-    catalogue_search,
-    catalogue_size,
-    counter_contact,
-    service_standard,
-    service_steps,
-)
+from permits.selectors.catalogue import catalogue_search, catalogue_size
+from permits.selectors.service import counter_contact, service_standard, service_steps
 
 
 @require_safe

@@ -16,7 +16,7 @@ from core.ratelimit import allow, client_address
 from core.templatetags.form_errors import page_error
 from permits.models import normalise_tracking_code
 from permits.models.application import TRACKING_ALPHABET
-from permits.selectors import tracking_code_by_registration, tracking_lookup
+from permits.selectors.tracking import tracking_code_by_registration, tracking_lookup
 
 NOT_FOUND = _(
     "Berkas tidak ditemukan. Periksa kembali kode lacak pada tanda terima Anda, atau nomor "

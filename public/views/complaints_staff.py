@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import OVERSIGHT_ROLES
 from core.templatetags.form_errors import page_error
-from permits.selectors import applications_visible_to
+from permits.selectors.backoffice import applications_visible_to
 from permits.views.backoffice import backoffice
 from public.complaint_forms import StaffFilterForm, StaffTextForm
 from public.models import ComplaintEvidence, ComplaintState

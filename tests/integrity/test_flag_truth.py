@@ -38,7 +38,7 @@ PRECISION, RECALL = 0.9, 0.95
 
 @pytest.fixture(scope="module")
 def results(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[int, dict[str, Score]]:
-    from permits.selectors import catalogue_choices_invalidate
+    from permits.selectors.catalogue import catalogue_choices_invalidate
 
     out = {}
     media = tmp_path_factory.mktemp("history-media")

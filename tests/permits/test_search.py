@@ -186,7 +186,7 @@ def test_an_alias_added_in_the_admin_is_found_at_once(catalogue):
 @pytest.mark.django_db
 def test_inactive_types_are_never_found(catalogue):
     PermitType.objects.filter(code="PU-PBG").update(active=False)
-    from permits.selectors import catalogue_choices_invalidate
+    from permits.selectors.catalogue import catalogue_choices_invalidate
 
     catalogue_choices_invalidate()
     assert "PU-PBG" not in catalogue_rank(query="IMB").codes

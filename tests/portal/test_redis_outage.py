@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.cache import DERIVED_SECONDS
 from core.ratelimit import allow
-from permits.selectors import catalogue_choices
+from permits.selectors.catalogue import catalogue_choices
 from tests.conftest import DEAD_REDIS_CACHES
 from tests.factories import OPDFactory, PermitTypeFactory
 from worktime import calendar

@@ -1,0 +1,211 @@
+"""The back office's reads: which files a staff member may open, the worklist, a file's
+page, and a supervisor's view of the team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Role, User
+from permits.models import OPEN_STAGES, Application, Channel, Stage
+from permits.selectors.columns import CHECK_COLUMNS, CLOCK_COLUMNS, HOLDER_COLUMNS
+from permits.sla import check_due_soon_cutoff, due_soon_cutoff
+from worktime.calendar import get_calendar
+
+BACKOFFICE_ROLES = frozenset(
+    {
+        Role.COUNTER,
+        Role.TECHNICAL,
+        Role.SUPERVISOR,
+        Role.HEAD,
+        Role.CASHIER,
+        Role.ADMIN,
+        Role.AUDITOR,
+    }
+)
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """The files a staff member may open: the one-stop office and auditors see every file,
+    an OPD's staff the files of their OPD's permit types; applicants none (back office)."""
+    files = Application.objects.exclude(state=Stage.DRAFT, channel=Channel.ONLINE)
+    if user.role not in BACKOFFICE_ROLES:
+        return files.none()
+    if user.role == Role.AUDITOR or (user.unit and user.unit.code == settings.OFFICE_UNIT_CODE):
+        return files
+    if user.unit_id is None:
+        return files.none()
+    return files.filter(permit_type__opd_id=user.unit_id)
+
+
+@dataclass
+class WorklistFilters:
+    stage: str = ""
+    permit_type: int | None = None
+    opd: int | None = None
+    sla: str = ""  # "late" or "due_soon"
+    q: str = ""
+    scope: str = "mine"  # "mine" or "all" (every file the user may see)
+
+
+# What a worklist row shows (and its SOP clock needs): fewer columns plan and load faster.
+WORKLIST_COLUMNS = (
+    "public_id",
+    "registration_number",
+    "applicant_name",
+    "business_name",
+    "state",
+    "submitted_at",
+    *CLOCK_COLUMNS,
+    *CHECK_COLUMNS,
+    "permit_type_id",
+    *HOLDER_COLUMNS,
+)
+
+
+def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Application]:
+    """A staff member's files, filtered in the database: earliest SOP deadline first, then
+    the files waiting for their completeness check, the longest waiting first.
+
+    Rows carry ``permit_type_id`` only: the page takes the type from ``catalogue_types``.
+    """
+    now = now or timezone.now()
+    files = applications_visible_to(user).select_related("assigned_to")
+    if filters.scope != "all":
+        files = files.filter(assigned_to=user)
+    if filters.stage:
+        files = files.filter(state=filters.stage)
+    else:
+        files = files.filter(state__in=OPEN_STAGES)
+    if filters.permit_type:
+        files = files.filter(permit_type_id=filters.permit_type)
+    if filters.opd:
+        files = files.filter(permit_type__opd_id=filters.opd)
+    if filters.sla == "late":
+        # Past the SOP deadline, or past the completeness check's.
+        files = files.filter(
+            Q(clock_running_since__isnull=False, sop_deadline__lt=now) | Q(check_due_at__lt=now)
+        )
+    elif filters.sla == "due_soon":
+        calendar = get_calendar()
+        cutoff, check_cutoff = due_soon_cutoff(now, calendar), check_due_soon_cutoff(now, calendar)
+        files = files.filter(
+            Q(clock_running_since__isnull=False, sop_deadline__gte=now, sop_deadline__lte=cutoff)
+            | Q(check_due_at__gte=now, check_due_at__lte=check_cutoff)
+        )
+    query = filters.q.strip()
+    if query.isdigit() and len(query) == 16:  # a billing code, typed by the cashier
+        files = files.filter(bill__billing_code=query)
+    elif query:
+        files = files.filter(
+            Q(registration_number=query.upper())
+            | Q(applicant_name__icontains=query)
+            | Q(business_name__icontains=query)
+        )
+    return files.only(*WORKLIST_COLUMNS).order_by(
+        F("sop_deadline").asc(nulls_last=True),
+        F("waiting_since").asc(nulls_last=True),
+        "submitted_at",
+        "pk",
+    )
+
+
+def application_for_page(*, user, public_id) -> Application:
+    """One file for its back-office page, or 404 if the user may not see it."""
+    return get_object_or_404(
+        applications_visible_to(user).select_related(
+            "permit_type__opd", "assigned_to__unit", "applicant", "verified_by"
+        ),
+        public_id=public_id,
+    )
+
+
+# Other apps hide file events from a viewer who may not see what they record (integrity:
+# a case or a suspicion report hidden from them). Each is ``hide(application, user, events)``
+# returning the events to show; registered in the app's ``ready()``.
+_timeline_filters: list = []
+
+
+def register_timeline_filter(hide):
+    if hide not in _timeline_filters:
+        _timeline_filters.append(hide)
+    return hide
+
+
+def timeline_filter(application: Application, user, events: list) -> list:
+    """The file's events that ``user`` may see on its back-office page."""
+    for hide in _timeline_filters:
+        events = hide(application, user, events)
+    return events
+
+
+def application_page_parts(application: Application) -> dict:
+    """Checklist with every document version, and the timeline: a fixed number of queries."""
+    checks = list(application.checks.select_related("requirement", "checked_by"))
+    documents = list(
+        application.documents.select_related("uploaded_by").order_by("requirement_id", "-version")
+    )
+    by_requirement: dict[int, list] = {}
+    for document in documents:
+        by_requirement.setdefault(document.requirement_id, []).append(document)
+    for check in checks:
+        check.versions = by_requirement.get(check.requirement_id, [])
+        for position, document in enumerate(check.versions):
+            # Newest first: byte-identical to an older version ("isi sama dengan versi
+            # sebelumnya"), that version's number.
+            document.same_as = next(
+                (
+                    old.version
+                    for old in check.versions[position + 1 :]
+                    if old.sha256 == document.sha256
+                ),
+                None,
+            )
+    events = list(application.events.select_related("actor").order_by("-created_at", "-id"))
+    return {"checks": checks, "events": events}
+
+
+@dataclass
+class OfficerLoad:
+    officer: object
+    open_files: int
+    late_files: int
+
+
+def team_load(*, supervisor, now=None) -> list[OfficerLoad]:
+    """Open and late files per officer of the supervisor's unit (one query)."""
+    now = now or timezone.now()
+    open_filter = Q(assigned_applications__state__in=OPEN_STAGES)
+    late_filter = open_filter & Q(
+        assigned_applications__clock_running_since__isnull=False,
+        assigned_applications__sop_deadline__lt=now,
+    )
+    officers = (
+        User.objects.filter(unit_id=supervisor.unit_id, is_active=True)
+        .exclude(role__in=[Role.APPLICANT, Role.AUDITOR])
+        .annotate(
+            open_files=Count("assigned_applications", filter=open_filter),
+            late_files=Count("assigned_applications", filter=late_filter),
+        )
+        .order_by("-late_files", "-open_files", "full_name")
+    )
+    return [OfficerLoad(o, o.open_files, o.late_files) for o in officers]
+
+
+def late_files_of_team(*, supervisor, now=None, limit: int = 50) -> list[Application]:
+    """Running files past their SOP deadline held by the supervisor's unit, most overdue first."""
+    now = now or timezone.now()
+    return list(
+        applications_visible_to(supervisor)
+        .filter(
+            assigned_to__unit_id=supervisor.unit_id,
+            clock_running_since__isnull=False,
+            sop_deadline__lt=now,
+        )
+        .select_related("permit_type", "assigned_to")
+        .order_by("sop_deadline")[:limit]
+    )

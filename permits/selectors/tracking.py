@@ -1,0 +1,141 @@
+"""The public tracking page's reads: three prepared queries for a tracking code, and the
+code found again from a registration number."""
+
+from __future__ import annotations
+
+from accounts.models import Role, User
+from core.prepared import PreparedQuery
+from permits.models import (
+    OPD,
+    Application,
+    ApplicationEvent,
+    CheckStatus,
+    FileView,
+    RequirementCheck,
+    Stage,
+    normalise_tracking_code,
+)
+from permits.selectors.catalogue import catalogue_types
+from permits.selectors.columns import CHECK_COLUMNS, CLOCK_COLUMNS, HOLDER_COLUMNS
+from permits.tracking import PUBLIC_ACTIONS, tracking_for
+
+# What the tracking page shows of a file (fewer columns plan and load faster).
+TRACKING_COLUMNS = (
+    "public_id",
+    "registration_number",
+    "tracking_code",
+    "state",
+    "applicant_name",
+    "applicant_nik",
+    "applicant_deadline",
+    "rejection_reason",
+    "rejection_legal_basis",
+    *CLOCK_COLUMNS,
+    *CHECK_COLUMNS,
+    "permit_type_id",
+    *HOLDER_COLUMNS,
+    "assigned_to__role",
+    "assigned_to__unit__name_id",
+    "assigned_to__unit__name_en",
+)
+
+# The latest staff views shown to the applicant (unit and role, not names). Auditors'
+# views are recorded but not shown: an inspection must not tip off those it looks at.
+VIEWS_SHOWN = 20
+
+
+def _attnames(model, names) -> list[str]:
+    """``names`` in the model's field order, as ``Model.from_db`` wants them."""
+    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
+
+
+_TRACKING_APP = _attnames(
+    Application,
+    {"id", "public_id", "registration_number", "tracking_code", "state", "applicant_name",
+     "applicant_nik", "applicant_deadline", "rejection_reason", "rejection_legal_basis",
+     "permit_type_id", "assigned_to_id", "held_since", *CLOCK_COLUMNS, *CHECK_COLUMNS},
+)  # fmt: skip
+_TRACKING_HOLDER = _attnames(
+    User, {"id", "username", "full_name", "first_name", "last_name", "role", "unit_id"}
+)
+_TRACKING_UNIT = _attnames(OPD, {"id", "name_id", "name_en"})
+_SAMPLE_CODE, _SAMPLE_ID = "#tracking-code#", -7_340_001
+
+# The tracking page's queries, compiled once (core.prepared: the ORM's compile time was
+# most of this page's time at 100 000 files).
+_tracking_app = PreparedQuery(
+    lambda code: Application.objects.filter(tracking_code=code).values_list(
+        *_TRACKING_APP,
+        *(f"assigned_to__{name}" for name in _TRACKING_HOLDER),
+        *(f"assigned_to__unit__{name}" for name in _TRACKING_UNIT),
+    )[:1],
+    _SAMPLE_CODE,
+)
+_tracking_events = PreparedQuery(
+    lambda pk: (
+        ApplicationEvent.objects.filter(application_id=pk, action__in=list(PUBLIC_ACTIONS))
+        .order_by("created_at", "id")
+        .values_list("action", "created_at", "note")
+    ),
+    _SAMPLE_ID,
+)
+_tracking_views = PreparedQuery(
+    lambda pk: (
+        FileView.objects.filter(application_id=pk)
+        .exclude(viewer_role=Role.AUDITOR)
+        .order_by("-viewed_at", "-id")
+        .values_list(
+            "viewed_at", "viewer_role", "kind", "viewer_unit__name_id", "viewer_unit__name_en"
+        )[:VIEWS_SHOWN]
+    ),
+    _SAMPLE_ID,
+)
+_tracking_problems = PreparedQuery(
+    lambda pk: (
+        RequirementCheck.objects.filter(
+            application_id=pk, status__in=[CheckStatus.MISSING, CheckStatus.INVALID]
+        )
+        .order_by("requirement__position", "id")
+        .values_list("requirement__name_id", "requirement__name_en", "status", "note")
+    ),
+    _SAMPLE_ID,
+)
+
+
+def tracking_lookup(code: str):
+    """The parts of the public tracking page for ``code``, or None: three prepared queries
+    (four for a returned file), the permit type coming from ``catalogue_types``.
+
+    Drafts are not trackable (nothing was submitted yet).
+    """
+    rows = _tracking_app(normalise_tracking_code(code)[:14])
+    if not rows:
+        return None
+    row, alias = rows[0], Application.objects.db
+    n_app, n_holder = len(_TRACKING_APP), len(_TRACKING_HOLDER)
+    app = Application.from_db(alias, _TRACKING_APP, row[:n_app])
+    if app.state == Stage.DRAFT:
+        return None
+    app.permit_type = catalogue_types()[app.permit_type_id]
+    if app.assigned_to_id is not None:
+        holder = User.from_db(alias, _TRACKING_HOLDER, row[n_app : n_app + n_holder])
+        unit_row = row[n_app + n_holder :]
+        holder.unit = OPD.from_db(alias, _TRACKING_UNIT, unit_row) if unit_row[0] else None
+        app.assigned_to = holder
+    events = _tracking_events(app.pk)
+    views = _tracking_views(app.pk)
+    problems = _tracking_problems(app.pk) if app.state == Stage.RETURNED else []
+    return tracking_for(app, events, problems, views)
+
+
+def tracking_code_by_registration(registration_number: str, nik_last4: str) -> str | None:
+    """The tracking code of a submitted file, given its number and the NIK's last 4 digits."""
+    number = registration_number.strip().upper()
+    if not number or len(nik_last4) != 4 or not nik_last4.isdigit():
+        return None
+    return (
+        Application.objects.exclude(state=Stage.DRAFT)
+        .filter(registration_number=number, applicant_nik__endswith=nik_last4)
+        .values_list("tracking_code", flat=True)
+        .first()
+    )
