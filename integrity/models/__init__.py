@@ -1,30 +1,21 @@
-from integrity.models.conflicts import (
-    SANCTION_LEVELS,
-    Affiliation,
-    AffiliationDeclaration,
-    AffiliationKind,
-    AffiliationRole,
-    AppealStatus,
+from integrity.models.cases import (
     CaseOrigin,
     CaseRoute,
     CaseState,
     ConflictCase,
+    Decision,
+    Measure,
+    Suspicion,
+    SuspicionRoute,
+)
+from integrity.models.declarations import (
     ConflictMatch,
     ConflictNature,
     ConflictSource,
-    Decision,
     FileDeclaration,
-    GratificationReport,
     MatchReason,
-    Measure,
     PressureFrom,
-    Relationship,
     Restriction,
-    Sanction,
-    SanctionKind,
-    SanctionLevel,
-    Suspicion,
-    SuspicionRoute,
 )
 from integrity.models.findings import Finding, FindingState, FollowUp
 from integrity.models.flags import (
@@ -38,7 +29,22 @@ from integrity.models.flags import (
     RuleSetting,
     Severity,
 )
+from integrity.models.gratification import (
+    SANCTION_LEVELS,
+    AppealStatus,
+    GratificationReport,
+    Sanction,
+    SanctionKind,
+    SanctionLevel,
+)
 from integrity.models.monev import MonevReport
+from integrity.models.register import (
+    Affiliation,
+    AffiliationDeclaration,
+    AffiliationKind,
+    AffiliationRole,
+    Relationship,
+)
 
 __all__ = [
     "SANCTION_LEVELS",

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from integrity.models.conflicts import SanctionLevel
+from core.history import HistoricalRecords
+from integrity.models.gratification import SanctionLevel
 from permits.models import Application
 from permits.models.records import AppendOnlyModel
 

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.moments import moment_text
 from permits.models import Application, ApplicationEvent
 from permits.models.records import AppendOnlyModel
