@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from permits.models import Application, PermitType
 from permits.models.application import TRACKING_ALPHABET, normalise_tracking_code
 from permits.models.records import AppendOnlyModel

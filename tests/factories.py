@@ -63,17 +63,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Faker("name", locale="id_ID")
     role = Role.APPLICANT
-    password = factory.PostGenerationMethodCall("set_password", "s3cret-pass")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+    password = factory.django.Password("s3cret-pass")  # hashed before the one insert
 
 
 # Files, walked through the same services the views call ---------------------------------

@@ -17,9 +17,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
+from core.history import HistoricalRecords
 from permits import sla
 from permits.models.catalogue import PermitType
 from permits.models.stages import (

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
+from core.history import HistoricalRecords
 from core.moments import moment_text
 from permits.models.application import Application
 from permits.models.catalogue import Requirement

@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from permits.models import OPD, Application, PermitType
 from trail.models import AppendOnlyModel
 
