@@ -14,7 +14,7 @@ from integrity.audit import (
     finding_open,
 )
 from integrity.flags.baselines import ROUND_STAGES, WORKING_DAY
-from integrity.flags.engine import flag_raise, flags_for_event
+from integrity.flags.engine import flag_raise, flags_for_event, flags_sweep
 from integrity.models import Flag
 from permits.models import ApplicationEvent, Stage
 from permits.services.applications import application_create
@@ -29,8 +29,6 @@ from worktime.calendar import get_calendar
 def evaluate_all() -> None:
     """What the after-commit tasks do, for every event so far (tests run in one
     transaction, so on_commit callbacks do not fire by themselves)."""
-    from integrity.flags.engine import flags_for_event
-    from permits.models import ApplicationEvent
 
     for pk in ApplicationEvent.objects.order_by("pk").values_list("pk", flat=True):
         flags_for_event(pk)
@@ -191,10 +189,10 @@ class Office:
         return work(b_leaves, a_after + 1)
 
     def evaluate(self, at):
-        """Play what is planned, then do what the after-commit tasks and the sweep do for
-        every event so far, at ``at``."""
+        """Play what is planned, then run the nightly sweep over every event so far, at
+        ``at`` (what the after-commit tasks do for each event, with the rules' settings
+        read once)."""
         self.play()
         with time_machine.travel(at, tick=False):
-            for pk in ApplicationEvent.objects.order_by("pk").values_list("pk", flat=True):
-                flags_for_event(pk)
+            flags_sweep(everything=True)
         return list(Flag.objects.filter(rule="QUEUE").order_by("occurred_at"))
