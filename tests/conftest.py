@@ -178,15 +178,14 @@ def make_user(db):
     from tests.factories import OPDFactory, UserFactory
 
     def make(role="applicant", **fields):
-        from accounts.models import Role, User
+        from accounts.models import Role
 
         if role != Role.APPLICANT and role != Role.AUDITOR and "unit" not in fields:
             fields["unit"] = OPDFactory(code="DPMPTSP", name_id="DPMPTSP")
         if role == Role.ADMIN:
             fields.setdefault("is_staff", True)
             fields.setdefault("is_superuser", True)
-        user = UserFactory(role=role, **fields)
-        return User.objects.get(pk=user.pk)
+        return UserFactory(role=role, **fields)
 
     return make
 
