@@ -20,7 +20,10 @@ def test_the_administrator_manages_the_catalogue_calendar_and_users(
     client, make_user, catalogue, url
 ):
     client.force_login(make_user(Role.ADMIN))
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
+    # The change list of the page's model, not a login form or an error page.
+    assert 'id="changelist"' in response.content.decode()
 
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from permits.models import Stage
+from permits.views.backoffice import PAGE_SIZE
 from tests.factories import mark_all_ok, new_file, pdf, walk
 
 pytestmark = pytest.mark.django_db
@@ -74,12 +75,16 @@ def test_the_worklist_filters_and_searches(client, office):
 def test_the_worklist_runs_a_fixed_number_of_queries(
     client, office, count, django_assert_max_num_queries
 ):
-    for _ in range(count):
-        walk(office, new_file(office, office.simple_type), Stage.SUBMITTED)
+    files = [
+        walk(office, new_file(office, office.simple_type), Stage.SUBMITTED) for _ in range(count)
+    ]
     client.force_login(office.supervisor)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("backoffice:worklist"), {"scope": "all"})
     assert response.status_code == 200
+    page = response.content.decode()
+    shown = [f for f in files if f.registration_number in page]
+    assert len(shown) == min(count, PAGE_SIZE)  # one page of rows, whatever the total
 
 
 @pytest.mark.parametrize("role", ["counter", "supervisor", "head", "cashier", "admin", "auditor"])
@@ -143,7 +148,11 @@ def test_the_file_page_runs_a_fixed_number_of_queries(
     # 24 on SQLite; one more on PostgreSQL, where sealing the staff view the page records
     # also takes the file's key-share lock. Fixed whatever the number of versions.
     with django_assert_max_num_queries(25):
-        assert client.get(reverse("backoffice:file", args=[app.public_id])).status_code == 200
+        response = client.get(reverse("backoffice:file", args=[app.public_id]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert app.registration_number in page
+    assert all(f">v{version}</a>" in page for version in range(1, count + 2))  # every version
 
 
 def test_an_action_moves_the_file_and_a_double_post_does_not(client, office):

@@ -56,4 +56,8 @@ def test_the_page_speaks_english_when_chosen(client, office):
 def test_the_page_runs_a_fixed_number_of_queries(client, catalogue, django_assert_max_num_queries):
     biggest = max(PermitType.objects.all(), key=lambda t: t.requirements.count())
     with django_assert_max_num_queries(4):
-        assert client.get(f"/layanan/{biggest.code}/").status_code == 200
+        response = client.get(f"/layanan/{biggest.code}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert biggest.name_id in page
+    assert all(r.name_id in page for r in biggest.requirements.filter(active=True))

@@ -230,7 +230,11 @@ def test_the_tracking_page_runs_a_fixed_number_of_queries(
     for _ in range(returns * 5):
         client.get(f"/kantor/berkas/{app.public_id}/")
     with django_assert_max_num_queries(5):
-        assert page(visitor, app).status_code == 200
+        response = page(visitor, app)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert app.registration_number in body
+    assert "STR sudah habis masa berlakunya." in body  # what the applicant must bring
 
 
 # --- Who opened my file --------------------------------------------------------------
