@@ -1137,8 +1137,8 @@ class Office:
         self.entered(f, self.fire(f, "finish_inspection", note="Lokasi sesuai dokumen."))
 
     def paid(self, f: File) -> None:
-        from issuance.billing import payment_record
         from issuance.models import Bill, PaymentChannel
+        from issuance.services.billing import payment_record
 
         bill = Bill.objects.get(application_id=f.pk)
         self.declare(self.app(f), self.cashier)

@@ -32,8 +32,8 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 from bench.measure import report  # noqa: E402
 from issuance import document  # noqa: E402
-from issuance.issue import permit_validity  # noqa: E402
 from issuance.models import Permit  # noqa: E402
+from issuance.services.issue import permit_validity  # noqa: E402
 from issuance.signing import pdf_sign  # noqa: E402
 from permits.models import Application  # noqa: E402
 

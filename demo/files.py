@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from integrity.services.declarations import declaration_needed, file_declare
-from issuance.billing import payment_record
 from issuance.models import Bill, PaymentChannel
+from issuance.services.billing import payment_record
 from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.services.applications import (
     application_create,

@@ -10,7 +10,7 @@ import subprocess
 from django.utils import timezone
 
 from issuance.document import permit_pdf_unsigned
-from issuance.issue import permit_draft
+from issuance.services.issue import permit_draft
 from permits.models import Application, Stage
 
 # Always Indonesian, like the permit itself.

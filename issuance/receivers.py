@@ -2,9 +2,9 @@
 
 from django.utils.translation import gettext as _
 
-from issuance.billing import bill_close, bill_issue
-from issuance.issue import permit_issue
 from issuance.models import Bill, BillStatus
+from issuance.services.billing import bill_close, bill_issue
+from issuance.services.issue import permit_issue
 from permits.models import Stage
 from permits.services.context import ActionRefused
 

@@ -10,8 +10,8 @@ logger = logging.getLogger(__name__)
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def render_permit(self, permit_id: int) -> str:
     """Render and sign one permit's PDF (after the signing commits)."""
-    from issuance.issue import permit_render
     from issuance.models import Permit
+    from issuance.services.issue import permit_render
 
     permit = Permit.objects.select_related("application", "permit_type__opd").get(pk=permit_id)
     try:
@@ -38,6 +38,6 @@ def render_pending_permits() -> int:
 @shared_task
 def seal_register() -> int:
     """Seal every finished day of the public register that is not sealed yet."""
-    from issuance.register import register_seal
+    from issuance.services.register import register_seal
 
     return len(register_seal())

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,15 +26,26 @@ from core.masking import mask_name
 from core.moments import TIME, moment_iso, moment_parse, moment_text
 from core.queue import enqueue
 from core.ratelimit import allow, client_address
-from issuance.billing import callback_handle, payment_record
 from issuance.forms import PaymentForm, RevokeForm, VerifyLookupForm, VerifyUploadForm
-from issuance.issue import permit_revoke
-from issuance.models import Bill, PaymentChannel, Permit, RegisterDay, normalise_permit_code
+from issuance.models import PaymentChannel, Permit
 from issuance.preview import may_preview, permit_preview_png
-from issuance.register import day_entries
+from issuance.selectors import (
+    bill_of_file,
+    permit_by_code,
+    permit_by_pdf_digest,
+    permit_by_tracking_code,
+    permit_for_query,
+    permit_of_file,
+    register_chain,
+    register_day_sealed,
+    register_days,
+)
+from issuance.services.billing import callback_handle, payment_record
+from issuance.services.issue import permit_revoke
+from issuance.services.register import day_entries
 from issuance.signing import pdf_signature_check
 from issuance.tasks import render_permit
-from permits.models import FileView, normalise_tracking_code
+from permits.models import FileView
 from permits.selectors.applicant import applicant_file
 from permits.selectors.backoffice import application_for_page
 from permits.selectors.catalogue import catalogue_types
@@ -52,7 +63,6 @@ NOT_FOUND_PERMIT = gettext_lazy(
 )
 
 
-CODE_LENGTH = 14  # "XXXX-XXXX-XXXX", verification and tracking codes alike
 
 
 def _lookups_allowed(request) -> bool:
@@ -85,12 +95,7 @@ def tracking_permit(request, code: str):
     """The permit of a tracked file: the tracking code stands for its applicant."""
     if not _lookups_allowed(request):
         return render(request, "issuance/too_many.html", status=429)
-    code = normalise_tracking_code(code)
-    permit = (
-        Permit.objects.filter(application__tracking_code=code).first()
-        if len(code) == CODE_LENGTH
-        else None
-    )
+    permit = permit_by_tracking_code(code)
     if permit is None:
         raise Http404
     return _pdf_response(request, permit)
@@ -100,7 +105,7 @@ def tracking_permit(request, code: str):
 @applicant_only
 def applicant_permit(request, public_id):
     app = applicant_file(request.user, public_id)
-    permit = get_object_or_404(Permit, application=app)
+    permit = permit_of_file(app)
     return _pdf_response(request, permit)
 
 
@@ -108,7 +113,7 @@ def applicant_permit(request, public_id):
 @backoffice
 def office_permit(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
-    permit = get_object_or_404(Permit, application=app)
+    permit = permit_of_file(app)
     file_view_record(
         application=app, actor=Actor.from_request(request), kind=FileView.Kind.DOCUMENT
     )
@@ -137,7 +142,7 @@ def permit_preview(request, public_id):
 @backoffice(roles={Role.CASHIER})
 def payment(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
-    bill = get_object_or_404(Bill, application=app)
+    bill = bill_of_file(app)
     form = PaymentForm(request.POST)
     if not form.is_valid():
         return file_page_render(request, app, forms={"payment_form": form}, status=400)
@@ -165,7 +170,7 @@ def payment(request, public_id):
 @backoffice(roles={Role.HEAD})
 def revoke(request, public_id):
     app = application_for_page(user=request.user, public_id=public_id)
-    permit = get_object_or_404(Permit, application=app)
+    permit = permit_of_file(app)
     form = RevokeForm(request.POST)
     if not form.is_valid():
         return file_page_render(request, app, forms={"revoke_form": form}, status=400)
@@ -184,17 +189,6 @@ def revoke(request, public_id):
 # --- public verification -------------------------------------------------------------------
 
 
-def _permit_for_query(query: str) -> Permit | None:
-    query = query.strip()
-    permits = Permit.objects.select_related("permit_type__opd")
-    code = normalise_permit_code(query)
-    if len(code) == CODE_LENGTH:
-        permit = permits.filter(code=code).first()
-        if permit is not None:
-            return permit
-    return permits.filter(number=query).first()
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_start(request):
@@ -207,7 +201,7 @@ def verify_start(request):
         if not _lookups_allowed(request):
             return render(request, "issuance/too_many.html", status=429)
         if lookup.is_valid():
-            permit = _permit_for_query(lookup.cleaned_data["q"])
+            permit = permit_for_query(lookup.cleaned_data["q"])
             if permit is not None:
                 return redirect("issuance:verify", code=permit.code)
             context["not_found"] = NOT_FOUND_PERMIT
@@ -222,9 +216,7 @@ def verify_start(request):
             digest = hashlib.sha256(data).hexdigest()
             context["check"] = {
                 "sha256": digest,
-                "permit": Permit.objects.select_related("permit_type")
-                .filter(pdf_sha256=digest)
-                .first(),
+                "permit": permit_by_pdf_digest(digest),
                 "signature": pdf_signature_check(data),
             }
         else:
@@ -237,9 +229,7 @@ def verify_start(request):
 def verify(request, code: str):
     if not _lookups_allowed(request):
         return render(request, "issuance/too_many.html", status=429)
-    code = normalise_permit_code(code)
-    permits = Permit.objects.select_related("permit_type__opd")
-    permit = permits.filter(code=code).first() if len(code) == CODE_LENGTH else None
+    permit = permit_by_code(code)
     if permit is None:
         context = {"lookup": VerifyLookupForm(), "upload": VerifyUploadForm()}
         context["not_found"] = NOT_FOUND_PERMIT
@@ -268,8 +258,7 @@ def _type_names() -> dict[str, str]:
 
 @require_safe
 def register_index(request):
-    days = RegisterDay.objects.only("day", "count", "digest", "previous_digest", "sealed_at")
-    page = Paginator(days, REGISTER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(register_days(), REGISTER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     anchors = Paginator(chain_anchors(), ANCHOR_PAGE).get_page(request.GET.get("jangkar"))
     context = {
@@ -291,7 +280,7 @@ def _parse_day(day: str) -> datetime.date:
 @require_safe
 def register_day(request, day: str):
     date = _parse_day(day)
-    sealed = RegisterDay.objects.filter(day=date).first()
+    sealed = register_day_sealed(date)
     if sealed is None and date > timezone.localdate():
         raise Http404
     entries = sealed.entries if sealed else day_entries(date)
@@ -314,7 +303,9 @@ def register_day(request, day: str):
 def register_day_json(request, day: str):
     """A sealed day exactly as hashed: recompute ``digest`` from ``day``, ``entries`` and
     ``previous`` (see ``issuance.models.register_digest``)."""
-    sealed = get_object_or_404(RegisterDay, day=_parse_day(day))
+    sealed = register_day_sealed(_parse_day(day))
+    if sealed is None:
+        raise Http404
     return JsonResponse(
         {
             "day": sealed.day.isoformat(),
@@ -333,12 +324,9 @@ def register_day_json(request, day: str):
 @cache_control(public=True, max_age=300)
 def register_chain_json(request):
     """Every sealed day's digest, oldest first: the chain to keep a copy of."""
-    days = RegisterDay.objects.order_by("day").values_list(
-        "day", "count", "previous_digest", "digest"
-    )
     chain = [
         {"day": day.isoformat(), "count": count, "previous": previous, "digest": digest}
-        for day, count, previous, digest in days
+        for day, count, previous, digest in register_chain()
     ]
     return JsonResponse({"days": chain})
 
@@ -379,7 +367,8 @@ def register_anchors_json(request):
 def bank_callback(request):
     """``POST`` JSON ``{billing_code, amount, reference, paid_at}`` with headers
     ``X-Terang-Timestamp`` (Unix seconds) and ``X-Terang-Signature`` (hex HMAC-SHA256 of
-    ``<timestamp>.<body>`` with the shared secret). See ``issuance.billing.callback_handle``."""
+    ``<timestamp>.<body>`` with the shared secret). See
+    ``issuance.services.billing.callback_handle``."""
     address = client_address(request)
     try:
         ipaddress.ip_address(address)

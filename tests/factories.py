@@ -124,7 +124,7 @@ def fire(app, name, user, **kwargs):
 def pay(office, app, *, reference=None, by="cashier"):
     """The cashier (or ``by``; None: the bank's callback) records the bill's payment, which
     fires confirm_payment."""
-    from issuance.billing import payment_record
+    from issuance.services.billing import payment_record
 
     bill = Bill.objects.get(application=app)
     payer = office.cashier if by == "cashier" else by

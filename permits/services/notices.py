@@ -17,7 +17,7 @@ TRANSITION_NOTICES = {
     "submit": "file.received",
     "resubmit": "file.received",
     "return_to_applicant": "file.returned",
-    # "sign": the holder hears once the signed PDF exists (issuance.issue.permit_render).
+    # "sign": the holder hears once the signed PDF exists (issuance.services.issue.permit_render).
     "reject": "file.rejected",
     "expire": "file.expired",
 }

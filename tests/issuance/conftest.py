@@ -11,10 +11,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from issuance.billing import callback_signature
 from issuance.models import (
     Bill,
 )
+from issuance.services.billing import callback_signature
 from permits.models import Stage
 from tests.factories import new_file, walk
 

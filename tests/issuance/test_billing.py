@@ -20,7 +20,6 @@ from django.utils.dateformat import format as date_format
 from hypothesis import given
 from hypothesis import strategies as st
 
-from issuance.billing import payment_record
 from issuance.models import (
     BankCallback,
     Bill,
@@ -31,6 +30,7 @@ from issuance.models import (
     luhn_digit,
     new_billing_code,
 )
+from issuance.services.billing import payment_record
 from outbox.models import Message
 from permits.models import Stage
 from permits.services.applications import applications_expire_overdue

@@ -29,8 +29,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from accounts.models import Role
-from issuance.issue import permit_render, permit_revoke
 from issuance.models import Permit
+from issuance.services.issue import permit_render, permit_revoke
 from issuance.signing import pdf_signature_check
 from issuance.tasks import render_pending_permits, render_permit
 from outbox.models import Message
@@ -220,7 +220,7 @@ def test_a_rolled_back_signing_gives_its_number_back(office, sip):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_signings_take_consecutive_numbers(office, sip, monkeypatch):
     # Rendering is not under test here; keep the threads to the signing transaction.
-    monkeypatch.setattr("issuance.issue.enqueue_on_commit", lambda *args, **kwargs: None)
+    monkeypatch.setattr("issuance.services.issue.enqueue_on_commit", lambda *args, **kwargs: None)
     n = 8
     apps = [at_signing(office, sip) for _ in range(n)]
     barrier = threading.Barrier(n)

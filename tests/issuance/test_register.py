@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from issuance.models import GENESIS, Permit, RegisterDay, register_digest
-from issuance.register import register_seal, register_verify
+from issuance.services.register import register_seal, register_verify
 from issuance.tasks import seal_register
 from tests.factories import new_file
 from tests.trail.conftest import behind_the_back

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from issuance.issue import permit_revoke
+from issuance.services.issue import permit_revoke
 from issuance.signing import pdf_sign
 from tests.factories import PNG, act
 

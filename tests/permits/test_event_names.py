@@ -17,7 +17,7 @@ SKIPPED = {".venv", "tests", "migrations", "staticfiles", "node_modules", "var"}
 # Outbox message kinds that read like an event (another namespace): where they are written.
 MESSAGE_KINDS = {
     ("integrity/services/cases.py", "integrity.case_overdue"),
-    ("issuance/issue.py", "permit.revoked"),
+    ("issuance/services/issue.py", "permit.revoked"),
     ("integrity/suspicions.py", "integrity.suspicion_reported"),
 }
 LABELS = ROOT / "permits/templates/permits/backoffice/_event_label.html"
@@ -55,8 +55,8 @@ def test_the_scan_catches_a_bare_string_but_not_a_message_kind(tmp_path):
         "integrity/probe.py:1 'application.signed'",
         "integrity/probe.py:2 'permit.revoked'",
     ]
-    assert stray_literals(module, "issuance/issue.py") == [
-        "issuance/issue.py:1 'application.signed'"
+    assert stray_literals(module, "issuance/services/issue.py") == [
+        "issuance/services/issue.py:1 'application.signed'"
     ]
 
 

@@ -92,7 +92,7 @@ def attempt(office, app, name, user):
             actor=act(user),
             findings={check.pk: (CheckStatus.INVALID, "STR tidak terbaca.")},
         )
-    if name == "confirm_payment":  # only by recording the payment (issuance.billing)
+    if name == "confirm_payment":  # only by recording the payment (issuance.services.billing)
         return pay(office, app, by=user).application
     extra = (
         {"reason": "Lokasi tidak sesuai tata ruang.", "legal_basis": "Perda 1/2024"}

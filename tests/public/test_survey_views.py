@@ -14,8 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from integrity.models import Flag
-from issuance.issue import permit_render
 from issuance.models import Permit
+from issuance.services.issue import permit_render
 from outbox.models import Message
 from permits.models import Stage
 from permits.services.applications import applications_expire_overdue

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from issuance.register import register_seal
+from issuance.services.register import register_seal
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from issuance.models import RegisterDay
-from issuance.register import register_verify
+from issuance.services.register import register_verify
 
 
 class Command(BaseCommand):
