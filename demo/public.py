@@ -17,7 +17,7 @@ from public.models import (
 )
 from public.models.survey import ELEMENT_FIELDS, INTEGRITY_FIELDS
 from public.services.complaints import complaint_forward, complaint_submit
-from public.survey import invitation_answer
+from public.services.survey import invitation_answer
 
 
 def demo_survey_seed() -> int:

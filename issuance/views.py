@@ -63,8 +63,6 @@ NOT_FOUND_PERMIT = gettext_lazy(
 )
 
 
-
-
 def _lookups_allowed(request) -> bool:
     return allow(
         "verify", client_address(request), limit=settings.TRACKING_LOOKUP_LIMIT, window=600

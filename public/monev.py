@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from integrity.monev import MonevSection
 from public.models import Complaint, ComplaintCategory, ComplaintState, Route
-from public.survey import index_overview
+from public.selectors.survey import index_overview
 
 
 def complaints_section(start, end) -> MonevSection:

@@ -4,7 +4,7 @@ file is rejected."""
 
 from permits.event_names import PERMIT_PDF_STORED
 from permits.models import Stage
-from public.survey import survey_invite
+from public.services.survey import survey_invite
 
 
 def survey_on_end(sender, instance, created, **kwargs) -> None:

@@ -67,7 +67,7 @@ class SurveyForm(forms.Form):
         return [self[name] for name, _question in INTEGRITY_QUESTIONS]
 
     def answers(self) -> dict:
-        """Keyword arguments for ``public.survey.survey_answer``."""
+        """Keyword arguments for ``public.services.survey.survey_answer``."""
         data = self.cleaned_data
         return {
             "scores": {name: data[name] for name, _q, _a in ELEMENTS},

@@ -22,9 +22,9 @@ Rules (one place, so that the page, the CSV and the tests agree):
   types with different SOPs compare.
 - backlog: files open (submitted, not finished) at ``backlog_at``: now for a period still
   running, the period's end for a past one.
-- IKM (the satisfaction index, ``public.survey``) and its category per type, per OPD (the
+- IKM (the satisfaction index, ``public.selectors.survey``) and its category per type, per OPD (the
   unit the answer was counted for) and in total, from the answers given in the period: as
-  ``public.survey.survey_rollup``, one query.
+  ``public.selectors.survey.survey_rollup``, one query.
 
 Every permit type that is active, or had a file or an answer in the period, has a row; an
 OPD has a row when one of its types has. The numbers cost a fixed number of queries
@@ -53,7 +53,7 @@ from integrity.monev import month_bounds
 from permits.models import OPD, Application, PermitType
 from permits.models.catalogue import SopUnit
 from public.models import DashboardSnapshot
-from public.survey import Ikm, min_group, survey_rollup
+from public.selectors.survey import Ikm, min_group, survey_rollup
 from worktime.calendar import get_calendar
 
 FIRST_YEAR = 2000

@@ -198,7 +198,7 @@ class Complaint(models.Model):
         }.get(self.state)
 
     def is_overdue(self, now=None) -> bool:
-        """The forwarding or answer deadline passed (``public.selectors.overdue_q`` says
+        """The forwarding or answer deadline passed (``public.selectors.complaints.overdue_q`` says
         the same in SQL); an answer waiting on the complainant is never overdue."""
         due = self.due
         return (

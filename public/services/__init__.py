@@ -1,1 +1,1 @@
-"""Public accountability's writes, by subject (reads: ``public.selectors``)."""
+"""Public accountability's writes, by subject (reads: ``public.selectors``, a module per subject)."""

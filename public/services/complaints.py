@@ -43,7 +43,7 @@ from public.models import (
     ComplaintState,
     Route,
 )
-from public.selectors import (
+from public.selectors.complaints import (
     CODE_LENGTH,
     code_digest,
     complainant_contact,

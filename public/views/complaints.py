@@ -33,7 +33,7 @@ from public.complaint_forms import (
 )
 from public.models import Complaint, ComplaintCategory, ComplaintEntry, ComplaintSubject
 from public.once import token_claim, token_issue, token_release
-from public.selectors import (
+from public.selectors.complaints import (
     complaint_by_code,
     complaint_file,
     complaint_public_entries,

@@ -24,7 +24,11 @@ from permits.views.backoffice import backoffice
 from public.complaint_forms import StaffFilterForm, StaffTextForm
 from public.models import ComplaintEvidence, ComplaintState
 from public.once import token_claim, token_issue, token_release
-from public.selectors import complaints_for_list, complaints_visible_to, may_see_complainant
+from public.selectors.complaints import (
+    complaints_for_list,
+    complaints_visible_to,
+    may_see_complainant,
+)
 from public.services.complaints import (
     ComplaintRefused,
     complaint_answer,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from permits.views.backoffice import backoffice
-from public.survey import ELEMENT_NAMES, index_overview, min_group
+from public.selectors.survey import ELEMENT_NAMES, index_overview, min_group
 from public.survey_forms import PeriodForm
 
 INDEX_ROLES = frozenset({Role.SUPERVISOR, Role.HEAD, Role.AUDITOR, Role.ADMIN})

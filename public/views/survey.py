@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.ratelimit import allow, client_address
-from public.survey import SurveyRefused, invitation_answer, invitation_for
+from public.services.survey import SurveyRefused, invitation_answer, invitation_for
 from public.survey_forms import SurveyForm
 
 # Unknown links per address in ten minutes before the page stops answering (tokens are

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from permits.models.catalogue import SopUnit
-from public.survey import min_group
+from public.selectors.survey import min_group
 from public.transparency import (
     PeriodInvalid,
     dashboard_csv,

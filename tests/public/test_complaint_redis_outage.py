@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from public.models import Complaint, ComplaintCategory, ComplaintSubject, FormToken
 from public.once import TOKENS, token_claim
-from public.selectors import complaint_by_code
+from public.selectors.complaints import complaint_by_code
 from public.services.complaints import complaint_submit
 from tests.conftest import SignedInClient
 

@@ -13,7 +13,7 @@ from outbox.models import Message
 from permits.models import Stage
 from permits.uploads import UploadRejected
 from public.models import ComplaintCategory, ComplaintEvidence, ComplaintSubject, Route
-from public.selectors import (
+from public.selectors.complaints import (
     complaint_file,
     complaints_visible_to,
     file_officers,

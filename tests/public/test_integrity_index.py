@@ -11,7 +11,7 @@ from django.contrib.admin.sites import site
 
 from public.admin import IntegrityBandForm
 from public.models import IntegrityBand
-from public.survey import Totals, integrity_band, integrity_by
+from public.selectors.survey import Totals, integrity_band, integrity_by
 from tests.factories import new_file
 from tests.public.conftest import answer, at
 

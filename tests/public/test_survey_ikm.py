@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from public.models.survey import INTEGRITY_FIELDS
-from public.survey import Totals, ikm_by, ikm_category, ikm_from_means
+from public.selectors.survey import Totals, ikm_by, ikm_category, ikm_from_means
 from tests.factories import OPDFactory, PermitTypeFactory, new_file
 from tests.public.conftest import WIB, answer, at
 

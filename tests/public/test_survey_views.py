@@ -23,7 +23,7 @@ from permits.services.context import Actor
 from permits.services.events import file_event
 from public.models import SurveyInvitation, SurveyResponse
 from public.models.survey import ELEMENT_FIELDS, INTEGRITY_FIELDS
-from public.survey import SurveyRefused, survey_answer, survey_invite, token_digest
+from public.services.survey import SurveyRefused, survey_answer, survey_invite, token_digest
 from tests.factories import fire, new_file, return_file, walk
 
 pytestmark = pytest.mark.django_db
