@@ -453,3 +453,7 @@ if not DEBUG and (dev_files := dev_signing_files([SIGNING_CERT_FILE, *SIGNING_TR
 if TESTING:
     # Hashing strength is not under test; a fast hasher keeps the suite quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if USES_POSTGRES:
+        # Nor is a commit's durability: the test database's commits return before their
+        # WAL reaches the disk (a crash may lose the last ones, never corrupt).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"

@@ -16,16 +16,28 @@ from worktime.calendar import invalidate_calendar
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip, cleanly, what needs a service this run does not have; run the browser tests
-    last (Playwright keeps an event loop running in this thread once it starts, and code
-    that runs its own loop, like pyHanko's validator in the tests, cannot run after it)."""
+    """Skip, cleanly, what needs a service this run does not have, and on PostgreSQL what
+    is judged once (below); run the browser tests last (Playwright keeps an event loop
+    running in this thread once it starts, and code that runs its own loop, like pyHanko's
+    validator in the tests, cannot run after it).
+
+    Judged once, on the SQLite pass: the browser tests (what a page shows and how it
+    behaves in Chromium; the views under them run on both databases in the view tests) and
+    the detection rules' scenario matrices (a rule's arithmetic on a history; the engine,
+    its storage, its sweep and its worker run on both in ``test_flags``,
+    ``test_flag_detection`` and ``test_flags_worker``). Running them twice doubled CI's
+    longest part and tested no database."""
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL")
+    once = pytest.mark.skip(reason="judged once, on the SQLite pass")
     for item in items:
         if "postgres" in item.keywords and not settings.USES_POSTGRES:
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not settings.REDIS_URL:
             item.add_marker(skip_redis)
+        judged_once = "judged_once" in item.keywords or "e2e" in item.keywords
+        if judged_once and settings.USES_POSTGRES:
+            item.add_marker(once)
     items.sort(key=lambda item: "e2e" in item.keywords)
 
 

@@ -21,7 +21,7 @@ from permits.models import ApplicationEvent, Stage
 from tests.factories import PermitTypeFactory, RequirementFactory
 from tests.integrity.conftest import START, Office, days, work
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from permits.models import Application
 from permits.services.context import Actor
 from permits.services.events import event_record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 JAKARTA = dt.timezone(dt.timedelta(hours=7))
 MONDAY = dt.datetime(2026, 2, 2, tzinfo=JAKARTA)  # a working Monday, service 08:00-15:30
 

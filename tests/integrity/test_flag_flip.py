@@ -20,7 +20,7 @@ from permits.services.documents import document_upload
 from tests.factories import PDF, act, declare_clear, fire, new_file, pdf, walk
 from tests.integrity.conftest import evaluate_all, rule_flags
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 WEDNESDAY_9 = datetime.datetime(2026, 11, 18, 9, 0, tzinfo=JAKARTA)

@@ -21,7 +21,7 @@ from permits.services.views_log import file_view_record
 from tests.factories import OPDFactory, act, fire, mark_all_ok, new_file, walk
 from tests.integrity.conftest import evaluate_all, rule_flags
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 WEDNESDAY_8 = datetime.datetime(2026, 11, 18, 8, 0, tzinfo=JAKARTA)

@@ -15,7 +15,6 @@ any test runs, so nothing leaks to other tests.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -25,12 +24,8 @@ from worktime.calendar import invalidate_calendar
 # The tests read only the module's results, but the marker makes pytest-django set up the
 # test database the fixture fills (it sets up databases that collected tests ask for).
 # The rules' judgement is the same on either database; the four months of office life cost
-# about two minutes of CPU, so CI judges them once, on the SQLite pass, and keeps within its
-# 20 minutes (the edge and rule tests run on both).
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(settings.USES_POSTGRES, reason="judged once, on the SQLite pass"),
-]
+# about two minutes of CPU, so CI judges them once, on the SQLite pass (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]
 SEEDS = (1, 2)
 FILES = 120  # the bench runs 480; the test keeps to a CI budget (about 40 s of CPU a seed)
 PRECISION, RECALL = 0.9, 0.95

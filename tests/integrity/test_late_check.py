@@ -15,7 +15,7 @@ from permits.services.documents import document_upload
 from tests.factories import PDF, act, fire, mark_all_ok, new_file, pdf, return_file, walk
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 # Submitted Friday 13 November 2026 14.00 WIB: the check is due Monday 16 November 14.00.
 SUBMITTED = datetime.datetime(2026, 11, 13, 14, tzinfo=WIB)
 DUE = datetime.datetime(2026, 11, 16, 14, tzinfo=WIB)

@@ -19,7 +19,6 @@ import random
 
 import pytest
 import time_machine
-from django.conf import settings
 
 from accounts.models import Role
 from integrity.flags.registry import RULES
@@ -31,12 +30,7 @@ from permits.services.documents import document_upload
 from tests.factories import PDF, PermitTypeFactory, RequirementFactory, act, fire, pdf, walk
 from tests.integrity.conftest import START, Office, days, work
 
-pytestmark = pytest.mark.django_db
-# The desk statistics' edges are the same arithmetic on either database: judged once, on
-# the SQLite pass (the query paths run on both in the other tests).
-statistics_only = pytest.mark.skipif(
-    settings.USES_POSTGRES, reason="the same arithmetic on either database: the SQLite pass"
-)
+pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -66,7 +60,6 @@ def stepped(desk, start):
 # --- ordinary variance ----------------------------------------------------------------
 
 
-@statistics_only
 def test_a_supervisor_approving_in_any_order_within_usual_waits_raises_nothing(desk):
     rng = random.Random(17)
     shares = [rng.uniform(2, 4.5) for _ in range(40)]  # 2 to 4.5 working days
@@ -118,7 +111,6 @@ def test_a_quick_file_taken_over_one_owed_its_turn_is_flagged(desk):
     assert "Diteruskan 1,5 jam sesudah" in words and "biasanya paling cepat 2,2 jam" in words
 
 
-@statistics_only
 def test_peer_margin_edges(desk):
     """Fence 0.75 × 0.30 = 0.225 of the budget: 0.21 is under it, 0.24 over it (a margin
     of 0.525 or 0.975 would turn both)."""
@@ -127,7 +119,6 @@ def test_peer_margin_edges(desk):
     assert flagged(desk.evaluate(at), desk, "under-b")
 
 
-@statistics_only
 @pytest.mark.parametrize(("share", "quick"), [(0.10, True), (0.125, False)])
 def test_percentile_edges(desk, share, quick):
     """Stepped desk: fence 0.1141 at the 5th percentile; 0.10 is under it (not under the
@@ -138,7 +129,6 @@ def test_percentile_edges(desk, share, quick):
     assert flagged(desk.evaluate(at), desk, *(["j-b"] if quick else []))
 
 
-@statistics_only
 def test_the_desks_quickest_is_not_set_by_its_own_jumps(desk):
     """A desk whose officer jumped four files in the last weeks (at 5% of a day): ranked,
     the 5th percentile of 30 shares would be a jump (0.05, fence 0.0375) and the next jump
@@ -263,7 +253,6 @@ def test_the_third_jump_by_one_holder_within_30_days_is_high(desk):
     assert flags[2].detail["reasons"] == ["repeated"] and flags[2].detail["jumps"] == 3
 
 
-@statistics_only
 def test_three_jumps_spread_over_35_days_stay_medium(desk):
     first = days(desk.tight(START), 1)
     at = first

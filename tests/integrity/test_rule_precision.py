@@ -20,7 +20,7 @@ from integrity.workspace import PRECISION_DAYS, rule_precision
 from tests.factories import act
 from tests.integrity.conftest import open_finding, raise_flag
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 
 
 def judge(office, *, confirmed: int, dismissed: int, rule="COMPLAINT", prefix="k"):
