@@ -1,1 +1,2 @@
-"""Public accountability's writes, by subject (reads: ``public.selectors``, a module per subject)."""
+"""Public accountability's writes, by subject (reads: ``public.selectors``, a module per
+subject)."""
