@@ -236,26 +236,63 @@ def signing_ca(make_signing_ca, tmp_path) -> Path:
 # A small office: one person per role and two permit types ------------------------------
 
 
+def users_bulk(**people) -> dict:
+    """Users built by ``UserFactory`` (its names and password), written at once with their
+    field history the way a seeder writes them: one insert for the rows, one for their
+    history, and the history's seals (``trail.seals.seal_history_bulk``). ``people`` maps a
+    name to the user's fields; returns the saved users by name."""
+    from simple_history.utils import bulk_create_with_history
+
+    from accounts.models import User
+    from tests.factories import UserFactory
+    from trail.seals import seal_history_bulk
+
+    built = {name: UserFactory.build(**fields) for name, fields in people.items()}
+    saved = bulk_create_with_history(list(built.values()), User)
+    seal_history_bulk(User, saved)
+    return dict(zip(built, saved, strict=True))
+
+
 @pytest.fixture
-def office(db, make_user):
+def office(db):
     dpmptsp = OPDFactory(code="DPMPTSP", name_id="DPMPTSP")
     dinkes = OPDFactory(code="DINKES", name_id="Dinas Kesehatan")
     o = SimpleNamespace(dpmptsp=dpmptsp, dinkes=dinkes)
-    o.head = make_user(Role.HEAD, username="kadis", unit=dpmptsp)
-    o.head2 = make_user(Role.HEAD, username="plt.kadis", unit=dpmptsp)
-    o.supervisor = make_user(Role.SUPERVISOR, username="atasan", unit=dpmptsp, supervisor=o.head)
-    o.supervisor2 = make_user(Role.SUPERVISOR, username="atasan2", unit=dpmptsp, supervisor=o.head)
-    o.counter = make_user(Role.COUNTER, username="loket", unit=dpmptsp, supervisor=o.supervisor)
-    o.counter2 = make_user(Role.COUNTER, username="loket2", unit=dpmptsp, supervisor=o.supervisor)
-    o.cashier = make_user(Role.CASHIER, username="kasir", unit=dpmptsp)
-    o.technical = make_user(Role.TECHNICAL, username="teknis", unit=dinkes)
-    o.technical2 = make_user(Role.TECHNICAL, username="teknis2", unit=dinkes)
-    o.auditor = make_user(Role.AUDITOR, username="auditor")
-    o.admin = make_user(Role.ADMIN, username="admin", unit=dpmptsp)
     # Applicants who verified their contact (online submission needs it).
-    verified = {"email_verified_at": timezone.now()}
-    o.applicant = make_user(Role.APPLICANT, username="siti", **verified)
-    o.other_applicant = make_user(Role.APPLICANT, username="budi", **verified)
+    verified = {"role": Role.APPLICANT, "email_verified_at": timezone.now()}
+    # Three waves: a person's superior is written before them.
+    vars(o).update(
+        users_bulk(
+            head={"role": Role.HEAD, "username": "kadis", "unit": dpmptsp},
+            head2={"role": Role.HEAD, "username": "plt.kadis", "unit": dpmptsp},
+            cashier={"role": Role.CASHIER, "username": "kasir", "unit": dpmptsp},
+            technical={"role": Role.TECHNICAL, "username": "teknis", "unit": dinkes},
+            technical2={"role": Role.TECHNICAL, "username": "teknis2", "unit": dinkes},
+            auditor={"role": Role.AUDITOR, "username": "auditor"},
+            admin={
+                "role": Role.ADMIN,
+                "username": "admin",
+                "unit": dpmptsp,
+                "is_staff": True,
+                "is_superuser": True,
+            },
+            applicant={**verified, "username": "siti"},
+            other_applicant={**verified, "username": "budi"},
+        )
+    )
+    supervisor = {"role": Role.SUPERVISOR, "unit": dpmptsp, "supervisor": o.head}
+    vars(o).update(
+        users_bulk(
+            supervisor={**supervisor, "username": "atasan"},
+            supervisor2={**supervisor, "username": "atasan2"},
+        )
+    )
+    counter = {"role": Role.COUNTER, "unit": dpmptsp, "supervisor": o.supervisor}
+    vars(o).update(
+        users_bulk(
+            counter={**counter, "username": "loket"}, counter2={**counter, "username": "loket2"}
+        )
+    )
     # Every optional stage on: technical review, inspection and a fee.
     o.full_type = PermitTypeFactory(
         code="KES-APOTEK",
