@@ -190,14 +190,9 @@ def make_user(db):
     from tests.factories import OPDFactory, UserFactory
 
     def make(role="applicant", **fields):
-        from accounts.models import Role
-
         if role != Role.APPLICANT and role != Role.AUDITOR and "unit" not in fields:
             fields["unit"] = OPDFactory(code="DPMPTSP", name_id="DPMPTSP")
-        if role == Role.ADMIN:
-            fields.setdefault("is_staff", True)
-            fields.setdefault("is_superuser", True)
-        return UserFactory(role=role, **fields)
+        return UserFactory(**with_role(role, **fields))
 
     return make
 
@@ -236,6 +231,14 @@ def signing_ca(make_signing_ca, tmp_path) -> Path:
 # A small office: one person per role and two permit types ------------------------------
 
 
+def with_role(role, **fields) -> dict:
+    """A user's fields with their role, and what an administrator's role carries with it."""
+    if role == Role.ADMIN:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+    return {"role": role, **fields}
+
+
 def users_bulk(**people) -> dict:
     """Users built by ``UserFactory`` (its names and password), written at once with their
     field history the way a seeder writes them: one insert for the rows, one for their
@@ -247,7 +250,7 @@ def users_bulk(**people) -> dict:
     from tests.factories import UserFactory
     from trail.seals import seal_history_bulk
 
-    built = {name: UserFactory.build(**fields) for name, fields in people.items()}
+    built = {name: UserFactory.build(**with_role(**fields)) for name, fields in people.items()}
     saved = bulk_create_with_history(list(built.values()), User)
     seal_history_bulk(User, saved)
     return dict(zip(built, saved, strict=True))
@@ -269,13 +272,7 @@ def office(db):
             technical={"role": Role.TECHNICAL, "username": "teknis", "unit": dinkes},
             technical2={"role": Role.TECHNICAL, "username": "teknis2", "unit": dinkes},
             auditor={"role": Role.AUDITOR, "username": "auditor"},
-            admin={
-                "role": Role.ADMIN,
-                "username": "admin",
-                "unit": dpmptsp,
-                "is_staff": True,
-                "is_superuser": True,
-            },
+            admin={"role": Role.ADMIN, "username": "admin", "unit": dpmptsp},
             applicant={**verified, "username": "siti"},
             other_applicant={**verified, "username": "budi"},
         )
