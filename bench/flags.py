@@ -33,9 +33,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.measure import machine, report  # noqa: E402
-from integrity.flags.engine import Context, flags_sweep  # noqa: E402
-from integrity.flags.registry import RULES  # noqa: E402
-from integrity.flags.rules.common import STAFF_ACTOR_ROLES  # noqa: E402
+from integrity.inspection.flags.engine import Context, flags_sweep  # noqa: E402
+from integrity.inspection.flags.registry import RULES  # noqa: E402
+from integrity.inspection.flags.rules.common import STAFF_ACTOR_ROLES  # noqa: E402
 from permits.models import Application, ApplicationEvent  # noqa: E402
 
 

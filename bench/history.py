@@ -679,7 +679,7 @@ class Office:
         """The nightly sweep over the day's events. Its default overlap of a day is there
         for tasks a broker outage lost; none are lost here, so each night starts where the
         last ended (every event is looked at once, the running-late check every night)."""
-        from integrity.flags.engine import flags_sweep
+        from integrity.inspection.flags.engine import flags_sweep
 
         flags_sweep(since=self.swept_until)
         self.swept_until = self.now
@@ -718,7 +718,7 @@ class Office:
         return Application.objects.select_related("permit_type", "assigned_to").get(pk=f.pk)
 
     def declare(self, app, officer) -> None:
-        from integrity.services.declarations import declaration_needed, file_declare
+        from integrity.conflicts.services.declarations import declaration_needed, file_declare
 
         if declaration_needed(app, officer):
             file_declare(application=app, actor=self.actor(officer), has_conflict=False)
@@ -1214,7 +1214,7 @@ def history_generate(*, files: int = 480, seed: int = 1) -> Truth:
     import time_machine
     from django.core.cache import cache
 
-    from integrity.flags.engine import flags_sweep
+    from integrity.inspection.flags.engine import flags_sweep
     from permits.models import ApplicationEvent
     from worktime.calendar import _VERSION_KEY, invalidate_calendar
 
@@ -1251,7 +1251,7 @@ def history_rejudge(truth: Truth) -> None:
     exception: every file is closed by now, so LATE is judged by the signing alone)."""
     import time_machine
 
-    from integrity.flags.engine import flags_sweep
+    from integrity.inspection.flags.engine import flags_sweep
     from integrity.models import Flag, FlagBaseline
     from worktime.calendar import invalidate_calendar
 

@@ -43,9 +43,9 @@ import time_machine  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
-from integrity.flags.engine import flags_sweep  # noqa: E402
+from integrity.conflicts.services.declarations import declaration_needed, file_declare  # noqa: E402
+from integrity.inspection.flags.engine import flags_sweep  # noqa: E402
 from integrity.models import Flag  # noqa: E402
-from integrity.services.declarations import declaration_needed, file_declare  # noqa: E402
 from permits.models import OPD, Application, CheckStatus, PermitType, Requirement  # noqa: E402
 from permits.services.applications import (  # noqa: E402
     application_create,

@@ -37,12 +37,8 @@ from bench.measure import machine, report  # noqa: E402
 from permits.models import Application  # noqa: E402
 from public.models import SurveyResponse  # noqa: E402
 from public.models.survey import ELEMENT_FIELDS  # noqa: E402
-from public.transparency import (  # noqa: E402
-    dashboard_compute,
-    dashboard_store,
-    period_month,
-    period_year,
-)
+from public.selectors.transparency import dashboard_compute, period_month, period_year  # noqa: E402
+from public.services.transparency import dashboard_store  # noqa: E402
 
 
 def answers_seed(count: int) -> int:

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role, User
-from integrity.services.declarations import declaration_needed, file_declare
+from integrity.conflicts.services.declarations import declaration_needed, file_declare
 from issuance.models import Bill, PaymentChannel
 from issuance.services.billing import payment_record
 from permits.models import Application, CheckStatus, PermitType, Stage

@@ -6,10 +6,10 @@ a cashier's report of a suspicion on another file, waiting for the supervisor it
 from __future__ import annotations
 
 from accounts.models import Role, User
+from integrity.conflicts.services.declarations import file_declare
+from integrity.conflicts.services.register import register_declare
+from integrity.conflicts.services.suspicions import suspicion_report
 from integrity.models import AffiliationDeclaration, ConflictCase, Suspicion
-from integrity.services.declarations import file_declare
-from integrity.services.register import register_declare
-from integrity.suspicions import suspicion_report
 from permits.models import Application, Stage
 from permits.services.context import Actor
 

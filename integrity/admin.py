@@ -10,9 +10,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from integrity.flags.registry import RULES
+from integrity.inspection.flags.registry import RULES
+from integrity.inspection.selectors.workspace import rule_precision
 from integrity.models import RuleSetting
-from integrity.workspace import rule_precision
 
 
 class RuleSettingForm(forms.ModelForm):

@@ -10,13 +10,13 @@ class IntegrityConfig(AppConfig):
         # Every hook this app fills is wired here (docs/architecture.md).
         from django.db.models.signals import post_save
 
-        from integrity.anchor_mail import anchor_mail
-        from integrity.flags.registry import register
-        from integrity.flags.rules import ALL_RULES
+        from integrity.conflicts.services.declarations import declaration_guard
+        from integrity.conflicts.services.matches import officer_is_clear
+        from integrity.conflicts.visibility import timeline_hide
+        from integrity.inspection.flags.registry import register
+        from integrity.inspection.flags.rules import ALL_RULES
+        from integrity.inspection.services.anchor_mail import anchor_mail
         from integrity.receivers import flags_on_event, match_on_save
-        from integrity.services.declarations import declaration_guard
-        from integrity.services.matches import officer_is_clear
-        from integrity.visibility import timeline_hide
         from permits.assignment import register_eligibility_rule
         from permits.models import Application, ApplicationEvent
         from permits.selectors.backoffice import register_timeline_filter

@@ -2,8 +2,8 @@
 red-flag rules look at each event that one of them depends on, once it commits."""
 
 from core.queue import enqueue_on_commit
-from integrity.flags.registry import rules_for
-from integrity.services.matches import matches_refresh
+from integrity.conflicts.services.matches import matches_refresh
+from integrity.inspection.flags.registry import rules_for
 from permits.services.applications import APPLICANT_FIELDS
 
 

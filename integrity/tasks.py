@@ -3,28 +3,28 @@ from celery import shared_task
 
 @shared_task
 def escalate_overdue_cases() -> int:
-    from integrity.services.cases import escalate_overdue_cases as run
+    from integrity.conflicts.services.cases import escalate_overdue_cases as run
 
     return run()
 
 
 @shared_task
 def send_register_reminders() -> int:
-    from integrity.services.register import register_reminders_send
+    from integrity.conflicts.services.register import register_reminders_send
 
     return register_reminders_send()
 
 
 @shared_task
 def evaluate_flags(event_id: int) -> int:
-    from integrity.flags.engine import flags_for_event
+    from integrity.inspection.flags.engine import flags_for_event
 
     return flags_for_event(event_id)
 
 
 @shared_task
 def sweep_flags() -> int:
-    from integrity.flags.engine import flags_sweep
+    from integrity.inspection.flags.engine import flags_sweep
 
     return flags_sweep().raised
 
@@ -35,8 +35,8 @@ def render_monev(month: str | None = None, requested_by: int | None = None) -> s
     import datetime
 
     from accounts.models import User
-    from integrity.monev import previous_month
-    from integrity.monev_report import monev_render
+    from integrity.inspection.selectors.monev import previous_month
+    from integrity.inspection.services.monev import monev_render
 
     day = datetime.date.fromisoformat(month) if month else previous_month()
     user = User.objects.filter(pk=requested_by).first() if requested_by else None

@@ -12,8 +12,8 @@ class PublicConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from integrity.monev import monev_section
-        from integrity.story import story_source
+        from integrity.inspection.selectors.monev import monev_section
+        from integrity.inspection.selectors.story import story_source
         from permits.models import ApplicationEvent
         from public.monev import complaints_section, survey_section
         from public.receivers import survey_on_end

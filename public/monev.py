@@ -4,7 +4,7 @@ satisfaction index (IKM) and the integrity index."""
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from integrity.monev import MonevSection
+from integrity.inspection.selectors.monev import MonevSection
 from public.models import Complaint, ComplaintCategory, ComplaintState, Route
 from public.selectors.survey import index_overview
 

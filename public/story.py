@@ -1,9 +1,9 @@
 """The file's complaints and survey answer on the inspectorate's timeline of the file
-(``integrity.story.file_story``, read by auditors only)."""
+(``integrity.inspection.selectors.story.file_story``, read by auditors only)."""
 
 from django.utils.translation import gettext as _
 
-from integrity.story import StoryEntry
+from integrity.inspection.selectors.story import StoryEntry
 from public.models import Complaint, SurveyResponse
 from public.models.survey import ELEMENT_FIELDS, INTEGRITY_QUESTIONS
 

@@ -10,6 +10,8 @@ def escalate_complaints() -> dict:
 
 @shared_task
 def refresh_dashboard() -> int:
-    from public.transparency import dashboard_refresh
+    from public.services.transparency import (
+        dashboard_refresh,
+    )
 
     return dashboard_refresh()

@@ -8,9 +8,9 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, User
+from integrity.conflicts.services.cases import case_decide, case_open, case_review
+from integrity.conflicts.services.declarations import declaration_needed, file_declare
 from integrity.models import CaseOrigin, ConflictCase
-from integrity.services.cases import case_decide, case_open, case_review
-from integrity.services.declarations import declaration_needed, file_declare
 from issuance.models import Bill, PaymentChannel
 from permits.models import OPD, Application, CheckStatus, PermitType, Requirement, Stage
 from permits.services.applications import (
@@ -110,7 +110,7 @@ def upload_mandatory(office, app):
 
 def declare_clear(app, user):
     """The holder declares no conflict of interest on the file (needed before acting)."""
-    from integrity.services.declarations import file_declare
+    from integrity.conflicts.services.declarations import file_declare
 
     if declaration_needed(app, user):
         file_declare(application=app, actor=act(user), has_conflict=False)

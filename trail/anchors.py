@@ -3,8 +3,8 @@
 ``anchor_record`` (the hourly ``trail.record_chain_anchor`` task) writes a ``ChainAnchor``
 with the event chain's head and the seal chain's head, chained to the anchor before, and in
 the same transaction hands it to its listeners (``anchor_listener_register``): the
-inspectorate's mail queues it by e-mail (``integrity.anchor_mail``, through the outbox:
-nothing is lost while the broker is down); the public register shows every anchor
+inspectorate's mail queues it by e-mail (``integrity.inspection.services.anchor_mail``, through
+the outbox: nothing is lost while the broker is down); the public register shows every anchor
 (``issuance`` register page and ``daftar-izin/jangkar.json``). A rewrite of a chain up
 to a link older than the last anchor then no longer matches an anchor held elsewhere, and
 ``verify_audit_trail`` checks each anchor against the chains and the anchors' own links.
@@ -46,8 +46,9 @@ def anchor_hash(anchor) -> str:
 
 
 # Who hears of each anchor as it is recorded (registered in an app's ``ready()``: the
-# inspectorate's mail, ``integrity.anchor_mail``). Called inside the anchor's transaction,
-# so what a listener queues (an outbox message) lands with the anchor or not at all.
+# inspectorate's mail, ``integrity.inspection.services.anchor_mail``). Called inside the
+# anchor's transaction, so what a listener queues (an outbox message) lands with the anchor
+# or not at all.
 _listeners: list[Callable[[ChainAnchor], None]] = []
 
 

@@ -1,49 +1,48 @@
-from integrity.models.cases import (
+"""The integrity app's model registry (Django loads ``integrity.models``): the two halves' models
+under one app label. Outside the app, import them from here."""
+
+from integrity.conflicts.models import (
+    SANCTION_LEVELS,
+    Affiliation,
+    AffiliationDeclaration,
+    AffiliationKind,
+    AffiliationRole,
+    AppealStatus,
     CaseOrigin,
     CaseRoute,
     CaseState,
     ConflictCase,
-    Decision,
-    Measure,
-    Suspicion,
-    SuspicionRoute,
-)
-from integrity.models.declarations import (
     ConflictMatch,
     ConflictNature,
     ConflictSource,
+    Decision,
     FileDeclaration,
+    GratificationReport,
     MatchReason,
+    Measure,
     PressureFrom,
+    Relationship,
     Restriction,
+    Sanction,
+    SanctionKind,
+    SanctionLevel,
+    Suspicion,
+    SuspicionRoute,
 )
-from integrity.models.findings import Finding, FindingState, FollowUp
-from integrity.models.flags import (
+from integrity.inspection.models import (
     SEVERITY_RANK,
+    Finding,
+    FindingState,
     Flag,
     FlagBaseline,
     FlagEvidence,
     FlagState,
     FlagSweep,
     FlagVerdict,
+    FollowUp,
+    MonevReport,
     RuleSetting,
     Severity,
-)
-from integrity.models.gratification import (
-    SANCTION_LEVELS,
-    AppealStatus,
-    GratificationReport,
-    Sanction,
-    SanctionKind,
-    SanctionLevel,
-)
-from integrity.models.monev import MonevReport
-from integrity.models.register import (
-    Affiliation,
-    AffiliationDeclaration,
-    AffiliationKind,
-    AffiliationRole,
-    Relationship,
 )
 
 __all__ = [

@@ -2,16 +2,16 @@
 
 from django import template
 
-from integrity.audit_forms import DismissForm
-from integrity.forms import KpkReportForm
-from integrity.panel import POSTED_FORMS, file_panel
+from integrity.conflicts.forms import KpkReportForm
+from integrity.conflicts.panel import POSTED_FORMS, file_panel
+from integrity.inspection.forms import DismissForm
 
 register = template.Library()
 
 
-@register.inclusion_tag("integrity/_file_panel.html", takes_context=True)
+@register.inclusion_tag("integrity/conflicts/_file_panel.html", takes_context=True)
 def integrity_panel(context, app):
-    """Shows ``integrity.panel.file_panel``'s answers; decides nothing itself."""
+    """Shows ``integrity.conflicts.panel.file_panel``'s answers; decides nothing itself."""
     posted = {name: context.get(name) for name in POSTED_FORMS}
     return {
         "csrf_token": context.get("csrf_token"),

@@ -125,8 +125,8 @@ class ApplicationEvent(AppendOnlyModel):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["application", "created_at"], name="event_timeline"),
-            # The red-flag rules and their nightly sweep (integrity.flags): events in time
-            # order, one officer's acts.
+            # The red-flag rules and their nightly sweep (integrity.inspection.flags): events in
+            # time order, one officer's acts.
             models.Index(fields=["created_at", "id"], name="event_time"),
             models.Index(fields=["actor", "created_at"], name="event_actor_time"),
         ]

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from integrity.flags.engine import flag_raise
+from integrity.inspection.flags.engine import flag_raise
 from outbox.services import message_queue
 from permits.models import (
     OPD,

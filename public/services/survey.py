@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrity.flags.engine import flag_raise
+from integrity.inspection.flags.engine import flag_raise
 from outbox.services import message_queue
 from permits.models import Application, Stage
 from permits.services.notices import applicant_contact

@@ -1,6 +1,6 @@
 """The public transparency dashboard (/transparansi/), its open-data CSV and the integrity
 charter (/piagam-integritas/). No sign-in, no personal data: the page reads one stored
-snapshot (``public.transparency``), so it costs the same few queries however many files
+snapshot (``public.services.transparency``), so it costs the same few queries however many files
 the office handled."""
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ from django.views.decorators.http import require_safe
 
 from permits.models.catalogue import SopUnit
 from public.selectors.survey import min_group
-from public.transparency import (
+from public.selectors.transparency import (
     PeriodInvalid,
     dashboard_csv,
-    dashboard_get,
     period_choices,
     period_default,
     period_parse,
+)
+from public.services.transparency import (
+    dashboard_get,
 )
 
 # The charts' drawing: a 300-unit wide viewBox that scales with the screen (about 1:1 on a

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Role
 from accounts.selectors import responsible_staff
-from integrity.audit_forms import FindingForm
+from integrity.inspection.forms import FindingForm
 from integrity.models import Sanction
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ violation anywhere. The public's pages are checked on a phone and at a desk."""
 import pytest
 from playwright.sync_api import expect
 
-from integrity.flags.engine import flag_raise
+from integrity.inspection.flags.engine import flag_raise
 from permits.models import Stage
 from tests.e2e.conftest import ARTIFACTS, applicant_sign_in, send_complaint, staff_sign_in
 from tests.factories import new_file, walk

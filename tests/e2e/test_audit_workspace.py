@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from integrity.flags.engine import flag_raise
+from integrity.inspection.flags.engine import flag_raise
 from integrity.models import Finding, FindingState, Flag, FlagState
 from permits.models import Stage
 from tests.e2e.conftest import staff_sign_in

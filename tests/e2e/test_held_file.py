@@ -4,8 +4,8 @@ about the SOP clock (held before the file was complete: the clock has not starte
 import pytest
 from playwright.sync_api import expect
 
+from integrity.conflicts.services.cases import case_open
 from integrity.models import CaseOrigin
-from integrity.services.cases import case_open
 from permits.models import Stage
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import act, new_file, walk

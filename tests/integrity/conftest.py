@@ -10,11 +10,11 @@ from itertools import count
 import time_machine
 from django.utils import timezone
 
-from integrity.audit import (
+from integrity.inspection.flags.baselines import ROUND_STAGES, WORKING_DAY
+from integrity.inspection.flags.engine import flag_raise, flags_for_event, flags_sweep
+from integrity.inspection.services.findings import (
     finding_open,
 )
-from integrity.flags.baselines import ROUND_STAGES, WORKING_DAY
-from integrity.flags.engine import flag_raise, flags_for_event, flags_sweep
 from integrity.models import Flag
 from permits.models import ApplicationEvent, Stage
 from permits.services.applications import application_create

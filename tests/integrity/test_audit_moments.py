@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import translation
 
-from integrity.flags.registry import RULES
-from integrity.story import file_story
+from integrity.inspection.flags.registry import RULES
+from integrity.inspection.selectors.story import file_story
 from permits.models import Stage
 from permits.services.context import Actor
 from permits.services.events import file_event

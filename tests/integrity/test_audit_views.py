@@ -19,8 +19,8 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from integrity import audit_urls
-from integrity.audit import finding_report, flag_dismiss
+from integrity.inspection import urls as audit_urls
+from integrity.inspection.services.findings import finding_report, flag_dismiss
 from integrity.models import Finding, FindingState, Flag, FlagState, FollowUp, Severity
 from outbox.models import Message
 from permits.models import Application, FileView, Stage

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
+from integrity.conflicts.services.cases import case_open, escalate_overdue_cases
+from integrity.conflicts.services.declarations import declaration_needed, file_declare
 from integrity.models import (
     CaseOrigin,
     CaseState,
@@ -23,8 +25,6 @@ from integrity.models import (
     MatchReason,
     Restriction,
 )
-from integrity.services.cases import case_open, escalate_overdue_cases
-from integrity.services.declarations import declaration_needed, file_declare
 from outbox.models import Message
 from permits.assignment import officer_may_take
 from permits.models import Application, CheckStatus, Stage
@@ -480,7 +480,7 @@ def test_a_conflict_reassigns_the_file_and_keeps_the_officer_away(office):
 
 
 def test_the_decided_match_survives_a_refresh_of_the_matches(office):
-    from integrity.services.matches import matches_refresh
+    from integrity.conflicts.services.matches import matches_refresh
 
     app = submitted(office)
     decide(review(declared_case(app), office.supervisor), office.head)

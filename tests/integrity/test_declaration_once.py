@@ -9,8 +9,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from integrity.conflicts.services.declarations import file_declare
 from integrity.models import FileDeclaration
-from integrity.services.declarations import file_declare
 from permits.models import Application
 from permits.services.applications import application_submit
 from tests.factories import act, new_file, upload_mandatory

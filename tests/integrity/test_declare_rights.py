@@ -16,9 +16,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from integrity.models import CaseOrigin, CaseRoute, CaseState, ConflictCase, Suspicion
-from integrity.selectors import cases_visible_to
-from integrity.services.cases import (
+from integrity.conflicts.selectors import cases_visible_to, suspicions_visible_to
+from integrity.conflicts.services.cases import (
     case_decide,
     case_open,
     case_review,
@@ -26,8 +25,9 @@ from integrity.services.cases import (
     may_decide,
     may_review,
 )
-from integrity.services.declarations import file_declare, may_declare_conflict
-from integrity.suspicions import suspicion_report, suspicions_visible_to
+from integrity.conflicts.services.declarations import file_declare, may_declare_conflict
+from integrity.conflicts.services.suspicions import suspicion_report
+from integrity.models import CaseOrigin, CaseRoute, CaseState, ConflictCase, Suspicion
 from outbox.models import Message
 from permits.models import Application, Stage
 from permits.services.context import ActionRefused

@@ -15,7 +15,7 @@ import datetime
 import pytest
 import time_machine
 
-from integrity.flags.engine import flags_for_event
+from integrity.inspection.flags.engine import flags_for_event
 from integrity.models import Flag
 from permits.models import ApplicationEvent, Stage
 from tests.factories import PermitTypeFactory, RequirementFactory

@@ -1,5 +1,5 @@
-"""The inspectorate's services on flags and findings (integrity.audit): only auditors
-dismiss flags, open findings and assess their follow-up; the responsible person alone
+"""The inspectorate's services on flags and findings (integrity.inspection.services.findings):
+only auditors dismiss flags, open findings and assess their follow-up; the responsible person alone
 reports; every refusal says why and changes nothing; findings are numbered gapless per
 year; follow-up rows are append-only; field history names who acted; overdue; and who
 sees which finding."""
@@ -15,13 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import Role
-from integrity.audit import (
+from integrity.inspection.selectors.findings import findings_visible_to, is_auditor, may_report
+from integrity.inspection.services.findings import (
     finding_assess,
     finding_report,
-    findings_visible_to,
     flag_dismiss,
-    is_auditor,
-    may_report,
 )
 from integrity.models import Finding, FindingState, Flag, FlagState, FollowUp
 from outbox.models import Message

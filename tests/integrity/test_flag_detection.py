@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bench.planted import planted_history
-from integrity.flags.engine import flags_sweep
+from integrity.inspection.flags.engine import flags_sweep
 from integrity.models import Flag
 
 pytestmark = pytest.mark.django_db

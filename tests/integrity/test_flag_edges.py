@@ -15,10 +15,10 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from integrity.flags.baselines import binomial_tail, percentile
-from integrity.flags.engine import Context
-from integrity.flags.registry import RULES
-from integrity.flags.rules import hours
+from integrity.inspection.flags.baselines import binomial_tail, percentile
+from integrity.inspection.flags.engine import Context
+from integrity.inspection.flags.registry import RULES
+from integrity.inspection.flags.rules import hours
 from permits.models import Application
 from permits.services.context import Actor
 from permits.services.events import event_record
@@ -141,7 +141,7 @@ def test_fast_min_sample_edges(size, reasons):
 
 
 def test_fast_window_edges(office):
-    from integrity.flags.baselines import type_durations
+    from integrity.inspection.flags.baselines import type_durations
     from permits.models import Stage
 
     now = timezone.now()
@@ -285,7 +285,7 @@ def test_pair_hand_overs_make_the_case_the_share_alone_does_not(office):
 def test_a_baseline_is_kept_a_day_and_never_from_the_future(office, age, kept):
     """A stored baseline is read again within 24 hours of its computing; one computed
     "after" now (a clock set back, a replayed history) is computed afresh."""
-    from integrity.flags.baselines import type_durations
+    from integrity.inspection.flags.baselines import type_durations
     from integrity.models import FlagBaseline
 
     FlagBaseline.objects.create(

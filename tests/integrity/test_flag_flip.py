@@ -279,6 +279,6 @@ def test_a_pdf_without_words_or_an_image_has_no_text_digest():
 
 
 def RULES_FLIP():
-    from integrity.flags.registry import RULES
+    from integrity.inspection.flags.registry import RULES
 
     return RULES["FLIP"]

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from accounts.models import Role
-from integrity.flags.registry import RULES
+from integrity.inspection.flags.registry import RULES
 from integrity.models import RuleSetting, Severity
 from permits.models import Stage
 from permits.services.applications import application_reassign
@@ -70,7 +70,7 @@ def ahead_of_its_place(office, hours: float, waits: dict) -> bool:
     ``"type"`` keyed by the file's permit type as ``None``)."""
     from types import SimpleNamespace
 
-    from integrity.flags.engine import Context
+    from integrity.inspection.flags.engine import Context
     from worktime.calendar import get_calendar
 
     with at(0):

@@ -10,7 +10,7 @@ import zoneinfo
 import pytest
 import time_machine
 
-from integrity.flags.engine import flag_raise, flags_for_event, flags_sweep
+from integrity.inspection.flags.engine import flag_raise, flags_for_event, flags_sweep
 from integrity.models import Flag, FlagEvidence, RuleSetting, Severity
 from permits.models import CheckStatus, Stage
 from permits.services.checks import check_update

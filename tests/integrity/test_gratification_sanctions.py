@@ -5,9 +5,12 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from integrity.conflicts.services.gratification import (
+    gratification_kpk_reported,
+    gratification_report,
+)
+from integrity.conflicts.services.sanctions import sanction_record
 from integrity.models import GratificationReport, Sanction
-from integrity.services.gratification import gratification_kpk_reported, gratification_report
-from integrity.services.sanctions import sanction_record
 from outbox.models import Message
 from permits.models import Stage
 from permits.services.context import ActionRefused

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from django.test import Client
 
+from integrity.conflicts.services.cases import case_open
 from integrity.models import CaseOrigin
-from integrity.services.cases import case_open
 from permits.models import Stage
 from tests.factories import act, new_file, walk
 

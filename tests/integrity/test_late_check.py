@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 import time_machine
 
-from integrity.flags.engine import flags_for_event, flags_sweep
+from integrity.inspection.flags.engine import flags_for_event, flags_sweep
 from integrity.models import Flag
 from permits.models import ApplicationEvent, Stage
 from permits.services.documents import document_upload

@@ -1,4 +1,4 @@
-"""Matching applicants against the registers of affiliations (``integrity.matching``).
+"""Matching applicants against the registers of affiliations (``integrity.conflicts.matching``).
 
 Pure functions: no database. The synthetic evaluation at the end builds a register of
 about 300 relatives and businesses of 40 officers and 1,500 applicants, ~150 of them the
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integrity.matching import (
+from integrity.conflicts.matching import (
     ADDRESS_THRESHOLD,
     NAME_THRESHOLD,
     Match,

@@ -13,10 +13,16 @@ import time_machine
 from django.utils import timezone
 
 from bench.planted import planted_history
-from integrity.flags.engine import flag_raise, flags_sweep
+from integrity.inspection.flags.engine import flag_raise, flags_sweep
+from integrity.inspection.selectors.monev import (
+    MonevSection,
+    monev_data,
+    monev_section,
+    month_bounds,
+    previous_month,
+)
+from integrity.inspection.services.monev import monev_csv, monev_pdf, monev_render
 from integrity.models import MonevReport
-from integrity.monev import MonevSection, monev_data, monev_section, month_bounds, previous_month
-from integrity.monev_report import monev_csv, monev_pdf, monev_render
 from integrity.tasks import render_monev
 from permits.models import Application, ApplicationEvent
 
@@ -86,7 +92,7 @@ def test_other_apps_add_their_sections(month):
     try:
         data = monev_data(month)
     finally:
-        from integrity import monev
+        from integrity.inspection.selectors import monev
 
         monev._sections.remove(complaints)
     assert data.sections[-1].title == "Pengaduan uji"

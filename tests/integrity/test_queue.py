@@ -21,9 +21,9 @@ import pytest
 import time_machine
 
 from accounts.models import Role
-from integrity.flags.registry import RULES
+from integrity.conflicts.services.cases import case_open
+from integrity.inspection.flags.registry import RULES
 from integrity.models import CaseOrigin, Severity
-from integrity.services.cases import case_open
 from permits.models import CheckStatus, SopUnit, Stage
 from permits.services.applications import application_return
 from permits.services.documents import document_upload
@@ -415,7 +415,7 @@ def test_the_holders_own_quickest_is_used_when_they_have_enough_history(desk):
 def test_a_files_deadline_is_read_as_it_stood_at_the_moment(desk):
     """Before its completeness check the file owes the check's deadline; once declared
     complete, its SOP deadline; before it existed, nothing."""
-    from integrity.flags.rules.common import deadlines_at
+    from integrity.inspection.flags.rules.common import deadlines_at
 
     at = days(START, 1)
     desk.arrive("a", at, stage=Stage.SUBMITTED, online=True)

@@ -9,9 +9,13 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
-from integrity.matching import Party, party_match
+from integrity.conflicts.matching import Party, party_match
+from integrity.conflicts.services.register import (
+    register_declare,
+    register_reminders_send,
+    registers_overdue,
+)
 from integrity.models import Affiliation, AffiliationDeclaration, ConflictMatch, MatchReason
-from integrity.services.register import register_declare, register_reminders_send, registers_overdue
 from integrity.tasks import send_register_reminders
 from outbox.models import Message
 from permits.assignment import officer_may_take

@@ -12,11 +12,11 @@ import time_machine
 from django.apps import apps
 from django.utils import timezone
 
-from integrity.audit import flag_dismiss
+from integrity.inspection.selectors.monev import monev_data
+from integrity.inspection.selectors.workspace import PRECISION_DAYS, rule_precision
+from integrity.inspection.services.findings import flag_dismiss
+from integrity.inspection.services.monev import monev_csv
 from integrity.models import FlagVerdict
-from integrity.monev import monev_data
-from integrity.monev_report import monev_csv
-from integrity.workspace import PRECISION_DAYS, rule_precision
 from tests.factories import act
 from tests.integrity.conftest import open_finding, raise_flag
 
@@ -111,7 +111,7 @@ def test_the_rule_settings_list_reads_the_precision_once_whatever_the_rules(
     client, office, django_assert_max_num_queries
 ):
     """One setting per rule: the list shows each rule's precision, read in one query."""
-    from integrity.flags.registry import RULES
+    from integrity.inspection.flags.registry import RULES
     from integrity.models import RuleSetting
 
     judge(office, confirmed=1, dismissed=1)

@@ -11,9 +11,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from integrity.flags.registry import RULES
-from integrity.story import file_story
-from integrity.wording import hours_words
+from integrity.inspection.flags.registry import RULES
+from integrity.inspection.selectors.story import file_story
+from integrity.inspection.wording import hours_words
 from permits.models import Stage
 from permits.services.events import file_event
 from permits.services.file_messages import file_message_post

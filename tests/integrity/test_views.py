@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from integrity.conflicts.services.cases import case_decide, case_open, case_review
+from integrity.conflicts.services.declarations import file_declare
+from integrity.conflicts.services.register import register_declare
 from integrity.models import AffiliationDeclaration, CaseState, ConflictCase, FileDeclaration
-from integrity.services.cases import case_decide, case_open, case_review
-from integrity.services.declarations import file_declare
-from integrity.services.register import register_declare
 from permits.models import Application, Stage
 from permits.services.applications import application_submit
 from tests.factories import OPDFactory, act, new_file, upload_mandatory, walk

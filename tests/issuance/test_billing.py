@@ -845,7 +845,7 @@ def test_a_body_with_a_nul_byte_is_refused_not_a_crash(bank, office, due):
 def test_a_payment_for_a_held_file_asks_the_bank_to_retry_and_lands_after_release(
     bank, office, due, plain_client
 ):
-    from integrity.services.cases import case_decide, case_open, case_review
+    from integrity.conflicts.services.cases import case_decide, case_open, case_review
 
     case = case_open(
         application=due,

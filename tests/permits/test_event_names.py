@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from integrity.flags.registry import RULES
+from integrity.inspection.flags.registry import RULES
 from permits.event_names import EVENT_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIPPED = {".venv", "tests", "migrations", "staticfiles", "node_modules", "var"}
 # Outbox message kinds that read like an event (another namespace): where they are written.
 MESSAGE_KINDS = {
-    ("integrity/services/cases.py", "integrity.case_overdue"),
+    ("integrity/conflicts/services/cases.py", "integrity.case_overdue"),
     ("issuance/services/issue.py", "permit.revoked"),
-    ("integrity/suspicions.py", "integrity.suspicion_reported"),
+    ("integrity/conflicts/services/suspicions.py", "integrity.suspicion_reported"),
 }
 LABELS = ROOT / "permits/templates/permits/backoffice/_event_label.html"
 

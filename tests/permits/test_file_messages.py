@@ -157,7 +157,7 @@ def test_the_holder_writes_only_after_declaring(client, office, app):
 
 @pytest.mark.parametrize("who", ["counter", "supervisor", "head"])
 def test_nobody_in_the_office_writes_on_a_held_file(client, office, app, who):
-    from integrity.services.declarations import file_declare
+    from integrity.conflicts.services.declarations import file_declare
     from tests.factories import act
 
     file_declare(

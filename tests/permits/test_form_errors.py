@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from integrity.flags.engine import flag_raise
+from integrity.conflicts.services.gratification import gratification_report
+from integrity.inspection.flags.engine import flag_raise
 from integrity.models import FlagState
-from integrity.services.gratification import gratification_report
 from permits.models import Stage
 from permits.services.context import ActionRefused
 from public.models import ComplaintCategory, ComplaintSubject

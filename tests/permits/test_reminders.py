@@ -204,7 +204,7 @@ def test_the_counter_is_told_once_when_a_check_falls_due_within_two_working_hour
 
 
 def test_an_overdue_check_is_told_to_the_counter_once_and_raises_late(run, waiting_file):
-    from integrity.flags.engine import flags_for_event
+    from integrity.inspection.flags.engine import flags_for_event
     from integrity.models import Flag
 
     counter = waiting_file.assigned_to

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from integrity.story import file_story
+from integrity.inspection.selectors.story import file_story
 from permits.models import Stage
 from public.models import ComplaintCategory, ComplaintSubject, SurveyResponse
 from public.services.complaints import complaint_submit

@@ -12,8 +12,8 @@ import zoneinfo
 
 import pytest
 
-from integrity.monev import monev_data
-from integrity.monev_report import monev_csv, monev_pdf
+from integrity.inspection.selectors.monev import monev_data
+from integrity.inspection.services.monev import monev_csv, monev_pdf
 from tests.factories import OPDFactory, PermitTypeFactory, new_file
 from tests.public.conftest import answer
 

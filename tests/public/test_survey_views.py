@@ -401,7 +401,7 @@ def test_auditors_see_the_integrity_reports_and_a_link_to_the_survey_flags(offic
     assert links and all("rule=SURVEY" in link for link in links)
     assert any(f"opd={office.dinkes.pk}" in link for link in links)
     # The link opens the auditor's queue, filtered (the form takes "rule").
-    from integrity.audit_forms import QueueFilterForm
+    from integrity.inspection.forms import QueueFilterForm
 
     assert "rule" in QueueFilterForm.base_fields
     queue = client.get(links[0].replace("&amp;", "&"))

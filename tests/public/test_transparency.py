@@ -20,19 +20,21 @@ from django.utils import timezone
 
 from permits.models import Application, Stage
 from public.models import DashboardSnapshot, SurveyResponse
-from public.tasks import refresh_dashboard
-from public.transparency import (
+from public.selectors.transparency import (
     CSV_COLUMNS,
     PeriodInvalid,
     dashboard_compute,
-    dashboard_get,
-    dashboard_refresh,
     period_choices,
     period_default,
     period_month,
     period_parse,
     period_year,
 )
+from public.services.transparency import (
+    dashboard_get,
+    dashboard_refresh,
+)
+from public.tasks import refresh_dashboard
 from public.views.transparency import BAR_AREA, LABEL_CHARS, _charts
 from tests.factories import OPDFactory, PermitTypeFactory
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from integrity.audit import finding_assess, finding_open, finding_report
+from integrity.inspection.services.findings import finding_assess, finding_open, finding_report
 from permits.models import ApplicationEvent, Stage
 from permits.services.file_messages import file_message_post
 from permits.services.views_log import file_view_record
@@ -103,9 +103,9 @@ def records(office):
         evidence=[SimpleUploadedFile("bukti.png", PNG, content_type="image/png")],
     )
     complaint_note(complaint=complaint, by=office.supervisor, body="Sedang dicek.")
-    from integrity.audit import flag_dismiss
-    from integrity.flags.engine import flag_raise
-    from integrity.suspicions import suspicion_report
+    from integrity.conflicts.services.suspicions import suspicion_report
+    from integrity.inspection.flags.engine import flag_raise
+    from integrity.inspection.services.findings import flag_dismiss
 
     suspicion_report(
         application=app,

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.test import Client
 
-from integrity.anchor_mail import ANCHOR_KIND
+from integrity.inspection.services.anchor_mail import ANCHOR_KIND
 from outbox.models import Channel, Message, MessageStatus
 from permits.models import ApplicationEvent
 from portal.schedules import SCHEDULES

@@ -293,7 +293,7 @@ def test_an_overdue_case_stamped_by_update_is_re_sealed(office):
     signal: it seals the row itself, so the trail still verifies."""
     import time_machine
 
-    from integrity.services.cases import escalate_overdue_cases
+    from integrity.conflicts.services.cases import escalate_overdue_cases
 
     case = declared_case(submitted(office))
     with time_machine.travel(case.review_due + datetime.timedelta(hours=1), tick=False):

@@ -1,0 +1,133 @@
+"""What the inspectorate's workspace reads: the flag queue and random samples of unflagged
+files (a file's whole story is ``integrity.inspection.selectors.story``). Each runs a fixed
+number of queries whatever the size of the history."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from integrity.inspection.flags.registry import RULES
+from integrity.inspection.models import (
+    Flag,
+    FlagState,
+    FlagVerdict,
+)
+from permits.models import Application
+
+QUEUE_PAGE = 50
+
+
+def flag_queue(
+    *, rule="", severity="", opd=None, officer=None, since=None, until=None, state=FlagState.OPEN
+):
+    """Flags in the order an auditor works them: newest evidence first."""
+    flags = Flag.objects.select_related(
+        "application__permit_type__opd", "officer", "finding"
+    ).order_by("-occurred_at", "-id")
+    if state:
+        flags = flags.filter(state=state)
+    if rule:
+        flags = flags.filter(rule=rule)
+    if severity:
+        flags = flags.filter(severity=severity)
+    if opd is not None:
+        flags = flags.filter(application__permit_type__opd=opd)
+    if officer is not None:
+        flags = flags.filter(officer=officer)
+    if since:
+        flags = flags.filter(occurred_at__date__gte=since)
+    if until:
+        flags = flags.filter(occurred_at__date__lte=until)
+    return flags
+
+
+def flag_counts() -> dict[str, int]:
+    """Open flags per rule, for the queue's summary."""
+    rows = Flag.objects.filter(state=FlagState.OPEN).values("rule").annotate(n=Count("id"))
+    return {row["rule"]: row["n"] for row in rows}
+
+
+def flag_explain(flag: Flag) -> str:
+    rule = RULES.get(flag.rule)
+    return str(rule.explain(flag.detail)) if rule else ""
+
+
+def unflagged_sample(*, size: int, opd=None, since=None, until=None, seed=None):
+    """A random sample of submitted files without any flag (for audits that must not only
+    look where the rules point). The seed is returned so the same draw can be repeated."""
+    seed = seed if seed is not None else random.SystemRandom().randrange(10**6)
+    files = Application.objects.filter(submitted_at__isnull=False).exclude(
+        Exists(Flag.objects.filter(application=OuterRef("pk")))
+    )
+    if opd is not None:
+        files = files.filter(permit_type__opd=opd)
+    if since:
+        files = files.filter(submitted_at__date__gte=since)
+    if until:
+        files = files.filter(submitted_at__date__lte=until)
+    ids = list(files.values_list("pk", flat=True).order_by("pk"))
+    # A reproducible draw (the seed is printed), not a secret: S311 does not apply.
+    chosen = random.Random(seed).sample(ids, min(size, len(ids)))  # noqa: S311
+    sample = list(
+        Application.objects.filter(pk__in=chosen)
+        .select_related("permit_type__opd", "assigned_to")
+        .order_by("submitted_at")
+    )
+    return sample, seed
+
+
+def period_default() -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=90), today
+
+
+# How far back the auditors' verdicts judge a rule.
+PRECISION_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Precision:
+    """A rule's precision as the auditors judged it: of the ``judged`` flags closed in the
+    window, how many became findings (``confirmed``)."""
+
+    rule: str
+    confirmed: int = 0
+    judged: int = 0
+
+    @property
+    def value(self) -> float | None:
+        return self.confirmed / self.judged if self.judged else None
+
+    @property
+    def text(self) -> str:
+        """ "75% (3 dari 4 bendera)", or that no flag was judged."""
+        if not self.judged:
+            return _("belum ada bendera yang ditelaah")
+        return _("%(percent)d%% (%(confirmed)d dari %(judged)d bendera)") % {
+            "percent": round(100 * self.confirmed / self.judged),
+            "confirmed": self.confirmed,
+            "judged": self.judged,
+        }
+
+
+def rule_precision(*, until=None, days: int = PRECISION_DAYS) -> dict[str, Precision]:
+    """Each rule's precision over the ``days`` before ``until`` (default now), from the
+    auditors' verdicts (``FlagVerdict``): one query. Every registered rule has an entry."""
+    until = until or timezone.now()
+    rows = (
+        FlagVerdict.objects.filter(
+            judged_at__gte=until - datetime.timedelta(days=days), judged_at__lt=until
+        )
+        .values("rule")
+        .annotate(judged=Count("id"), confirmed=Count("id", filter=Q(confirmed=True)))
+    )
+    table = {code: Precision(code) for code in RULES}
+    for row in rows:
+        table[row["rule"]] = Precision(row["rule"], row["confirmed"], row["judged"])
+    return dict(sorted(table.items()))
