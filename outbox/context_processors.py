@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from outbox.services import unread_count
+from outbox.selectors import unread_count
 
 
 def unread(request):

@@ -28,6 +28,11 @@ class MessageStatus(models.TextChoices):
     FAILED = "failed", _("Gagal, perlu ditinjau")
 
 
+# Codes sent to prove one owns an address never show in the inbox: whoever holds the
+# password must not be able to read the code meant for the phone or mailbox.
+PRIVATE_KINDS = ("account.",)
+
+
 class Message(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

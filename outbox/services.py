@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from core.queue import enqueue
 from outbox.backends import message_send
-from outbox.models import Channel, Message, MessageStatus
+from outbox.models import PRIVATE_KINDS, Channel, Message, MessageStatus
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +102,6 @@ def delivery_kick() -> None:
         logger.warning("Outbox: broker unreachable; the sweep will deliver.")
 
 
-# Codes sent to prove one owns an address never show in the inbox: whoever holds the
-# password must not be able to read the code meant for the phone or mailbox.
-PRIVATE_KINDS = ("account.",)
-
-
 def retry_delay(attempts: int) -> datetime.timedelta:
     """2, 4, 8 … minutes between attempts, at most six hours."""
     return datetime.timedelta(minutes=min(2**attempts, 360))
@@ -163,21 +158,6 @@ def message_retry(message: Message) -> None:
     message.attempts = 0
     message.save(update_fields=["status", "next_attempt_at", "attempts"])
     transaction.on_commit(delivery_kick)
-
-
-def _own_messages(user):
-    messages = Message.objects.filter(recipient=user)
-    for prefix in PRIVATE_KINDS:
-        messages = messages.exclude(kind__startswith=prefix)
-    return messages
-
-
-def inbox_for(user):
-    return _own_messages(user).select_related("application")
-
-
-def unread_count(user) -> int:
-    return _own_messages(user).filter(read_at__isnull=True).count()
 
 
 def inbox_mark_read(user, messages) -> None:

@@ -3,7 +3,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from outbox.services import inbox_for, inbox_mark_read
+from outbox.selectors import inbox_for
+from outbox.services import inbox_mark_read
 
 PAGE_SIZE = 20
 
