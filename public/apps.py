@@ -15,9 +15,9 @@ class PublicConfig(AppConfig):
         from integrity.inspection.selectors.monev import monev_section
         from integrity.inspection.selectors.story import story_source
         from permits.models import ApplicationEvent
-        from public.monev import complaints_section, survey_section
         from public.receivers import survey_on_end
-        from public.story import complaints_and_survey
+        from public.selectors.monev import complaints_section, survey_section
+        from public.selectors.story import complaints_and_survey
         from trail.seals import sealed_models_register
 
         # A file that ended invites its applicant to the survey.

@@ -25,8 +25,10 @@ def pytest_collection_modifyitems(config, items):
     behaves in Chromium; the views under them run on both databases in the view tests) and
     the detection rules' scenario matrices (a rule's arithmetic on a history; the engine,
     its storage, its sweep and its worker run on both in ``test_flags``,
-    ``test_flag_detection`` and ``test_flags_worker``). Running them twice doubled CI's
-    longest part and tested no database."""
+    ``test_flag_detection`` and ``test_flags_worker``), and the tests that start a fresh
+    process with its own environment and database (settings, the broker outage, the bench
+    scripts, string extraction). Running them twice doubled CI's longest part and tested no
+    database."""
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL")
     once = pytest.mark.skip(reason="judged once, on the SQLite pass")

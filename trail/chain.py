@@ -30,7 +30,6 @@ import math
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from trail.models import GENESIS, ChainHead
@@ -138,18 +137,44 @@ def event_hash(event) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _head_locked() -> ChainHead:
-    """Take the next seq: the head row's lock first, then read it (seq already advanced).
+def _head_advance(model=ChainHead) -> tuple[int, str] | None:
+    """Move a head row's seq on by one and read it back, in one statement (``UPDATE …
+    RETURNING``: PostgreSQL, SQLite 3.35+). The UPDATE takes the row's lock on PostgreSQL and
+    the write lock on SQLite, both held until the transaction ends. None: no head row yet."""
+    qn = connection.ops.quote_name
+    meta = model._meta
+    table, key = qn(meta.db_table), qn(meta.pk.column)
+    seq, digest = (qn(meta.get_field(name).column) for name in ("seq", "hash"))
+    with connection.cursor() as cursor:
+        # The identifiers are the model's, quoted; the values are parameters.
+        cursor.execute(
+            f"UPDATE {table} SET {seq} = {seq} + 1 WHERE {key} = %s RETURNING {seq}, {digest}",  # noqa: S608
+            [HEAD],
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), row[1]) if row else None
 
-    An UPDATE, not SELECT … FOR UPDATE: it takes the row lock on PostgreSQL and the write
-    lock on SQLite, both held until the transaction ends.
-    """
-    if not ChainHead.objects.filter(pk=HEAD).update(seq=F("seq") + 1):
-        # The first append of an empty chain. Two at once: get_or_create's loser waits on
-        # the winner's insert, then reads its row.
+
+def _head_locked() -> tuple[int, str]:
+    """Take the next seq: the head row's lock and the advanced seq with the hash before it,
+    in one statement (``_head_advance``); the first append of an empty chain creates the
+    row. Two at once: get_or_create's loser waits on the winner's insert, then reads its
+    row."""
+    head = _head_advance()
+    if head is None:
         ChainHead.objects.get_or_create(pk=HEAD)
-        ChainHead.objects.filter(pk=HEAD).update(seq=F("seq") + 1)
-    return ChainHead.objects.get(pk=HEAD)
+        head = _head_advance()
+    _transaction_holds_head(True)
+    return head
+
+
+def _transaction_holds_head(holds: bool | None = None) -> bool:
+    """Whether the transaction under way holds the event head's lock (it appended an event):
+    the seal chain, which takes that lock first, need not take it again. Cleared as the
+    outermost atomic block ends (``trail.seals``), commit or rollback."""
+    if holds is not None:
+        connection.trail_head_held = holds
+    return getattr(connection, "trail_head_held", False)
 
 
 def _file_key_shared(event) -> None:
@@ -187,8 +212,7 @@ def chain_append(event):
     """
     with transaction.atomic(savepoint=False):
         _file_key_shared(event)
-        head = _head_locked()
-        event.seq, event.prev_hash = head.seq, head.hash
+        event.seq, event.prev_hash = _head_locked()
         event.hash = event_hash(event)
         event.save()
         ChainHead.objects.filter(pk=HEAD).update(hash=event.hash)
@@ -204,8 +228,7 @@ def chain_bulk_fill(events) -> list:
     events = list(events)
     if not events:
         return events
-    head = _head_locked()
-    seq, prev = head.seq, head.hash
+    seq, prev = _head_locked()
     for event in events:
         event.seq, event.prev_hash = seq, prev
         event.hash = prev = event_hash(event)

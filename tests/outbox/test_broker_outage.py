@@ -9,6 +9,9 @@ import textwrap
 
 import pytest
 
+# A fresh process with its own environment and database: the same on either pass.
+pytestmark = pytest.mark.judged_once
+
 SCRIPT = textwrap.dedent(
     """
     import subprocess, sys, time

@@ -182,6 +182,7 @@ def test_the_inbox_shows_a_constant_number_of_queries(
     assert response.content.decode().count('class="inbox__item') == 20
 
 
+@pytest.mark.judged_once  # a fresh process on its own SQLite database
 def test_a_broker_outage_leaves_the_message_pending_for_the_sweep(tmp_path, project_env):
     """With Redis unreachable, committing still succeeds and the sweep delivers later."""
     env = {

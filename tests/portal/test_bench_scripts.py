@@ -11,6 +11,9 @@ import sys
 import pytest
 from django.conf import settings
 
+# A fresh process with its own environment and database: the same on either pass.
+pytestmark = pytest.mark.judged_once
+
 SCRIPTS = sorted(
     path.name
     for path in (settings.BASE_DIR / "bench").glob("*.py")

@@ -4,6 +4,9 @@ import sys
 import pytest
 from django.conf import settings
 
+# A fresh process with its own environment and database: the same on either pass.
+pytestmark = pytest.mark.judged_once
+
 STRONG_KEY = "k7#Qx9!vR2$mW5&zL8*pT3^nB6@hJ4%cF1(dG0)sY-eU+iO=aZ_wX[qE]rN{tM}"
 
 
