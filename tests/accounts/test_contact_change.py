@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.models import User
 from outbox.models import Channel, Message
-from tests.accounts.conftest import PASSWORD, form, signed_up
+from tests.accounts.kit import PASSWORD, form, signed_up
 
 pytestmark = pytest.mark.django_db
 URL = "/akun/profil/kontak/"

@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.models import ContactCode, Role, User
 from accounts.services import applicant_sign_up, password_reset_finish, password_reset_start
 from outbox.models import Message
-from tests.accounts.conftest import PASSWORD, form, last_code
+from tests.accounts.kit import PASSWORD, form, last_code
 
 pytestmark = pytest.mark.django_db
 TAKEN_NIK = "3201014101900001"

@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.models import Role, User
 from accounts.passwords import NameWithDigitsValidator
 from outbox.models import Message
-from tests.accounts.conftest import form
+from tests.accounts.kit import form
 
 pytestmark = pytest.mark.django_db
 NAME_WITH_DIGITS = "hanya nama Anda dengan angka"

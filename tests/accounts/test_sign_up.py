@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.models import ContactCode, Role, User
 from outbox.models import Channel, Message
-from tests.accounts.conftest import PASSWORD, form, last_code, signed_up
+from tests.accounts.kit import PASSWORD, form, last_code, signed_up
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from integrity.inspection.flags.engine import flag_raise
 from permits.models import Stage
-from tests.e2e.conftest import ARTIFACTS, applicant_sign_in, send_complaint, staff_sign_in
+from tests.e2e.kit import ARTIFACTS, applicant_sign_in, send_complaint, staff_sign_in
 from tests.factories import new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from permits.models import PermitType
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.kit import staff_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

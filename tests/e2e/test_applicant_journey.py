@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from outbox.backends import LocmemPhoneBackend
 from permits.models import Application, Stage
-from tests.e2e.conftest import PASSWORD, open_file, staff_sign_in
+from tests.e2e.kit import PASSWORD, open_file, staff_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

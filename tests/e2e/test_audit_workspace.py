@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from integrity.inspection.flags.engine import flag_raise
 from integrity.models import Finding, FindingState, Flag, FlagState
 from permits.models import Stage
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.kit import staff_sign_in
 from tests.factories import new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from permits.models import Stage
 from public.models import Complaint, ComplaintState, Route
-from tests.e2e.conftest import ARTIFACTS, staff_sign_in
+from tests.e2e.kit import ARTIFACTS, staff_sign_in
 from tests.factories import PNG, new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from permits.models import Stage
-from tests.e2e.conftest import staff_sign_in
+from tests.e2e.kit import staff_sign_in
 from tests.factories import fire, new_file, return_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

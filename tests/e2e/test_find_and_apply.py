@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from outbox.backends import LocmemPhoneBackend
 from permits.models import Application
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.kit import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Pelayanan-Terang-2026"

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from public.models import Complaint
-from tests.e2e.conftest import ARTIFACTS, send_complaint
-from tests.e2e.conftest import applicant_sign_in as sign_in
+from tests.e2e.kit import ARTIFACTS, send_complaint
+from tests.e2e.kit import applicant_sign_in as sign_in
 from tests.factories import PDF, new_file
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from integrity.conflicts.services.cases import case_open
 from integrity.models import CaseOrigin
 from permits.models import Stage
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.kit import ARTIFACTS
 from tests.factories import act, new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

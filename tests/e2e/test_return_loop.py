@@ -14,7 +14,7 @@ from permits.models import Application, Stage
 from permits.services.applications import application_submit
 from permits.services.context import Actor
 from permits.services.documents import document_upload
-from tests.e2e.conftest import ARTIFACTS, PASSWORD, open_file, staff_sign_in
+from tests.e2e.kit import ARTIFACTS, PASSWORD, open_file, staff_sign_in
 from tests.factories import new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,7 @@ like the site at a desk and on a phone."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, is_csp_refusal
+from tests.e2e.kit import ARTIFACTS, is_csp_refusal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

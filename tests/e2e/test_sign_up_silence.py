@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from outbox.models import Message
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.kit import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Pelayanan-Terang-2026"

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from permits.models import Stage
 from permits.services.events import file_event
-from tests.e2e.conftest import ARTIFACTS, open_file, staff_sign_in
+from tests.e2e.kit import ARTIFACTS, open_file, staff_sign_in
 from tests.factories import act, new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from outbox.models import Message
 from permits.models import Stage
 from public.models import SurveyResponse
 from public.models.survey import ELEMENT_FIELDS
-from tests.e2e.conftest import ARTIFACTS, staff_sign_in
+from tests.e2e.kit import ARTIFACTS, staff_sign_in
 from tests.factories import fire, new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

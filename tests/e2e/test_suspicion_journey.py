@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from permits.models import Application, Stage
-from tests.e2e.conftest import ARTIFACTS, staff_sign_in
+from tests.e2e.kit import ARTIFACTS, staff_sign_in
 from tests.factories import new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

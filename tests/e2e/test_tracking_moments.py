@@ -11,7 +11,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from permits.models import Stage
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.kit import ARTIFACTS
 from tests.factories import new_file, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

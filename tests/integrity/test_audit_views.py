@@ -37,7 +37,7 @@ from tests.factories import (
     pdf,
     walk,
 )
-from tests.integrity.conftest import in_days, open_finding, raise_flag
+from tests.integrity.kit import in_days, open_finding, raise_flag
 
 pytestmark = pytest.mark.django_db
 

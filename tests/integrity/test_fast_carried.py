@@ -19,7 +19,7 @@ from integrity.inspection.flags.engine import flags_for_event
 from integrity.models import Flag
 from permits.models import ApplicationEvent, Stage
 from tests.factories import PermitTypeFactory, RequirementFactory
-from tests.integrity.conftest import START, Office, days, work
+from tests.integrity.kit import START, Office, days, work
 
 pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 

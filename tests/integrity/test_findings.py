@@ -26,7 +26,7 @@ from outbox.models import Message
 from permits.models import NumberSequence
 from permits.services.context import ActionRefused
 from tests.factories import act, new_file
-from tests.integrity.conftest import in_days, open_finding, raise_flag
+from tests.integrity.kit import in_days, open_finding, raise_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from permits.services.checks import ChecklistRefused, checklist_save
 from permits.services.context import ActionRefused
 from permits.services.documents import document_upload
 from tests.factories import PDF, act, declare_clear, fire, new_file, pdf, walk
-from tests.integrity.conftest import evaluate_all, rule_flags
+from tests.integrity.kit import evaluate_all, rule_flags
 
 pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 

@@ -19,7 +19,7 @@ from permits.services.checks import check_update
 from permits.services.file_messages import file_message_post
 from permits.services.views_log import file_view_record
 from tests.factories import OPDFactory, act, fire, mark_all_ok, new_file, walk
-from tests.integrity.conftest import evaluate_all, rule_flags
+from tests.integrity.kit import evaluate_all, rule_flags
 
 pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 

@@ -18,7 +18,8 @@ import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
-from bench.history import Score, false_flags, history_generate, score_table, scores
+from bench.history import history_generate
+from bench.history_judge import Score, false_flags, score_table, scores
 from worktime.calendar import invalidate_calendar
 
 # The tests read only the module's results, but the marker makes pytest-django set up the

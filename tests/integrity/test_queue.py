@@ -28,7 +28,7 @@ from permits.models import CheckStatus, SopUnit, Stage
 from permits.services.applications import application_return
 from permits.services.documents import document_upload
 from tests.factories import PDF, PermitTypeFactory, RequirementFactory, act, fire, pdf, walk
-from tests.integrity.conftest import START, Office, days, work
+from tests.integrity.kit import START, Office, days, work
 
 pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 

@@ -18,7 +18,7 @@ from integrity.inspection.services.findings import flag_dismiss
 from integrity.inspection.services.monev import monev_csv
 from integrity.models import FlagVerdict
 from tests.factories import act
-from tests.integrity.conftest import open_finding, raise_flag
+from tests.integrity.kit import open_finding, raise_flag
 
 pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
 

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from issuance.models import BankCallback, BillStatus, CallbackOutcome
-from tests.issuance.conftest import bank_payload, bill_of, billed, post_together, sign_headers
+from tests.issuance.kit import bank_payload, bill_of, billed, post_together, sign_headers
 
 THREADS = 8
 

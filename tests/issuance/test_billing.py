@@ -37,7 +37,7 @@ from permits.services.applications import applications_expire_overdue
 from permits.services.context import ActionRefused
 from permits.sla import ClockState
 from tests.factories import act, fire, new_file, walk
-from tests.issuance.conftest import (
+from tests.issuance.kit import (
     CALLBACK_URL,
     SECRET,
     bank_payload,

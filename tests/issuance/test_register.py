@@ -23,7 +23,7 @@ from issuance.models import GENESIS, Permit, RegisterDay, register_digest
 from issuance.services.register import register_seal, register_verify
 from issuance.tasks import seal_register
 from tests.factories import new_file
-from tests.trail.conftest import behind_the_back
+from tests.trail.kit import behind_the_back
 from trail.anchors import anchor_record
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")

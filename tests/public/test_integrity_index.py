@@ -13,7 +13,7 @@ from public.admin import IntegrityBandForm
 from public.models import IntegrityBand
 from public.selectors.survey import Totals, integrity_band, integrity_by
 from tests.factories import new_file
-from tests.public.conftest import answer, at
+from tests.public.kit import answer, at
 
 pytestmark = pytest.mark.django_db
 

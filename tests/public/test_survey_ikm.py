@@ -11,7 +11,7 @@ import pytest
 from public.models.survey import INTEGRITY_FIELDS
 from public.selectors.survey import Totals, ikm_by, ikm_category, ikm_from_means
 from tests.factories import OPDFactory, PermitTypeFactory, new_file
-from tests.public.conftest import WIB, answer, at
+from tests.public.kit import WIB, answer, at
 
 
 def D(text: str) -> Decimal:

@@ -15,7 +15,7 @@ import pytest
 from integrity.inspection.selectors.monev import monev_data
 from integrity.inspection.services.monev import monev_csv, monev_pdf
 from tests.factories import OPDFactory, PermitTypeFactory, new_file
-from tests.public.conftest import answer
+from tests.public.kit import answer
 
 pytestmark = pytest.mark.django_db
 

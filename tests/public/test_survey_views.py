@@ -308,7 +308,7 @@ COMMENT = "Petugas bernama Joko sangat membantu"
 
 def answered(office, n, *, permit_type=None, at=None, yes_first=False, comment="", submitted=False):
     """``n`` stored answers (all 3s, the first optionally a "yes") on new files."""
-    from tests.public.conftest import answer
+    from tests.public.kit import answer
 
     at = at or timezone.now()
     apps = []

@@ -1,66 +1,19 @@
-"""Files with events, and a way to change the event log as someone with database access
-would: raw SQL, on PostgreSQL with the refusing triggers switched off for the session."""
+"""The fixtures of tests/trail/ (its helpers: ``tests.trail.kit``)."""
 
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from integrity.inspection.services.findings import finding_assess, finding_open, finding_report
-from permits.models import ApplicationEvent, Stage
+from permits.models import Stage
 from permits.services.file_messages import file_message_post
 from permits.services.views_log import file_view_record
 from public.models import ComplaintCategory, ComplaintSubject
 from public.services.complaints import complaint_note, complaint_submit
 from tests.factories import PNG, act, decide, declared_case, new_file, review, submitted, walk
-from trail.chain import event_hash
-
-EVENTS = ApplicationEvent._meta.db_table
-
-
-@contextmanager
-def behind_the_back():
-    """A cursor for raw tampering. On PostgreSQL it first does what a DBA would to get past
-    the triggers (``session_replication_role = replica``) and undoes it afterwards."""
-    postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        if postgres:
-            cursor.execute("SET session_replication_role = replica")
-        try:
-            yield cursor
-        finally:
-            if postgres:
-                cursor.execute("RESET session_replication_role")
-
-
-def chain() -> list[ApplicationEvent]:
-    return list(ApplicationEvent.objects.order_by("seq"))
-
-
-def forged_copy(source: ApplicationEvent, **changes) -> ApplicationEvent:
-    """An unsaved copy of ``source`` with ``changes``; its hash recomputed unless given."""
-    copy = ApplicationEvent.objects.get(pk=source.pk)
-    copy.pk = None
-    for name, value in changes.items():
-        setattr(copy, name, value)
-    if "hash" not in changes:
-        copy.hash = event_hash(copy)
-    return copy
-
-
-def insert_raw(event: ApplicationEvent) -> None:
-    """Insert ``event`` with raw SQL, as its fields say (bypassing the application)."""
-    fields = [f for f in ApplicationEvent._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    marks = ", ".join(["%s"] * len(fields))
-    with behind_the_back() as cursor:
-        # Identifiers from the model, not from input.
-        cursor.execute(f"INSERT INTO {EVENTS} ({columns}) VALUES ({marks})", values)  # noqa: S608
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from outbox.models import Channel, Message, MessageStatus
 from permits.models import ApplicationEvent
 from portal.schedules import SCHEDULES
 from tests.factories import new_file
-from tests.trail.conftest import behind_the_back, chain, forged_copy
+from tests.trail.kit import behind_the_back, chain, forged_copy
 from trail.anchors import anchor_hash, anchor_record
 from trail.models import GENESIS, ChainAnchor, ChainHead, Seal, SealHead
 from trail.seals import seal_hash

@@ -14,7 +14,7 @@ from django.db import connection
 from permits.services.context import Actor
 from permits.services.events import event_record
 from tests.factories import new_file
-from tests.trail.conftest import behind_the_back, chain
+from tests.trail.kit import behind_the_back, chain
 from trail.chain import GENESIS, event_hash
 from trail.models import ChainHead
 from trail.verify import chain_verify

@@ -9,7 +9,7 @@ from permits.models import ApplicationEvent
 from permits.services.context import Actor
 from permits.services.events import event_record
 from tests.factories import new_file
-from tests.trail.conftest import chain
+from tests.trail.kit import chain
 from trail.chain import GENESIS, chain_bulk_fill, event_hash
 from trail.models import ChainHead
 from trail.verify import chain_verify

@@ -10,7 +10,7 @@ from permits.models import Application, ApplicationEvent, Stage
 from permits.services.context import Actor
 from permits.services.events import file_event
 from tests.factories import new_file, step, walk
-from tests.trail.conftest import chain
+from tests.trail.kit import chain
 from trail.chain import GENESIS
 from trail.models import ChainHead
 from trail.verify import chain_verify

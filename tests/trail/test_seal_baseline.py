@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from tests.trail.conftest import behind_the_back
+from tests.trail.kit import behind_the_back
 from trail.models import GENESIS, Seal, SealAction, SealHead
 from trail.seals import bound_models
 from trail.verify import chain_verify

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from permits.models import Document
 from tests.factories import declared_case, submitted
-from tests.trail.conftest import behind_the_back
+from tests.trail.kit import behind_the_back
 from trail.content import row_sha256
 from trail.models import Seal, SealAction, SealHead
 from trail.seals import bound_models, seal_hash

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from permits.models import ApplicationEvent
-from tests.trail.conftest import behind_the_back, chain, forged_copy, insert_raw
+from tests.trail.kit import behind_the_back, chain, forged_copy, insert_raw
 from trail.chain import GENESIS
 from trail.models import ChainDay
 from trail.verify import chain_verify

@@ -3,7 +3,7 @@
 import pytest
 from django.db import InternalError, connection, transaction
 
-from tests.trail.conftest import EVENTS, behind_the_back, chain
+from tests.trail.kit import EVENTS, behind_the_back, chain
 from trail.triggers import TRIGGER, guarded_tables, triggers_install
 
 pytestmark = pytest.mark.django_db

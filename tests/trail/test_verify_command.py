@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.trail.conftest import behind_the_back, chain
+from tests.trail.kit import behind_the_back, chain
 
 pytestmark = pytest.mark.django_db
 

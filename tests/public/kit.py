@@ -1,4 +1,4 @@
-"""Fixtures shared by the public-side tests."""
+"""Shared by the public-side tests: survey answers at a chosen moment."""
 
 from __future__ import annotations
 
