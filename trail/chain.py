@@ -137,12 +137,12 @@ def event_hash(event) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _head_advance(model=ChainHead) -> tuple[int, str] | None:
-    """Move a head row's seq on by one and read it back, in one statement (``UPDATE …
+def _head_advance() -> tuple[int, str] | None:
+    """Move the head row's seq on by one and read it back, in one statement (``UPDATE …
     RETURNING``: PostgreSQL, SQLite 3.35+). The UPDATE takes the row's lock on PostgreSQL and
     the write lock on SQLite, both held until the transaction ends. None: no head row yet."""
     qn = connection.ops.quote_name
-    meta = model._meta
+    meta = ChainHead._meta
     table, key = qn(meta.db_table), qn(meta.pk.column)
     seq, digest = (qn(meta.get_field(name).column) for name in ("seq", "hash"))
     with connection.cursor() as cursor:
@@ -164,17 +164,20 @@ def _head_locked() -> tuple[int, str]:
     if head is None:
         ChainHead.objects.get_or_create(pk=HEAD)
         head = _head_advance()
-    _transaction_holds_head(True)
+    connection.trail_head_held = True
     return head
 
 
-def _transaction_holds_head(holds: bool | None = None) -> bool:
+def head_held() -> bool:
     """Whether the transaction under way holds the event head's lock (it appended an event):
-    the seal chain, which takes that lock first, need not take it again. Cleared as the
-    outermost atomic block ends (``trail.seals``), commit or rollback."""
-    if holds is not None:
-        connection.trail_head_held = holds
+    the seal chain, which takes that lock first, need not take it again."""
     return getattr(connection, "trail_head_held", False)
+
+
+def head_held_forget(conn) -> None:
+    """The lock may be gone: the transaction ended, or rolled back (to a savepoint too).
+    Called by ``trail.seals`` as atomic blocks end."""
+    conn.trail_head_held = False
 
 
 def _file_key_shared(event) -> None:

@@ -38,7 +38,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from simple_history.models import HistoricalChanges
 
-from trail.chain import HEAD, _file_key_shared, _instant, _transaction_holds_head
+from trail.chain import HEAD, _file_key_shared, _instant, head_held, head_held_forget
 from trail.content import row_fields, row_sha256
 from trail.models import GENESIS, ChainHead, Seal, SealAction, SealHead
 
@@ -118,9 +118,9 @@ def _heads_locked(*, head_model=ChainHead, seal_head_model=SealHead):
     """Lock the event head's row, then the seal head's, and return the seal head (its
     ``seq`` and ``hash`` are the last link). Both locks are held until the transaction ends
     (an UPDATE, then SELECT … FOR UPDATE, on PostgreSQL; SQLite's write lock)."""
-    if head_model is ChainHead and _transaction_holds_head():
-        pass  # the transaction appended an event: it holds the event head's lock already
-    elif not head_model.objects.filter(pk=HEAD).update(seq=F("seq")):
+    # A transaction that appended an event holds the event head's lock already.
+    held = head_model is ChainHead and head_held()
+    if not held and not head_model.objects.filter(pk=HEAD).update(seq=F("seq")):
         head_model.objects.get_or_create(pk=HEAD)
         head_model.objects.filter(pk=HEAD).update(seq=F("seq"))
     head = seal_head_model.objects.select_for_update().filter(pk=SEAL_HEAD).first()
@@ -300,19 +300,19 @@ def _atomic_exit_sealing(self, exc_type, exc_value, traceback):
                 seals_flush(conn)
             except BaseException as error:
                 _pending(conn).clear()
-                conn.trail_head_held = False
+                head_held_forget(conn)
                 _atomic_exit(self, type(error), error, error.__traceback__)
                 raise
         else:
             _pending(conn).clear()
     # A rollback, to a savepoint or of the whole transaction, may release the event head's
-    # lock; a commit does: the next seal takes it again.
+    # lock, and the transaction's end does: the next seal takes it again.
     rolls_back = exc_type is not None or conn.needs_rollback
     try:
         return _atomic_exit(self, exc_type, exc_value, traceback)
     finally:
         if rolls_back or not conn.in_atomic_block:
-            conn.trail_head_held = False
+            head_held_forget(conn)
 
 
 def seals_connect() -> None:

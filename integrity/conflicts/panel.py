@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from accounts.models import OVERSIGHT_ROLES
 from integrity.conflicts.forms import ConflictDeclarationForm, OpenCaseForm, SuspicionForm
-from integrity.conflicts.models import (
-    CaseState,
-)
+from integrity.conflicts.models import CaseState
 from integrity.conflicts.selectors import cases_visible_to, suspicions_visible_to
 from integrity.conflicts.services.cases import file_officers, may_open_case
 from integrity.conflicts.services.declarations import declaration_needed, may_declare_conflict

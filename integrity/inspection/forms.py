@@ -7,9 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_ROLES, User
 from accounts.selectors import responsible_staff
-from integrity.conflicts.models import (
-    SanctionLevel,
-)
+from integrity.conflicts.models import SanctionLevel
 from integrity.inspection.flags.registry import RULES
 from integrity.inspection.models import (
     FlagState,

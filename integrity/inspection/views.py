@@ -39,7 +39,11 @@ from integrity.inspection.models import (
     FollowUp,
     MonevReport,
 )
-from integrity.inspection.selectors.findings import findings_visible_to, is_auditor, may_report
+from integrity.inspection.selectors.findings import (
+    findings_visible_to,
+    may_assess,
+    may_report,
+)
 from integrity.inspection.selectors.story import GROUPS, file_story
 from integrity.inspection.selectors.workspace import (
     PRECISION_DAYS,
@@ -243,9 +247,7 @@ def finding_page(request, public_id):
     user = request.user
     finding = get_object_or_404(findings_visible_to(user), public_id=public_id)
     report_form = ReportForm(request.POST or None) if may_report(finding, user) else None
-    assess_form = (
-        AssessForm(request.POST or None) if is_auditor(user) and finding.state != "closed" else None
-    )
+    assess_form = AssessForm(request.POST or None) if may_assess(finding, user) else None
     if request.method == "POST":
         actor = Actor.from_request(request)
         try:

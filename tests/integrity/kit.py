@@ -13,9 +13,7 @@ from django.utils import timezone
 from integrity.inspection.flags.baselines import ROUND_STAGES, WORKING_DAY
 from integrity.inspection.flags.engine import flag_raise, flags_for_event, flags_sweep
 from integrity.inspection.flags.registry import RULES
-from integrity.inspection.services.findings import (
-    finding_open,
-)
+from integrity.inspection.services.findings import finding_open
 from integrity.models import Flag, RuleSetting
 from permits.models import ApplicationEvent, Stage
 from permits.services.applications import application_create
@@ -36,8 +34,6 @@ def evaluate_all() -> None:
 
 
 def rule_flags(rule: str):
-    from integrity.models import Flag
-
     return Flag.objects.filter(rule=rule)
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.issuance.kit import (
-    SECRET,
-)
+from tests.issuance.kit import SECRET
 
 
 @pytest.fixture(scope="session")

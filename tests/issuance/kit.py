@@ -10,9 +10,7 @@ import time
 from django.db import connection
 from django.test import Client
 
-from issuance.models import (
-    Bill,
-)
+from issuance.models import Bill
 from issuance.services.billing import callback_signature
 from permits.models import Stage
 from tests.factories import new_file, walk

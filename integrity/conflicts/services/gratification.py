@@ -12,13 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_ROLES, Role, User
-from integrity.conflicts.models import (
-    GratificationReport,
-)
+from integrity.conflicts.models import GratificationReport
 from outbox.services import contact_for, message_queue
-from permits.event_names import (
-    INTEGRITY_GRATIFICATION_REPORTED,
-)
+from permits.event_names import INTEGRITY_GRATIFICATION_REPORTED
 from permits.models import Application
 from permits.services.context import ActionRefused, Actor
 from permits.services.events import file_event

@@ -14,9 +14,7 @@ from integrity.conflicts.models import (
     MatchReason,
     Restriction,
 )
-from permits.event_names import (
-    INTEGRITY_MATCH_FOUND,
-)
+from permits.event_names import INTEGRITY_MATCH_FOUND
 from permits.models import Application
 from permits.services.context import Actor
 from permits.services.events import file_event

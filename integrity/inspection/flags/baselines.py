@@ -31,9 +31,7 @@ from integrity.inspection.flags.rules.common import (
     STAFF_ACTOR_ROLES,
     stage_entry,
 )
-from integrity.inspection.models import (
-    FlagBaseline,
-)
+from integrity.inspection.models import FlagBaseline
 from permits.event_names import APPLICATION_REASSIGNED
 from permits.models import Application, ApplicationEvent, Channel, SopUnit, Stage
 from worktime.calendar import get_calendar

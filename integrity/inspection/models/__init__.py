@@ -17,9 +17,7 @@ from integrity.inspection.models.flags import (
     RuleSetting,
     Severity,
 )
-from integrity.inspection.models.monev import (
-    MonevReport,
-)
+from integrity.inspection.models.monev import MonevReport
 
 __all__ = [
     "SEVERITY_RANK",

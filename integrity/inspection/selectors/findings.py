@@ -21,6 +21,11 @@ def may_report(finding: Finding, user) -> bool:
     )
 
 
+def may_assess(finding: Finding, user) -> bool:
+    """Auditors assess the follow-up of a finding that is not closed yet."""
+    return is_auditor(user) and finding.state != FindingState.CLOSED
+
+
 def findings_visible_to(user):
     """Auditors see every finding; anyone else the findings they must follow up."""
     findings = Finding.objects.select_related("responsible", "application", "officer")

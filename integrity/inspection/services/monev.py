@@ -14,9 +14,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from integrity.inspection.models import (
-    MonevReport,
-)
+from integrity.inspection.models import MonevReport
 from integrity.inspection.selectors.monev import MonevData, monev_data
 
 BAR_WIDTH = 300  # px of the longest bar in the charts

@@ -13,9 +13,7 @@ from integrity.conflicts.models import (
     Decision,
 )
 from integrity.inspection.flags.registry import Hit, Rule
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 from permits.event_names import (
     INTEGRITY_CASE_DECIDED,
     INTEGRITY_CASE_OPENED,

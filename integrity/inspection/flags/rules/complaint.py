@@ -9,9 +9,7 @@ registered. The flag then waits in the auditors' queue like any other.
 from django.utils.translation import gettext_lazy as _
 
 from integrity.inspection.flags.registry import Rule
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 
 
 class Complaint(Rule):

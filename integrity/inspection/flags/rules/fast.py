@@ -55,9 +55,7 @@ from integrity.inspection.flags.rules.common import (
     sop_unit,
     stage_entry,
 )
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 from integrity.inspection.wording import hours_words
 from permits.event_names import APPLICATION_COMPLETED, APPLICATION_SIGNED
 from permits.models import ApplicationEvent, SopUnit, Stage

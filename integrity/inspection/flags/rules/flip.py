@@ -43,9 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.inspection.flags.registry import Hit, Rule
 from integrity.inspection.flags.rules.common import BAD_CHECKS, FORWARD_ACTIONS, hours
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 from integrity.inspection.wording import hours_words
 from permits.event_names import APPLICATION_RETURNED, CHECK_UPDATED, DOCUMENT_UPLOADED
 from permits.models import ApplicationEvent, CheckStatus

@@ -9,9 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.inspection.flags.registry import Hit, Rule
 from integrity.inspection.flags.rules.common import last_event
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 from permits.event_names import INTEGRITY_HELD, INTEGRITY_HELD_ATTEMPT
 
 

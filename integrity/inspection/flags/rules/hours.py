@@ -29,9 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from core.moments import moment_text
 from integrity.inspection.flags.registry import Hit, Rule
 from integrity.inspection.flags.rules.common import deadlines_at
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 
 
 def _day_text(day: str | None) -> str:

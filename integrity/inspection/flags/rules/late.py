@@ -26,9 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.inspection.flags.registry import Hit, Rule
 from integrity.inspection.flags.rules.common import holder_at, hours, last_event
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 from integrity.inspection.wording import hours_words
 from permits.event_names import (
     APPLICATION_COMPLETED,

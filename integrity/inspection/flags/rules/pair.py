@@ -36,9 +36,7 @@ from accounts.models import User
 from integrity.inspection.flags.baselines import binomial_tail, officer_shares, officer_steered
 from integrity.inspection.flags.registry import Hit, Rule
 from integrity.inspection.flags.rules.common import HANDLING_ACTIONS, STAFF_ACTOR_ROLES
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 from permits.event_names import APPLICATION_REASSIGNED
 from permits.models import Application, ApplicationEvent
 

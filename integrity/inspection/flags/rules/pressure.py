@@ -66,9 +66,7 @@ from integrity.inspection.flags.rules.common import (
     stage_entry,
     waiting_in_hands,
 )
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 from integrity.inspection.wording import moment_words
 from permits.event_names import APPLICATION_INSPECTED, CHECK_UPDATED, MESSAGE_POSTED
 from permits.models import ApplicationEvent, CheckStatus, FileView, Stage

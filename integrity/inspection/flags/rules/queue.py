@@ -93,9 +93,7 @@ from integrity.inspection.flags.rules.common import (
     sop_unit,
     waiting_in_hands,
 )
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 from integrity.inspection.wording import hours_words
 from permits.models import ApplicationEvent, Channel, SopUnit, Stage
 

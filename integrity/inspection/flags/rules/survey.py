@@ -9,9 +9,7 @@ detail={...})`` when an integrity question is answered "yes".
 from django.utils.translation import gettext_lazy as _
 
 from integrity.inspection.flags.registry import Rule
-from integrity.inspection.models import (
-    Severity,
-)
+from integrity.inspection.models import Severity
 
 
 class Survey(Rule):
