@@ -114,11 +114,15 @@ class Office(CounterDesk, ReviewDesk):
         from accounts.models import Role, User
         from permits.catalogue.loader import catalogue_load, read_catalogue
         from permits.models import OPD, PermitType
+        from places.loading import places_load, read_places
+        from places.selectors import gazetteer
 
         data = read_catalogue(Path(settings.CATALOGUE_FILE))
         wanted = {code for code, _w in TYPES}
         data["permit_types"] = [t for t in data["permit_types"] if t["code"] in wanted]
+        places_load(data=read_places(Path(settings.PLACES_FILE)))
         catalogue_load(data=data)
+        self.places = gazetteer()
         self.types = {
             pt.code: pt
             for pt in PermitType.objects.filter(code__in=[c for c, _w in TYPES]).select_related(

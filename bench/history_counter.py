@@ -4,6 +4,7 @@ and corrected, completed; queues, jumps and the broker's files."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from bench.history_world import JAKARTA, File, _document, _lognormal
 
@@ -12,7 +13,12 @@ class CounterDesk:
     """The acts of ``Office`` (``bench.history``) from a file's arrival to its completeness."""
 
     def arrive(self, f: File) -> None:
-        from permits.services.applications import application_create, application_submit
+        from permits.details.examples import details_example
+        from permits.services.applications import (
+            application_create,
+            application_details_update,
+            application_submit,
+        )
         from permits.services.documents import document_upload
 
         pt = self.types[f.code]
@@ -34,6 +40,12 @@ class CounterDesk:
             applicant_address=f.person[2],
             applicant_phone=f"+62812{f.index:07d}",
             **extra,
+        )
+        # The type's fields from a draw of their own: the history's draws stay as they were.
+        app = application_details_update(
+            application=app,
+            actor=self.actor(creator),
+            details=details_example(app.form_spec, places=self.places, rng=random.Random(f.index)),
         )
         for check in app.checks.select_related("requirement"):
             if check.requirement.mandatory or self.rng.random() < 0.5:
@@ -202,13 +214,18 @@ class CounterDesk:
         self.release(queue_of)
 
     def complete(self, f: File, checks, officer) -> None:
-        from permits.models import CheckStatus
+        from permits.models import Application, CheckStatus
         from permits.services.checks import check_update
+        from permits.services.data_checks import data_check_of, data_check_update
 
         for c in checks:
             c.refresh_from_db()
             if c.status != CheckStatus.OK:
                 check_update(check=c, status=CheckStatus.OK, note="", actor=self.actor(officer))
+        app = Application.objects.get(pk=f.pk)
+        data_check = data_check_of(app)
+        if data_check is not None and data_check.status != "ok":  # the type's own fields
+            data_check_update(application=app, status="ok", note="", actor=self.actor(officer))
         app = self.fire(f, "declare_complete")
         f.queue_entries[-1][1] = self.now
         f.clock_start = f.clock_start or self.now

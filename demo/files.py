@@ -17,16 +17,20 @@ from accounts.models import Role, User
 from integrity.conflicts.services.declarations import declaration_needed, file_declare
 from issuance.models import Bill, PaymentChannel
 from issuance.services.billing import payment_record
+from permits.details.examples import details_example
 from permits.models import Application, CheckStatus, PermitType, Stage
 from permits.services.applications import (
     application_create,
+    application_details_update,
     application_return,
     application_submit,
     transition_fire,
 )
 from permits.services.checks import check_update
 from permits.services.context import Actor
+from permits.services.data_checks import data_check_of, data_check_update
 from permits.services.documents import document_upload
+from places.selectors import gazetteer
 from worktime.calendar import get_calendar
 
 DEMO_PDF = b"%PDF-1.4\n% Terang demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -86,6 +90,7 @@ def demo_files_seed(*, count: int = 40, seed: int = 7) -> int:
     counter = User.objects.filter(role=Role.COUNTER).first()
     cashier = User.objects.filter(role=Role.CASHIER).first()
     now = timezone.now()
+    places = gazetteer()
     for i in range(count):
         target = TARGETS[i % len(TARGETS)]
         permit_type = rng.choice(types)
@@ -109,6 +114,11 @@ def demo_files_seed(*, count: int = 40, seed: int = 7) -> int:
                 applicant_nik=nik,
                 applicant_address=address,
                 applicant_phone=f"+62812000{i:05d}",
+            )
+            app = application_details_update(
+                application=app,
+                actor=Actor(creator, "10.0.0.5", "demo"),
+                details=details_example(app.form_spec, places=places, rng=random.Random(i)),
             )
             for check in app.checks.select_related("requirement"):
                 if check.requirement.mandatory or rng.random() < 0.5:
@@ -156,6 +166,8 @@ def _advance(app, target, rng, later, cashier):
                 break
             for check in checks:
                 check_update(check=check, status=CheckStatus.OK, note="", actor=Actor(officer))
+            if data_check_of(app) is not None:  # the type's own fields, checked too
+                data_check_update(application=app, status="ok", note="", actor=Actor(officer))
             app = fire("declare_complete", officer)
         elif app.state == Stage.TECHNICAL_REVIEW:
             app = fire("finish_review", officer, note="Memenuhi ketentuan teknis.")

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from issuance.models import Permit
 from issuance.signing import pdf_sign
+from permits.selectors.details import file_details
 
 
 def verification_url(permit: Permit) -> str:
@@ -27,6 +28,7 @@ def permit_context(permit: Permit, *, preview: bool = False) -> dict:
         "permit": permit,
         "app": permit.application,
         "permit_type": permit.permit_type,
+        "details": file_details(permit.application, only="printed"),
         "verification_url": url,
         # A PNG: WeasyPrint lays out an SVG QR code path by path, ten times slower. A fixed
         # mask spares segno scoring all eight (7 ms a permit); any mask is a valid code.

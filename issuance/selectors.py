@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from issuance.models import Bill, Permit, RegisterDay, normalise_permit_code
 from permits.models import Application, normalise_tracking_code
+from permits.selectors.details import file_details, places_all
 
 CODE_LENGTH = 14  # "XXXX-XXXX-XXXX", verification and tracking codes alike
 
@@ -43,7 +44,11 @@ def permit_by_code(code: str) -> Permit | None:
     code = normalise_permit_code(code)
     if len(code) != CODE_LENGTH:
         return None
-    return Permit.objects.select_related("permit_type__opd").filter(code=code).first()
+    return (
+        Permit.objects.select_related("permit_type__opd", "application__form_version")
+        .filter(code=code)
+        .first()
+    )
 
 
 def permit_for_query(query: str) -> Permit | None:
@@ -73,3 +78,19 @@ def register_chain() -> list[tuple]:
     return list(
         RegisterDay.objects.order_by("day").values_list("day", "count", "previous_digest", "digest")
     )
+
+
+def public_details_of(numbers: list[str]) -> dict[str, str]:
+    """The public fields of the permits numbered ``numbers``, in one line each (the
+    register's listing; never personal data: only fields the catalogue marks public)."""
+    if not numbers:
+        return {}
+    permits = Permit.objects.filter(number__in=numbers).select_related("application__form_version")
+    places = places_all()
+    return {
+        permit.number: "; ".join(
+            f"{item['label']}: {item['text']}"
+            for item in file_details(permit.application, only="public", places=places)
+        )
+        for permit in permits
+    }

@@ -36,6 +36,7 @@ from issuance.selectors import (
     permit_by_tracking_code,
     permit_for_query,
     permit_of_file,
+    public_details_of,
     register_chain,
     register_day_sealed,
     register_days,
@@ -49,6 +50,7 @@ from permits.models import FileView
 from permits.selectors.applicant import applicant_file
 from permits.selectors.backoffice import application_for_page
 from permits.selectors.catalogue import catalogue_types
+from permits.selectors.details import file_details
 from permits.services.context import ActionRefused, Actor
 from permits.services.views_log import file_view_record
 from permits.views.applicant import applicant_only
@@ -236,6 +238,7 @@ def verify(request, code: str):
         "permit": permit,
         "holder_masked": mask_name(permit.holder_name),
         "business_masked": mask_name(permit.business_name) if permit.business_name else "",
+        "details": file_details(permit.application, only="public"),
         "OFFICE_NAME": settings.OFFICE_NAME,
         "upload": VerifyUploadForm(),
     }
@@ -283,8 +286,14 @@ def register_day(request, day: str):
         raise Http404
     entries = sealed.entries if sealed else day_entries(date)
     names = _type_names()
+    about = public_details_of([number for number, _code, _at in entries])
     rows = [
-        {"number": number, "type": names.get(code, code), "at": moment_text(moment_parse(at), TIME)}
+        {
+            "number": number,
+            "type": names.get(code, code),
+            "at": moment_text(moment_parse(at), TIME),
+            "about": about.get(number, ""),
+        }
         for number, code, at in entries
     ]
     context = {

@@ -27,4 +27,6 @@ class PermitsConfig(AppConfig):
                 )
         sign_in_purpose(apply_for)
         chained_events_register(self.get_model("ApplicationEvent"))
-        sealed_models_register("permits.FileMessage", "permits.FileView", "permits.Document")
+        sealed_models_register(
+            "permits.FileMessage", "permits.FileView", "permits.Document", "permits.FormVersion"
+        )

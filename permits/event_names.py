@@ -35,6 +35,11 @@ CHECK_UPDATED = "check.updated"
 # (the same SHA-256, or no newer document): allowed only with the officer's written note.
 CHECK_REAFFIRMED_WANTING = "check.reaffirmed_wanting"
 
+# The counter's verdict on the file's details (right, or wrong in named fields), and the
+# applicant's correction of the fields named.
+DATA_CHECKED = "data.checked"
+DATA_CORRECTED = "data.corrected"
+
 # A message posted in the file's thread.
 MESSAGE_POSTED = "message.posted"
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identity import nib_validator, nik_validator, phone_normalise
 from accounts.models import User
-from permits.models import Application, CheckStatus, PermitType, Stage
+from permits.details.spec import label
+from permits.models import Application, CheckStatus, DataStatus, PermitType, Stage
 from permits.selectors.backoffice import WorklistFilters
 from permits.selectors.catalogue import catalogue_choices
 from permits.services.checks import verdict_stands, wanting_notice
+from places.selectors import place_choices
 
 
 class WorklistFilterForm(forms.Form):
@@ -29,6 +32,13 @@ class WorklistFilterForm(forms.Form):
         required=False,
         choices=[("", _("Semua")), ("due_soon", _("Segera jatuh tempo")), ("late", _("Terlambat"))],
     )
+    place = forms.ChoiceField(label=_("Lokasi"), required=False)
+    kbli = forms.RegexField(
+        label=_("KBLI"),
+        regex=r"^\d{2,5}$",
+        required=False,
+        error_messages={"invalid": _("Tulis 2 sampai 5 angka KBLI.")},
+    )
     scope = forms.ChoiceField(
         label=_("Berkas"),
         required=False,
@@ -41,6 +51,7 @@ class WorklistFilterForm(forms.Form):
         types, opds = catalogue_choices()
         self.fields["permit_type"].choices = [("", _("Semua jenis izin")), *types]
         self.fields["opd"].choices = [("", _("Semua OPD")), *opds]
+        self.fields["place"].choices = [("", _("Semua lokasi")), *place_choices()]
 
     def controls(self) -> list[dict]:
         """The filter controls as plain data for the template.
@@ -76,6 +87,8 @@ class WorklistFilterForm(forms.Form):
             scope=data["scope"] or "mine",
             permit_type=data["permit_type"],
             opd=data["opd"],
+            place=data["place"],
+            kbli=data["kbli"],
         )
 
 
@@ -98,17 +111,82 @@ class RejectForm(TransitionForm):
     legal_basis = forms.CharField(label=_("Dasar hukum"), max_length=1000)
 
 
-class ReturnForm(TransitionForm):
+class DataLineMixin:
+    """The line for the file's details (``DataCheck``) in the checklist and the return form:
+    a verdict, the fields to correct and a note. ``data_line`` sets it up when the file's
+    type has fields of its own (``data_check`` given); ``statuses`` are its choices."""
+
+    data_check = None
+
+    def data_line(self, application, data_check, statuses, *, widget=None) -> None:
+        self.data_check = data_check
+        if data_check is None:
+            return
+        language_labels = [
+            (field["key"], label(field, get_language() or "id")) for field in application.form_spec
+        ]
+        uncorrected = data_check.uncorrected(application.details)
+        # A "wrong" whose fields were changed since is asked again, as a document replaced.
+        stands = data_check.status == DataStatus.OK or (
+            data_check.status == DataStatus.WRONG and len(uncorrected) == len(data_check.fields)
+        )
+        self.data_changed = [
+            text
+            for key, text in language_labels
+            if key in data_check.fields and key not in uncorrected
+        ]
+        self.fields["data_status"] = forms.ChoiceField(
+            label=_("Data permohonan"),
+            required=False,
+            choices=statuses,
+            widget=widget or forms.Select,
+            initial=data_check.status if stands and data_check.status in dict(statuses) else None,
+        )
+        self.fields["data_fields"] = forms.MultipleChoiceField(
+            label=_("Isian yang harus diperbaiki"),
+            required=False,
+            choices=language_labels,
+            widget=forms.CheckboxSelectMultiple,
+            initial=data_check.fields if stands else [],
+        )
+        self.fields["data_note"] = forms.CharField(
+            label=_("Catatan data untuk pemohon"),
+            required=False,
+            max_length=1000,
+            initial=data_check.note if stands else "",
+        )
+
+    def data_clean(self, cleaned: dict) -> tuple[str, str, list[str]] | None:
+        """(status, note, fields) of the data line, with each gap named on its field."""
+        if self.data_check is None:
+            return None
+        status = cleaned.get("data_status") or ""
+        note = (cleaned.get("data_note") or "").strip()
+        fields = cleaned.get("data_fields") or []
+        if status == DataStatus.WRONG:
+            if not fields:
+                self.add_error("data_fields", _("Pilih isian yang harus diperbaiki pemohon."))
+            if not note:
+                self.add_error("data_note", _("Jelaskan kepada pemohon apa yang harus diperbaiki."))
+        return status, note, fields
+
+
+class ReturnForm(DataLineMixin, TransitionForm):
     """One status and note per requirement; at least one must be missing or invalid.
 
     It starts from the saved checklist: each requirement already found missing or invalid
     comes with its verdict and note.
     """
 
-    def __init__(self, *args, checks=(), **kwargs):
+    def __init__(self, *args, checks=(), application=None, data_check=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.checks = list(checks)
         self.flagged = set()
+        self.data_line(
+            application,
+            data_check,
+            [("", _("Benar / tidak dipersoalkan")), (DataStatus.WRONG, _("Perlu diperbaiki"))],
+        )
         for check in self.checks:
             self.fields[f"status_{check.pk}"] = forms.ChoiceField(
                 label=check.requirement.name,
@@ -156,15 +234,22 @@ class ReturnForm(TransitionForm):
                 )
             if status:
                 findings[check.pk] = (status, note)
-        if not findings:
+        data = self.data_clean(cleaned)
+        cleaned["data"] = (data[1], data[2]) if data and data[0] == DataStatus.WRONG else None
+        if not findings and not cleaned["data"]:
             raise forms.ValidationError(
-                _("Tandai setidaknya satu persyaratan yang belum ada atau tidak sah.")
+                _(
+                    "Tandai setidaknya satu persyaratan yang belum ada atau tidak sah, "
+                    "atau data yang harus diperbaiki."
+                )
+                if self.data_check
+                else _("Tandai setidaknya satu persyaratan yang belum ada atau tidak sah.")
             )
         cleaned["findings"] = findings
         return cleaned
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(DataLineMixin, forms.Form):
     """The verdict on every requirement of a file, in one form (the counter's checklist).
 
     No verdict is chosen in advance: a requirement starts empty unless its saved verdict
@@ -174,9 +259,15 @@ class ChecklistForm(forms.Form):
 
     prefix = "checklist"
 
-    def __init__(self, *args, checks=(), **kwargs):
+    def __init__(self, *args, checks=(), application=None, data_check=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.checks = list(checks)
+        self.data_line(
+            application,
+            data_check,
+            [(DataStatus.OK, _("Benar")), (DataStatus.WRONG, _("Perlu diperbaiki"))],
+            widget=forms.RadioSelect,
+        )
         # Judged before, but a newer document came since: the verdict is asked again.
         self.renewed = set()
         for check in self.checks:
@@ -217,9 +308,17 @@ class ChecklistForm(forms.Form):
             for c in self.checks
         }
 
-    def add_refusal(self, errors: dict[int, str]) -> None:
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["data"] = self.data_clean(cleaned)
+        return cleaned
+
+    def data_verdict(self) -> tuple[str, str, list[str]] | None:
+        return self.cleaned_data.get("data")
+
+    def add_refusal(self, errors: dict) -> None:
         for pk, message in errors.items():
-            self.add_error(f"status_{pk}", message)
+            self.add_error("data_status" if pk == "data" else f"status_{pk}", message)
 
 
 class ReassignForm(forms.Form):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ajukan/<str:code>/", views.start, name="start"),
     path("berkas/<uuid:public_id>/", views.file_page, name="file"),
     path("berkas/<uuid:public_id>/simpan/", views.save_draft, name="save"),
+    path("berkas/<uuid:public_id>/perbaiki-data/", views.correct_data, name="correct"),
     path("berkas/<uuid:public_id>/unggah/", views.upload, name="upload"),
     path("berkas/<uuid:public_id>/ajukan/", views.submit, name="submit"),
     path("berkas/<uuid:public_id>/cabut/", views.withdraw, name="withdraw"),

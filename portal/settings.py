@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "accounts",
     "worktime",
     "trail",
+    "places",
     "permits",
     "issuance",
     "integrity",
@@ -374,6 +375,7 @@ KIOSK_RESET_SECONDS = int(os.environ.get("KIOSK_RESET_SECONDS", "60"))
 # (the supervisor is told at the same time).
 LATE_APOLOGY_WORKING_DAYS = int(os.environ.get("LATE_APOLOGY_WORKING_DAYS", "2"))
 CATALOGUE_FILE = BASE_DIR / "permits" / "catalogue" / "catalogue.json"
+PLACES_FILE = BASE_DIR / "places" / "data" / "places.json"
 
 # --- Integrity --------------------------------------------------------------------------
 # A conflict-of-interest case: the direct supervisor's initial review, then the head of

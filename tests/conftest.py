@@ -180,9 +180,11 @@ def project_env():
 
 @pytest.fixture
 def catalogue(db):
-    """The real 81-type catalogue, loaded."""
+    """The regency's places and the real 81-type catalogue, loaded."""
     from permits.catalogue.loader import catalogue_load, read_catalogue
+    from places.loading import places_load, read_places
 
+    places_load(data=read_places(settings.PLACES_FILE))
     catalogue_load(data=read_catalogue(settings.CATALOGUE_FILE))
 
 
@@ -345,3 +347,22 @@ def password_step(client, user, password=PASSWORD, next_url=""):
     if next_url:
         data["next"] = next_url
     return client.post(LOGIN, data)
+
+
+@pytest.fixture
+def places(db):
+    """The regency's places, loaded; their gazetteer."""
+    from places.loading import places_load, read_places
+    from places.selectors import gazetteer
+
+    places_load(data=read_places(settings.PLACES_FILE))
+    return gazetteer()
+
+
+@pytest.fixture
+def fielded(office, places):
+    """The office's full type with the fields of ``tests.permits.kit.SPEC`` (version 1)."""
+    from tests.permits.kit import fields_add
+
+    fields_add(office.full_type)
+    return office.full_type

@@ -12,7 +12,16 @@ from integrity.conflicts.services.cases import case_decide, case_open, case_revi
 from integrity.conflicts.services.declarations import declaration_needed, file_declare
 from integrity.models import CaseOrigin, ConflictCase
 from issuance.models import Bill, PaymentChannel
-from permits.models import OPD, Application, CheckStatus, PermitType, Requirement, Stage
+from permits.models import (
+    OPD,
+    Application,
+    CheckStatus,
+    DataCheck,
+    DataStatus,
+    PermitType,
+    Requirement,
+    Stage,
+)
 from permits.services.applications import (
     application_create,
     application_return,
@@ -21,6 +30,7 @@ from permits.services.applications import (
 )
 from permits.services.checks import check_update
 from permits.services.context import Actor
+from permits.services.data_checks import data_check_update
 from permits.services.documents import document_upload
 
 
@@ -143,6 +153,8 @@ def mark_all_ok(app, officer):
     declare_clear(app, officer)
     for check in app.checks.all():
         check_update(check=check, status=CheckStatus.OK, note="", actor=act(officer))
+    if DataCheck.objects.filter(application=app).exists():  # the type's own fields
+        data_check_update(application=app, status=DataStatus.OK, note="", actor=act(officer))
 
 
 def walk(office, app, until: str) -> Application:

@@ -8,16 +8,15 @@ from the file is deactivated, never deleted, because files and permits refer to 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
-from permits.models import OPD, PermitType, Requirement, SearchNote
-from trail.seals import seal_history_bulk
+from permits.details.spec import COMMON
+from permits.models import OPD, PermitField, PermitType, Requirement, SearchNote
+from permits.services.form_versions import form_versions_publish
+from trail.loading import LoadReport, rows_deactivate, rows_sync
 
 OPD_FIELDS = ("name_id", "name_en")
 TYPE_FIELDS = (
@@ -39,68 +38,9 @@ TYPE_DEFAULTS = {"check_duration": 1}
 REQUIREMENT_FIELDS = ("name_id", "name_en", "mandatory", "formats", "max_size_kb", "position")
 
 
-@dataclass
-class LoadReport:
-    counts: Counter = field(default_factory=Counter)
-
-    def add(self, kind: str, outcome: str) -> None:
-        self.counts[f"{kind}.{outcome}"] += 1
-
-    @property
-    def changed(self) -> bool:
-        return any(n for key, n in self.counts.items() if not key.endswith(".unchanged"))
-
-    def __str__(self) -> str:
-        return ", ".join(f"{key}={n}" for key, n in sorted(self.counts.items())) or "empty"
-
-
 def read_catalogue(path: Path) -> dict:
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
-
-
-def _sync(model, wanted: dict, existing: dict, report: LoadReport, kind: str, fk: str) -> dict:
-    """Bring ``model``'s rows in line with ``wanted`` (key -> field values) and return key ->
-    row. A row whose values differ is saved (its field history records the change); new
-    rows are created in one insert with their history, which is sealed (``trail.seals``);
-    a row that matches is not touched. ``existing`` maps key -> row already stored.
-
-    Rows are validated field by field; uniqueness is what ``wanted``'s keys are, and the
-    database's constraints hold it. ``fk``, the parent this load just wrote, is not looked
-    up again."""
-    rows, new = {}, []
-    for key, values in wanted.items():
-        obj = existing.get(key)
-        if obj is None:
-            obj = model(**values)
-            obj.full_clean(exclude=[fk], validate_unique=False, validate_constraints=False)
-            new.append(obj)
-            report.add(kind, "created")
-        else:
-            changed = [name for name, value in values.items() if getattr(obj, name) != value]
-            if changed:
-                for name in changed:
-                    setattr(obj, name, values[name])
-                obj.full_clean(exclude=[fk], validate_unique=False, validate_constraints=False)
-                obj.save()
-                report.add(kind, "updated")
-            else:
-                report.add(kind, "unchanged")
-        rows[key] = obj
-    if new:
-        created = bulk_create_with_history(new, model)
-        seal_history_bulk(model, created)
-        by_key = {id(obj): obj for obj in created}
-        rows = {key: by_key.get(id(obj), obj) for key, obj in rows.items()}
-    return rows
-
-
-def _deactivate(queryset, report: LoadReport, kind: str) -> None:
-    # Row by row, not queryset.update(): each deactivation leaves field history.
-    for obj in queryset.filter(active=True):
-        obj.active = False
-        obj.save(update_fields=["active"])
-        report.add(kind, "deactivated")
 
 
 @transaction.atomic
@@ -112,8 +52,8 @@ def catalogue_load(*, data: dict) -> LoadReport:
         | {name: row.get(name, "") for name in OPD_FIELDS}
         for row in data["opds"]
     }
-    opds = _sync(OPD, wanted_opds, {o.code: o for o in OPD.objects.all()}, report, "opd", "")
-    _deactivate(OPD.objects.exclude(code__in=opds), report, "opd")
+    opds = rows_sync(OPD, wanted_opds, {o.code: o for o in OPD.objects.all()}, report, "opd", "")
+    rows_deactivate(OPD.objects.exclude(code__in=opds), report, "opd")
 
     wanted_types = {}
     for row in data["permit_types"]:
@@ -127,7 +67,7 @@ def catalogue_load(*, data: dict) -> LoadReport:
             "search_terms": "\n".join(row.get("search_terms", [])),
         }
     stored = {t.code: t for t in PermitType.objects.all()}
-    types = _sync(PermitType, wanted_types, stored, report, "type", "opd")
+    types = rows_sync(PermitType, wanted_types, stored, report, "type", "opd")
 
     wanted_requirements = {}
     for row in data["permit_types"]:
@@ -141,19 +81,20 @@ def catalogue_load(*, data: dict) -> LoadReport:
                 "active": True,
             }
     stored = {(r.permit_type_id, r.code): r for r in Requirement.objects.all()}
-    _sync(Requirement, wanted_requirements, stored, report, "requirement", "permit_type")
+    rows_sync(Requirement, wanted_requirements, stored, report, "requirement", "permit_type")
     loaded = {permit_type.pk for permit_type in types.values()}
     gone = [
         r.pk
         for key, r in stored.items()
         if key not in wanted_requirements and r.permit_type_id in loaded
     ]
-    _deactivate(
+    rows_deactivate(
         Requirement.objects.filter(pk__in=gone).order_by("permit_type_id", "position"),
         report,
         "requirement",
     )
-    _deactivate(PermitType.objects.exclude(code__in=types), report, "type")
+    _load_fields(data, types, report)
+    rows_deactivate(PermitType.objects.exclude(code__in=types), report, "type")
     _load_notes(data.get("search_notes", []), report)
     return report
 
@@ -171,5 +112,49 @@ def _load_notes(rows: list[dict], report: LoadReport) -> None:
         for row in rows
     }
     stored = {n.code: n for n in SearchNote.objects.all()}
-    _sync(SearchNote, wanted, stored, report, "note", "")
-    _deactivate(SearchNote.objects.exclude(code__in=wanted), report, "note")
+    rows_sync(SearchNote, wanted, stored, report, "note", "")
+    rows_deactivate(SearchNote.objects.exclude(code__in=wanted), report, "note")
+
+
+def _expanded(row: dict, field_sets: dict) -> list[dict]:
+    """A type's fields with the shared sets it names put in place."""
+    fields = []
+    for entry in row.get("fields", []):
+        if isinstance(entry, str):
+            if entry not in field_sets:
+                raise ValidationError(f"{row['code']}: unknown field set {entry!r}")
+            fields += field_sets[entry]
+        else:
+            fields.append(entry)
+    return fields
+
+
+def _load_fields(data: dict, types: dict, report: LoadReport) -> None:
+    """Each type's application fields, then a new form version for each type whose fields
+    changed (``permits.services.form_versions``)."""
+    wanted = {}
+    for row in data["permit_types"]:
+        permit_type = types[row["code"]]
+        for position, spec in enumerate(_expanded(row, data.get("field_sets", {})), start=1):
+            wanted[(permit_type.pk, spec["key"])] = {
+                "permit_type": permit_type,
+                "key": spec["key"],
+                "kind": spec["kind"],
+                "label_id": spec["label_id"],
+                "label_en": spec["label_en"],
+                "help_id": spec.get("help_id", ""),
+                "help_en": spec.get("help_en", ""),
+                "required": spec.get("required", True),
+                "printed": spec.get("printed", False),
+                "public": spec.get("public", False),
+                "options": {name: value for name, value in spec.items() if name not in COMMON},
+                "position": position,
+                "active": True,
+            }
+    stored = {(f.permit_type_id, f.key): f for f in PermitField.objects.all()}
+    rows_sync(PermitField, wanted, stored, report, "field", "permit_type")
+    loaded = {permit_type.pk for permit_type in types.values()}
+    gone = [f.pk for key, f in stored.items() if key not in wanted and f.permit_type_id in loaded]
+    rows_deactivate(PermitField.objects.filter(pk__in=gone).order_by("pk"), report, "field")
+    for _version in form_versions_publish(permit_types=list(types.values())):
+        report.add("form_version", "created")

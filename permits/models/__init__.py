@@ -14,9 +14,12 @@ from permits.models.catalogue import (
     SopUnit,
     validate_number_pattern,
 )
+from permits.models.fields import FormVersion, PermitField
 from permits.models.records import (
     ApplicationEvent,
     CheckStatus,
+    DataCheck,
+    DataStatus,
     Document,
     FileMessage,
     FileView,
@@ -37,11 +40,15 @@ __all__ = [
     "BilingualNameMixin",
     "Channel",
     "CheckStatus",
+    "DataCheck",
+    "DataStatus",
     "Document",
     "FileMessage",
     "FileView",
+    "FormVersion",
     "NumberSequence",
     "PermitFamily",
+    "PermitField",
     "PermitType",
     "ReminderKind",
     "Requirement",

@@ -8,9 +8,11 @@ record the event and assign the next officer.
 
 from __future__ import annotations
 
+import copy
 import secrets
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -21,6 +23,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from accounts.models import Role
 from core.history import HistoricalRecords
 from permits import sla
+from permits.details.values import details_clean, details_facts
 from permits.models.catalogue import PermitType
 from permits.models.stages import (
     APPLICANT_STAGES,
@@ -31,6 +34,7 @@ from permits.models.stages import (
     Stage,
     stage_used,
 )
+from places.selectors import gazetteer
 from worktime.calendar import get_calendar
 
 # No 0/O, 1/I/L: a code read aloud at the counter or typed on a phone is not misread.
@@ -94,6 +98,22 @@ class Application(ConcurrentTransitionMixin, models.Model):
     applicant_address = models.TextField(_("alamat"), blank=True)
     representative_name = models.CharField(_("nama kuasa"), max_length=150, blank=True)
     representative_nik = models.CharField(_("NIK kuasa"), max_length=16, blank=True)
+    # What the file states about the thing it asks a permit for, checked against the form
+    # version it was made with (permits.details) on every write.
+    form_version = models.ForeignKey(
+        "permits.FormVersion",
+        verbose_name=_("versi formulir"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    details = models.JSONField(_("data permohonan"), default=dict, blank=True)
+    # Read off the details as they are saved (``details_facts``), for filters and counts: the
+    # place the permit is about (its first address field) and the business line (KBLI).
+    site_kecamatan = models.CharField(_("kecamatan lokasi"), max_length=8, blank=True)
+    site_desa = models.CharField(_("desa/kelurahan lokasi"), max_length=13, blank=True)
+    kbli = models.CharField(_("KBLI"), max_length=5, blank=True)
 
     state = FSMField(_("tahap"), default=Stage.DRAFT, choices=Stage.choices, protected=True)
     assigned_to = models.ForeignKey(
@@ -175,12 +195,61 @@ class Application(ConcurrentTransitionMixin, models.Model):
             # Red flags: a type's recently issued files (FAST), a representative's files (PAIR).
             models.Index(fields=["permit_type", "state", "finished_at"], name="app_type_finished"),
             models.Index(fields=["representative_nik"], name="app_representative_nik"),
+            # The worklist's filters by place and business line (issue 19.6).
+            models.Index(fields=["site_kecamatan", "site_desa"], name="app_site"),
+            models.Index(fields=["kbli"], name="app_kbli"),
             # QUEUE: the type's files submitted in a window.
             models.Index(fields=["permit_type", "submitted_at"], name="app_type_submitted"),
         ]
 
     def __str__(self) -> str:
         return self.registration_number or str(_("Draf"))
+
+    # --- the details (permits.details) ---------------------------------------------------
+
+    def save(self, *args, **kwargs):
+        """Saves the file; its details, when they changed, are checked first against the
+        form version it was made with (a value that no longer cleans to itself is refused)."""
+        update_fields = kwargs.get("update_fields")
+        if (update_fields is None or "details" in update_fields) and self.details != getattr(
+            self, "_details_stored", {}
+        ):
+            self.details_validate()
+            facts = details_facts(self.form_spec, self.details)
+            for name, value in facts.items():
+                setattr(self, name, value)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *facts}
+        super().save(*args, **kwargs)
+        self._details_stored = copy.deepcopy(self.details)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        app = super().from_db(db, field_names, values)
+        app._details_stored = copy.deepcopy(app.__dict__.get("details"))
+        return app
+
+    @property
+    def form_spec(self) -> list[dict]:
+        """The fields this file states its details against (its form version's)."""
+        return self.form_version.spec if self.form_version_id else []
+
+    def data_check_wanting(self) -> bool:
+        """Whether the counter has yet to find the file's details right."""
+        data_check = apps.get_model("permits", "DataCheck")
+        return not data_check.objects.filter(application=self, status="ok").exists()
+
+    def details_validate(self) -> None:
+        if not isinstance(self.details, dict):
+            raise ValidationError({"details": _("Data permohonan harus berupa objek.")})
+        cleaned = details_clean(
+            self.form_spec, self.details, places=gazetteer(with_inactive=True), complete=False
+        )
+        if cleaned.errors or cleaned.values != self.details:
+            problems = list(cleaned.errors.values()) or [
+                _("Data permohonan tidak sesuai formulirnya.")
+            ]
+            raise ValidationError({"details": problems})
 
     @property
     def stage_label(self) -> str:
@@ -277,7 +346,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def return_to_applicant(self, *, by, at, applicant_deadline) -> None:
         self.authorize("return_to_applicant", by)
-        if not self.checks.filter(status__in=["missing", "invalid"]).exists():
+        data_check = apps.get_model("permits", "DataCheck")
+        wrong_data = self.form_spec and data_check.objects.filter(application=self, status="wrong")
+        if not self.checks.filter(status__in=["missing", "invalid"]).exists() and not (
+            wrong_data and wrong_data.exists()
+        ):
             raise ValidationError(
                 _("Tandai setidaknya satu persyaratan yang kurang atau tidak sah, dengan catatan.")
             )
@@ -311,6 +384,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         if pending.exists():
             raise ValidationError(
                 _("Semua persyaratan wajib harus dinyatakan sesuai sebelum berkas lengkap.")
+            )
+        if self.form_spec and self.data_check_wanting():
+            raise ValidationError(
+                _("Data permohonan harus dinyatakan benar sebelum berkas lengkap.")
             )
         self.verified_by = by
         sla.check_end(self)

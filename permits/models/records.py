@@ -53,6 +53,48 @@ class RequirementCheck(models.Model):
         return f"{self.requirement.code}: {self.get_status_display()}"
 
 
+class DataStatus(models.TextChoices):
+    PENDING = "pending", _("Belum diperiksa")
+    OK = "ok", _("Benar")
+    WRONG = "wrong", _("Perlu diperbaiki")
+
+
+class DataCheck(models.Model):
+    """The counter's verdict on what the file states about the thing permitted (its
+    details), beside the requirements' checks: right, or wrong in the fields it names, which
+    the applicant then corrects (and only those). ``found`` keeps the named fields' values
+    as they were found wrong: a correction that leaves one as it was is no correction."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="data_check"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DataStatus.choices, default=DataStatus.PENDING
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    fields = models.JSONField(_("isian yang harus diperbaiki"), default=list, blank=True)
+    found = models.JSONField(default=dict, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pemeriksaan data permohonan")
+        verbose_name_plural = _("pemeriksaan data permohonan")
+
+    def __str__(self) -> str:
+        return self.get_status_display()
+
+    def uncorrected(self, details: dict) -> list[str]:
+        """The named fields whose value is still the one found wrong."""
+        if self.status != DataStatus.WRONG:
+            return []
+        return [key for key in self.fields if details.get(key) == self.found.get(key)]
+
+
 def document_path(instance: Document, filename: str) -> str:
     # A random name: the stored path tells nothing and cannot be guessed.
     return f"documents/{instance.application.public_id}/{uuid.uuid4().hex}"

@@ -19,7 +19,7 @@ def files_of_applicant(user) -> list[Application]:
 def applicant_file(user, public_id) -> Application:
     """One of the applicant's own files, or 404 (another's file is as unknown as none)."""
     return get_object_or_404(
-        Application.objects.select_related("permit_type__opd", "assigned_to__unit"),
+        Application.objects.select_related("permit_type__opd", "assigned_to__unit", "form_version"),
         public_id=public_id,
         applicant=user,
     )

@@ -50,6 +50,8 @@ class WorklistFilters:
     sla: str = ""  # "late" or "due_soon"
     q: str = ""
     scope: str = "mine"  # "mine" or "all" (every file the user may see)
+    place: str = ""  # a kecamatan's or a desa's code: where the permit is about
+    kbli: str = ""  # a business line, or the start of one (a KBLI group)
 
 
 # What a worklist row shows (and its SOP clock needs): fewer columns plan and load faster.
@@ -97,6 +99,12 @@ def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Applic
             Q(clock_running_since__isnull=False, sop_deadline__gte=now, sop_deadline__lte=cutoff)
             | Q(check_due_at__gte=now, check_due_at__lte=check_cutoff)
         )
+    if filters.place.count(".") == 3:
+        files = files.filter(site_desa=filters.place)
+    elif filters.place:
+        files = files.filter(site_kecamatan=filters.place)
+    if filters.kbli:
+        files = files.filter(kbli__startswith=filters.kbli)
     query = filters.q.strip()
     if query.isdigit() and len(query) == 16:  # a billing code, typed by the cashier
         files = files.filter(bill__billing_code=query)
@@ -118,7 +126,12 @@ def application_for_page(*, user, public_id) -> Application:
     """One file for its back-office page, or 404 if the user may not see it."""
     return get_object_or_404(
         applications_visible_to(user).select_related(
-            "permit_type__opd", "assigned_to__unit", "applicant", "verified_by"
+            "permit_type__opd",
+            "assigned_to__unit",
+            "applicant",
+            "verified_by",
+            "form_version",
+            "data_check",
         ),
         public_id=public_id,
     )

@@ -7,19 +7,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role
 from core.queue import enqueue_on_commit
 from permits.assignment import least_loaded_officer, officer_may_take, supervisor_roles
+from permits.details.spec import label
+from permits.details.values import details_clean
 from permits.event_names import APPLICATION_ASSIGNED, APPLICATION_CREATED, APPLICATION_REASSIGNED
 from permits.models import (
     Application,
     Channel,
     CheckStatus,
+    DataCheck,
+    DataStatus,
     PermitType,
     RequirementCheck,
     Stage,
@@ -40,7 +44,9 @@ from permits.services.context import (
     action_guards_check,
 )
 from permits.services.events import event_record, file_event, held_attempts_recorded
+from permits.services.form_versions import form_version_current
 from permits.services.notices import transition_notices
+from places.selectors import gazetteer
 from trail.seals import seal_history_bulk
 from worktime.calendar import get_calendar
 
@@ -88,6 +94,7 @@ def application_create(
         raise PermissionDenied(_("Hanya pemohon atau petugas loket yang dapat membuat berkas."))
     application = Application(
         permit_type=permit_type,
+        form_version=form_version_current(permit_type),
         channel=channel,
         applicant=applicant,
         created_by=user,
@@ -105,6 +112,10 @@ def application_create(
         default_user=user,
     )
     seal_history_bulk(RequirementCheck, checks)  # bulk: no signal seals the history rows
+    if application.form_spec:  # the counter's verdict on the type's own fields, to come
+        data_check = DataCheck(application=application)
+        data_check._history_user = user
+        data_check.save()
     event_record(
         application=application,
         action=APPLICATION_CREATED,
@@ -120,14 +131,19 @@ DRAFT_EDITABLE = tuple(name for name in APPLICANT_FIELDS if name != "applicant_n
 
 
 @transaction.atomic
-def application_draft_update(*, application: Application, actor: Actor, **fields) -> Application:
-    """Save what the applicant typed on their draft (saved as they go)."""
+def application_draft_update(
+    *, application: Application, actor: Actor, details: dict | None = None, **fields
+) -> Application:
+    """Save what the applicant typed on their draft (saved as they go). ``details``, the
+    whole document of the type's fields, is checked by the model as it is saved."""
     app = _locked(application)
     if app.state != Stage.DRAFT or not app.is_applicant(actor.user):
         raise PermissionDenied(_("Berkas ini tidak dapat diubah lagi."))
     unknown = set(fields) - set(DRAFT_EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    if details is not None:
+        fields["details"] = details
     changed = [name for name, value in fields.items() if getattr(app, name) != value]
     if not changed:
         return app
@@ -135,6 +151,32 @@ def application_draft_update(*, application: Application, actor: Actor, **fields
         setattr(app, name, fields[name])
     app._history_user = actor.user
     app.save(update_fields=changed)
+    return app
+
+
+def may_fill_details(app: Application, user) -> bool:
+    """A draft's details are filled by its applicant, or at the counter for a walk-in."""
+    if app.state != Stage.DRAFT or user is None:
+        return False
+    walk_in = app.channel == Channel.COUNTER and user.role == Role.COUNTER
+    return app.is_applicant(user) or walk_in
+
+
+@transaction.atomic
+def application_details_update(
+    *, application: Application, actor: Actor, details: dict
+) -> Application:
+    """Replace the draft's details (its type's fields, ``permits.details``) as the applicant
+    or, on a walk-in file, the counter fills them in; the model checks them as it saves."""
+    app = _locked(application)
+    user = actor.user
+    if not may_fill_details(app, user):
+        raise PermissionDenied(_("Berkas ini tidak dapat diubah lagi."))
+    if app.details == details:
+        return app
+    app.details = details
+    app._history_user = user
+    app.save(update_fields=["details"])
     return app
 
 
@@ -262,6 +304,11 @@ def application_submit(*, application: Application, actor: Actor, expected_state
             raise ActionRefused(
                 _("Unggah dulu dokumen wajib: %(docs)s.") % {"docs": ", ".join(missing)}
             )
+    wanting = details_wanting(app)
+    if wanting:
+        raise ActionRefused(
+            _("Lengkapi dulu data permohonan: %(fields)s.") % {"fields": ", ".join(wanting)}
+        )
     app.registration_number = registration_number_next()
     app._history_user = actor.user
     app.save(update_fields=["registration_number"])
@@ -299,6 +346,14 @@ def application_resubmit(*, application: Application, actor: Actor, expected_sta
             _("Ganti dulu dokumen yang dikembalikan petugas: %(docs)s.")
             % {"docs": ", ".join(check.requirement.name for check in waiting)}
         )
+    from permits.services.data_checks import data_wanting
+
+    wanting = data_wanting(app)
+    if wanting:
+        raise ActionRefused(
+            _("Perbaiki dulu data yang diminta petugas: %(fields)s.")
+            % {"fields": ", ".join(wanting)}
+        )
     return transition_fire(
         application=app, name="resubmit", actor=actor, expected_state=expected_state
     )
@@ -313,8 +368,10 @@ def application_return(
     findings: dict[int, tuple[str, str]],
     note: str = "",
     expected_state=None,
+    data: tuple[str, list[str]] | None = None,
 ) -> Application:
-    """Return the file to the applicant: ``findings`` maps check ids to (status, note).
+    """Return the file to the applicant: ``findings`` maps check ids to (status, note), and
+    ``data``, (note, fields), names the fields of its details to correct.
 
     Each finding must be "missing" or "invalid" and carry a note telling the applicant
     what to fix; the applicant then has N working days (setting) to complete the file.
@@ -325,9 +382,21 @@ def application_return(
     if app.held_since is not None:
         raise HeldRefused(app.pk, actor, "return_to_applicant")
     app.authorize("return_to_applicant", actor.user)
-    if not findings:
+    if not findings and not data:
         raise ActionRefused(_("Sebutkan persyaratan yang kurang atau tidak sah."))
     from permits.services.checks import check_update, verdict_unchanged
+    from permits.services.data_checks import data_check_update
+
+    if data:
+        data_note, fields = data
+        data_check_update(
+            application=app,
+            status=DataStatus.WRONG,
+            note=data_note,
+            fields=fields,
+            actor=actor,
+            locked=True,
+        )
 
     for check_id, (status, check_note) in findings.items():
         if status not in {CheckStatus.MISSING, CheckStatus.INVALID} or not check_note.strip():
@@ -350,7 +419,7 @@ def application_return(
         actor=actor,
         note=note,
         applicant_deadline=deadline,
-        data={"returned_checks": sorted(findings)},
+        data={"returned_checks": sorted(findings)} | ({"returned_data": data[1]} if data else {}),
     )
 
 
@@ -409,3 +478,10 @@ def applications_expire_overdue(*, now=None) -> int:
             continue
         expired += 1
     return expired
+
+
+def details_wanting(app: Application) -> list[str]:
+    """The labels of the file's fields that are missing or wrong, for submission."""
+    cleaned = details_clean(app.form_spec, app.details, places=gazetteer(), complete=True)
+    language = get_language() or "id"
+    return [label(field, language) for field in app.form_spec if field["key"] in cleaned.errors]

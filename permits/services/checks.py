@@ -225,10 +225,15 @@ class ChecklistRefused(ActionRefused):
 @held_attempts_recorded
 @transaction.atomic
 def checklist_save(
-    *, application: Application, verdicts: dict[int, tuple[str, str]], actor: Actor
+    *,
+    application: Application,
+    verdicts: dict[int, tuple[str, str]],
+    actor: Actor,
+    data: tuple[str, str, list[str]] | None = None,
 ) -> list[RequirementCheck]:
     """Save the verdict on every requirement of the file at once (``verdicts`` maps check
-    ids to (status, note)).
+    ids to (status, note)), and on its data when its type has fields of its own (``data``:
+    (status, note, fields to correct); ``permits.services.data_checks``).
 
     There is no default verdict: every requirement needs a choice, or nothing is saved.
     Each changed verdict goes through ``check_update`` and its rules; one refusal saves
@@ -245,8 +250,15 @@ def checklist_save(
         for c in checks
         if not verdicts.get(c.pk, ("", ""))[0] or verdicts[c.pk][0] == CheckStatus.PENDING
     }
+    from permits.services.data_checks import data_check_of, data_check_update
+
+    data_check = data_check_of(app)
+    if data_check is not None and not (data and data[0]):
+        unchosen["data"] = _("Pilih hasil pemeriksaan data permohonan.")
     if unchosen:
-        names = ", ".join(c.requirement.name for c in checks if c.pk in unchosen)
+        names = [c.requirement.name for c in checks if c.pk in unchosen]
+        names += [_("Data permohonan")] if "data" in unchosen else []
+        names = ", ".join(names)
         raise ChecklistRefused(
             _("Pilih hasil pemeriksaan untuk setiap persyaratan. Belum dipilih: %(names)s.")
             % {"names": names},
@@ -261,4 +273,13 @@ def checklist_save(
         except ActionRefused as refused:
             message = f"{check.requirement.name}: {refused.message}"
             raise ChecklistRefused(message, {check.pk: refused.message}) from refused
+    if data_check is not None:
+        status, note, fields = data
+        try:
+            data_check_update(
+                application=app, status=status, note=note, fields=fields, actor=actor, locked=True
+            )
+        except ActionRefused as refused:
+            message = f"{_('Data permohonan')}: {refused.message}"
+            raise ChecklistRefused(message, {"data": refused.message}) from refused
     return checks

@@ -17,14 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import reswap, retarget
 
 from accounts.models import Role
 from core.queue import enqueue
 from core.templatetags.form_errors import page_error
+from permits.details.form import DetailsForm
 from permits.forms import DraftForm, WithdrawForm
-from permits.models import Application, CheckStatus, PermitType, Stage
+from permits.models import Application, CheckStatus, DataStatus, PermitType, Stage
 from permits.receipt import receipt_context
 from permits.selectors.applicant import applicant_file, files_of_applicant, latest_documents
+from permits.selectors.details import file_details
 from permits.services.applications import (
     application_create,
     application_draft_update,
@@ -34,12 +37,14 @@ from permits.services.applications import (
 )
 from permits.services.checks import checks_awaiting_replacement
 from permits.services.context import ActionRefused, Actor, ContactUnverified
+from permits.services.data_checks import data_check_of, data_correct, data_wanting, may_correct
 from permits.services.documents import may_upload
 from permits.services.file_messages import file_message_post
 from permits.sla import clock_status
 from permits.tasks import render_receipt
 from permits.tracking import held_explanation
 from permits.views.uploads import posted_upload, upload_refusal
+from places.selectors import gazetteer
 from worktime.calendar import get_calendar
 
 
@@ -117,6 +122,13 @@ def _file_context(request, app, **extra) -> dict:
         check.needs_replacement = check.pk in waiting
     missing = [c for c in checks if c.requirement.mandatory and c.latest is None]
     status = clock_status(app, timezone.now(), get_calendar())
+    draft = app.state == Stage.DRAFT
+    data_check = data_check_of(app)
+    to_correct = (
+        data_check.fields
+        if data_check and data_check.status == DataStatus.WRONG and may_correct(app, request.user)
+        else []
+    )
     return {
         "app": app,
         "checks": checks,
@@ -126,7 +138,14 @@ def _file_context(request, app, **extra) -> dict:
         "can_upload": may_upload(app, request.user),
         "status": status,
         "hold_note": held_explanation(status) if app.held_since else "",
-        "draft_form": DraftForm(instance=app) if app.state == Stage.DRAFT else None,
+        "draft_form": DraftForm(instance=app) if draft else None,
+        "details_form": DetailsForm(app.form_spec, places=gazetteer(), initial=app.details)
+        if draft
+        else None,
+        "details": [] if draft else file_details(app),
+        "data_check": data_check,
+        "data_wanting": data_wanting(app) if to_correct else [],
+        "correction_form": correction_form(app) if to_correct else None,
         "thread": list(app.file_messages.select_related("author")),
         "can_message": True,
         "message_url": reverse("applicant:message", args=[app.public_id]),
@@ -147,28 +166,84 @@ def file_page(request, public_id):
 @require_POST
 @applicant_only
 def save_draft(request, public_id):
-    """Autosave (htmx, on every change) and the plain "save" button share this view."""
+    """Autosave (htmx, on every change) and the plain "save" button share this view. The
+    permit's details that hold are saved even when another field is wrong; each wrong one
+    comes back with its message and the input as typed."""
     app = applicant_file(request.user, public_id)
-    form = DraftForm(request.POST, instance=app)
     if app.state != Stage.DRAFT:
         raise PermissionDenied
-    if form.is_valid():
-        application_draft_update(
-            application=app,
-            actor=Actor.from_request(request),
-            **form.updates(),
-        )
-        if request.htmx:
-            return render(
-                request,
-                "permits/applicant/_draft_form.html",
-                {"form": DraftForm(instance=app), "app": app, "saved_at": timezone.now()},
-            )
+    form = DraftForm(request.POST, instance=app)
+    details_form = DetailsForm(app.form_spec, places=gazetteer(), data=request.POST)
+    details_ok = details_form.validate(complete=False).ok
+    form_ok = form.is_valid()
+    app = application_draft_update(
+        application=app,
+        actor=Actor.from_request(request),
+        details=details_form.merged(app.details),
+        **(form.updates() if form_ok else {}),
+    )
+    if form_ok and details_ok:
+        if request.htmx:  # only the status: what the person types meanwhile stays
+            return saved_status(request, "draft-status")
         messages.success(request, _("Data tersimpan."))
         return redirect("applicant:file", app.public_id)
     if request.htmx:  # htmx swaps only 2xx answers: the form with its errors is one
-        return render(request, "permits/applicant/_draft_form.html", {"form": form, "app": app})
-    context = _file_context(request, app, draft_form=form)
+        context = {"form": form, "details_form": details_form, "app": app}
+        return form_again(request, "permits/applicant/_draft_form.html", context, "#draft-form")
+    context = _file_context(
+        request,
+        app,
+        draft_form=form,
+        details_form=details_form,
+        page_errors=details_form.page_errors(),
+    )
+    return render(request, "permits/applicant/file.html", context, status=400)
+
+
+def saved_status(request, status_id: str):
+    """The autosave's answer when all held: the line that says so, nothing else (the form
+    stays as the person is typing it)."""
+    context = {"saved_at": timezone.now(), "status_id": status_id}
+    return render(request, "permits/applicant/_save_status.html", context)
+
+
+def form_again(request, template: str, context: dict, target: str):
+    """The autosave's answer when something is wrong: the whole form with its messages,
+    in place of the form rather than of the status line."""
+    return reswap(retarget(render(request, template, context), target), "outerHTML")
+
+
+def correction_form(app, data=None) -> DetailsForm:
+    """The fields the counter asked to correct, and only those."""
+    named = set(app.data_check.fields)
+    spec = [field for field in app.form_spec if field["key"] in named]
+    return DetailsForm(spec, places=gazetteer(), data=data, initial=app.details)
+
+
+@require_POST
+@applicant_only
+def correct_data(request, public_id):
+    """The applicant corrects the fields a return named (htmx autosave, or the button)."""
+    app = applicant_file(request.user, public_id)
+    check = data_check_of(app)
+    if check is None or check.status != DataStatus.WRONG or not may_correct(app, request.user):
+        raise PermissionDenied
+    form = correction_form(app, data=request.POST)
+    ok = form.validate(complete=False).ok
+    stored = {key: app.details[key] for key in check.fields if key in app.details}
+    app = data_correct(
+        application=app, actor=Actor.from_request(request), values=form.merged(stored)
+    )
+    if request.htmx:
+        if ok:
+            return saved_status(request, "correction-status")
+        context = {"app": app, "correction_form": form}
+        template = "permits/applicant/_correction_form.html"
+        return form_again(request, template, context, "#correction-form")
+    if ok:
+        messages.success(request, _("Data tersimpan."))
+        return redirect("applicant:file", app.public_id)
+    context = _file_context(request, app, correction_form=form, page_errors=form.page_errors())
     return render(request, "permits/applicant/file.html", context, status=400)
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import OVERSIGHT_ROLES, Role
 from core.templatetags.form_errors import page_error
 from permits.assignment import candidates_for, officer_may_take
+from permits.details.form import DetailsForm
 from permits.forms import (
     ChecklistForm,
     ReassignForm,
@@ -47,16 +48,20 @@ from permits.selectors.backoffice import (
     worklist_for,
 )
 from permits.selectors.catalogue import catalogue_types
+from permits.selectors.details import file_details
 from permits.services.applications import (
     application_create,
+    application_details_update,
     application_reassign,
     application_resubmit,
     application_return,
     application_submit,
+    may_fill_details,
     transition_fire,
 )
 from permits.services.checks import ChecklistRefused, checklist_save
 from permits.services.context import ActionRefused, Actor
+from permits.services.data_checks import data_check_of
 from permits.services.file_messages import (
     file_message_post,
 )
@@ -64,6 +69,7 @@ from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
 from permits.views.outcomes import action_done, sentence, told_words
 from permits.views.uploads import posted_upload, upload_refusal
+from places.selectors import gazetteer
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
@@ -129,9 +135,17 @@ def file_page_render(request, app, *, forms=None, status=200):
         **rights.as_context(),
         "transition_form": TransitionForm(initial={"expected_state": app.state}),
         "reject_form": RejectForm(initial={"expected_state": app.state}),
-        "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
-        "checklist_form": ChecklistForm(checks=parts["checks"]) if rights.may_check else None,
+        "return_form": ReturnForm(
+            initial={"expected_state": app.state}, checks=parts["checks"], **data_line(app)
+        ),
+        "checklist_form": ChecklistForm(checks=parts["checks"], **data_line(app))
+        if rights.may_check
+        else None,
         "upload_form": UploadForm(),
+        "details": file_details(app),
+        "details_form": DetailsForm(app.form_spec, places=gazetteer(), initial=app.details)
+        if app.form_spec and may_fill_details(app, user)
+        else None,
         "thread": list(app.file_messages.select_related("author")),
         # Who opened the file, with names: for the inspectorate only (applicants see roles).
         "staff_views": list(app.views.select_related("viewer", "viewer_unit")[:STAFF_VIEWS_SHOWN])
@@ -168,7 +182,9 @@ def file_action(request, public_id, name):
     before_id = app.assigned_to_id
     try:
         if name == "return_to_applicant":
-            form = ReturnForm(request.POST, checks=app.checks.select_related("requirement"))
+            form = ReturnForm(
+                request.POST, checks=app.checks.select_related("requirement"), **data_line(app)
+            )
             if not form.is_valid():
                 return file_page_render(
                     request, app, forms={"return_form": form, "open_form": name}, status=400
@@ -177,6 +193,7 @@ def file_action(request, public_id, name):
                 application=app,
                 actor=actor,
                 findings=form.cleaned_data["findings"],
+                data=form.cleaned_data["data"],
                 note=form.cleaned_data["note"],
                 expected_state=form.cleaned_data["expected_state"],
             )
@@ -237,12 +254,15 @@ def file_checklist(request, public_id):
     JavaScript: back to the page). A refusal keeps every choice and note typed."""
     app = application_for_page(user=request.user, public_id=public_id)
     parts = application_page_parts(app)
-    form = ChecklistForm(request.POST, checks=parts["checks"])
+    form = ChecklistForm(request.POST, checks=parts["checks"], **data_line(app))
     error = None
     if form.is_valid():
         try:
             checklist_save(
-                application=app, verdicts=form.verdicts(), actor=Actor.from_request(request)
+                application=app,
+                verdicts=form.verdicts(),
+                data=form.data_verdict(),
+                actor=Actor.from_request(request),
             )
         except ChecklistRefused as refused:
             error = refused.message
@@ -261,7 +281,8 @@ def file_checklist(request, public_id):
         return redirect(reverse("backoffice:file", args=[app.public_id]) + "#h-checks")
     if error is None:  # show what was saved, and the return panel that starts from it
         parts = application_page_parts(app)
-        form = ChecklistForm(checks=parts["checks"])
+        app = application_for_page(user=request.user, public_id=public_id)
+        form = ChecklistForm(checks=parts["checks"], **data_line(app))
     rights = file_rights(app, request.user)
     context = {
         "app": app,
@@ -271,10 +292,33 @@ def file_checklist(request, public_id):
         "checklist_saved": error is None,
         "can_upload": rights.may_upload,
         "can_return": rights.may_return,
-        "return_form": ReturnForm(initial={"expected_state": app.state}, checks=parts["checks"]),
+        "return_form": ReturnForm(
+            initial={"expected_state": app.state}, checks=parts["checks"], **data_line(app)
+        ),
+        "details": file_details(app),
         "oob": True,
     }
     return render(request, "permits/backoffice/_checklist_response.html", context)
+
+
+@require_POST
+@backoffice
+def file_details_save(request, public_id):
+    """The counter fills a walk-in draft's details (its type's own fields)."""
+    app = application_for_page(user=request.user, public_id=public_id)
+    if not may_fill_details(app, request.user):
+        raise PermissionDenied
+    form = DetailsForm(app.form_spec, places=gazetteer(), data=request.POST)
+    ok = form.validate(complete=False).ok
+    application_details_update(
+        application=app, actor=Actor.from_request(request), details=form.merged(app.details)
+    )
+    if ok:
+        messages.success(request, _("Data tersimpan."))
+        return redirect(reverse("backoffice:file", args=[app.public_id]) + "#h-details")
+    app.refresh_from_db()
+    forms = {"details_form": form, "page_errors": form.page_errors()}
+    return file_page_render(request, app, forms=forms, status=400)
 
 
 @require_POST
@@ -421,3 +465,8 @@ def file_message(request, public_id):
         return file_page_render(request, app, forms=forms, status=400)
     messages.success(request, sentence(_("Pesan terkirim"), told_words(posted.notice)))
     return redirect(reverse("backoffice:file", args=[app.public_id]) + "#messages")
+
+
+def data_line(app) -> dict:
+    """What the checklist and the return form need for the file's data line."""
+    return {"application": app, "data_check": data_check_of(app)}

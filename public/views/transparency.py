@@ -51,7 +51,8 @@ def _decorate(rows: list[dict]) -> None:
         if "sop_unit" in row:
             row["unit_label"] = SopUnit(row["sop_unit"]).label
         for key in ("on_time_share", "median_share", "p90_share"):
-            row[f"{key}_text"] = "–" if row[key] is None else _percent(row[key])
+            if key in row:
+                row[f"{key}_text"] = "–" if row[key] is None else _percent(row[key])
 
 
 def _percent(value: float) -> str:
@@ -128,6 +129,8 @@ def dashboard(request):
     _decorate(data["opds"])
     _decorate(data["types"])
     _decorate([data["total"]])
+    kecamatan = data.get("kecamatan", [])  # a snapshot older than issue 19 has none
+    _decorate(kecamatan)
     opd_code = request.GET.get("opd", "").strip()
     opd = next((row for row in data["opds"] if row["code"] == opd_code), None)
     if opd_code and opd is None and not error:
@@ -148,6 +151,7 @@ def dashboard(request):
         "total": data["total"],
         "opds": data["opds"],
         "types": types,
+        "kecamatan": kecamatan,
         "show_all": show_all,
         "quiet": len(quiet),
         "opd": opd,

@@ -105,3 +105,81 @@ document.addEventListener("click", function (event) {
     if (status) status.textContent = button.getAttribute("data-copy-done");
   }, select);
 });
+
+// The permit's details (permits/details/_fields.html). An address's desa/kelurahan list
+// shows only the chosen kecamatan's; a list of rows gets one more empty row on request; a
+// map point may take the phone's location. Without JavaScript: every desa shows (the server
+// checks it belongs to the kecamatan), saving adds empty rows, the point is typed.
+function terangDetails(root) {
+  root.querySelectorAll("[data-desa-filter]").forEach(function (select) {
+    if (select.dataset.bound) return;
+    select.dataset.bound = "1";
+    var desa = document.getElementById(select.getAttribute("data-desa-filter"));
+    var update = function () {
+      desa.querySelectorAll("optgroup").forEach(function (group) {
+        var shown = !select.value || group.getAttribute("data-kecamatan") === select.value;
+        group.hidden = !shown;
+        group.disabled = !shown;
+      });
+      var chosen = desa.selectedOptions[0];
+      if (chosen && chosen.parentElement.disabled) desa.value = "";
+    };
+    select.addEventListener("change", update);
+    update();
+  });
+  root.querySelectorAll("[data-add-row]").forEach(function (button) {
+    if (button.dataset.bound) return;
+    button.dataset.bound = "1";
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var fieldset = document.getElementById(button.getAttribute("data-add-row"));
+      var body = fieldset.querySelector("tbody");
+      var count = fieldset.querySelector("input[name$='-count']");
+      var last = body.lastElementChild;
+      var n = parseInt(count.value, 10);
+      var row = last.cloneNode(true);
+      row.querySelector("th").textContent = String(n + 1);
+      row.querySelectorAll("input, select, textarea").forEach(function (input) {
+        input.name = input.name.replace(/-(\d+)-([a-z0-9_]+)$/, "-" + n + "-$2");
+        input.id = input.id.replace(/-(\d+)-([a-z0-9_]+)$/, "-" + n + "-$2");
+        input.value = "";
+      });
+      body.appendChild(row);
+      count.value = String(n + 1);
+      row.querySelector("input, select, textarea").focus();
+    });
+  });
+  root.querySelectorAll("[data-locate]").forEach(function (button) {
+    if (button.dataset.bound || !navigator.geolocation) return;
+    button.dataset.bound = "1";
+    button.hidden = false;
+    var id = button.getAttribute("data-locate");
+    var status = document.querySelector("[data-locate-status='" + id + "']");
+    button.addEventListener("click", function () {
+      status.textContent = button.getAttribute("data-locating") || "…";
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var lat = document.getElementById(id + "-lat");
+        lat.value = position.coords.latitude.toFixed(6);
+        document.getElementById(id + "-lon").value = position.coords.longitude.toFixed(6);
+        status.textContent = "";
+        lat.dispatchEvent(new Event("change", { bubbles: true }));
+      }, function () {
+        status.textContent = button.getAttribute("data-locate-failed") || "";
+      }, { enableHighAccuracy: true, timeout: 15000 });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { terangDetails(document); });
+document.addEventListener("htmx:load", function (event) { terangDetails(event.detail.elt); });
+
+// An autosave that held answers with its status line only (the form stays as typed); every
+// field then holds, so the messages of an earlier failed save leave the form.
+document.addEventListener("htmx:load", function (event) {
+  var status = event.detail.elt;
+  if (!status.hasAttribute || !status.hasAttribute("data-clears-errors")) return;
+  var form = status.closest("form");
+  if (!form) return;
+  form.querySelectorAll(".errorlist").forEach(function (node) { node.remove(); });
+  form.querySelectorAll(".has-error").forEach(function (node) { node.classList.remove("has-error"); });
+  form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+});

@@ -97,3 +97,15 @@ def open_file(page, base, app):
     if declare.count():
         declare.click()
         expect(page.locator(".messages")).to_contain_text("tidak ada konflik kepentingan")
+
+
+def upload(page, requirement_name: str, name: str, content: bytes, mime: str) -> None:
+    """The applicant uploads one requirement's document on their file page."""
+    from playwright.sync_api import expect
+
+    row = page.locator("li.req", has_text=requirement_name)
+    row.locator("input[type=file]").set_input_files(
+        {"name": name, "mimeType": mime, "buffer": content}
+    )
+    row.locator("button[type=submit]").click()
+    expect(page.locator("li.req", has_text=requirement_name).locator(".ok")).to_contain_text(name)

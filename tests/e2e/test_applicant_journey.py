@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from outbox.backends import LocmemPhoneBackend
 from permits.models import Application, Stage
-from tests.e2e.kit import PASSWORD, open_file, staff_sign_in
+from tests.e2e.kit import PASSWORD, open_file, staff_sign_in, upload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -22,15 +22,6 @@ def act(page, summary: str):
     action.locator("summary").click()
     action.get_by_role("button").click()
     page.wait_for_load_state()
-
-
-def upload(page, requirement_name: str, name: str, content: bytes, mime: str):
-    row = page.locator("li.req", has_text=requirement_name)
-    row.locator("input[type=file]").set_input_files(
-        {"name": name, "mimeType": mime, "buffer": content}
-    )
-    row.locator("button[type=submit]").click()
-    expect(page.locator("li.req", has_text=requirement_name).locator(".ok")).to_contain_text(name)
 
 
 @pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])

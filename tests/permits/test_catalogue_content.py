@@ -66,3 +66,55 @@ def test_every_type_has_search_terms_people_use():
         terms = row.get("search_terms", [])
         assert terms, row["code"]
         assert len(terms) == len({t.casefold() for t in terms}), row["code"]
+
+
+def test_every_type_asks_what_it_permits_and_the_whole_catalogue_loads(catalogue):
+    """Issue 19: each of the 81 types has its own fields, each type's published form passes
+    the definition checks, and a plausible filling of every form is a complete one."""
+    import random
+
+    from permits.details.examples import details_example
+    from permits.details.spec import spec_errors
+    from permits.details.values import details_clean
+    from permits.models import FormVersion, PermitType
+    from places.selectors import gazetteer
+
+    places = gazetteer()
+    versions = {v.permit_type_id: v for v in FormVersion.objects.all()}
+    kinds = set()
+    for permit_type in PermitType.objects.filter(active=True):
+        spec = versions[permit_type.pk].spec
+        assert len(spec) >= 3, permit_type.code
+        assert spec_errors(spec) == [], permit_type.code
+        assert any(f.get("printed") for f in spec), f"{permit_type.code} prints nothing of its own"
+        kinds |= {f["kind"] for f in spec}
+        example = details_example(spec, places=places, rng=random.Random(permit_type.pk))
+        cleaned = details_clean(spec, example, places=places, complete=True)
+        assert cleaned.errors == {}, (permit_type.code, cleaned.errors)
+    assert kinds == {
+        "text",
+        "number",
+        "area",
+        "date",
+        "choice",
+        "yes_no",
+        "address",
+        "point",
+        "rows",
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "keys"),
+    [
+        ("KES-SIP-DOKTER", {"practice_address", "str_number"}),
+        ("PU-PBG", {"floors_above", "total_floor_area", "building_function", "site_point"}),
+        ("DAG-IUTS", {"kbli", "business_address"}),
+    ],
+)
+def test_the_types_named_in_the_issue_ask_the_questions_it_names(catalogue, code, keys):
+    from permits.models import FormVersion
+
+    spec = FormVersion.objects.filter(permit_type__code=code).latest("number").spec
+    missing = keys - {f["key"] for f in spec}
+    assert not missing, (code, missing, [f["key"] for f in spec])

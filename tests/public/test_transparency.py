@@ -532,7 +532,7 @@ def test_the_page_costs_the_same_queries_for_few_and_many_files(client, world, m
                   finished=day + 3 * H, used=2 * H, budget=4 * H, late=i % 2 == 0)  # fmt: skip
     many = cost("2025-05")
     assert few == many
-    assert many[0] <= 12 and many[1] <= 1
+    assert many[0] <= 15 and many[1] <= 1  # computing: 3 of them per kecamatan
 
 
 def test_no_personal_data_on_the_page_or_in_the_csv(client, world):
@@ -677,3 +677,29 @@ def test_the_backlog_label_follows_the_period(client, world):
     assert "Belum selesai pada akhir 31 Maret 2025" in past
     current = client.get(URL).content.decode()
     assert "Belum selesai saat ini" in current
+
+
+# --- per kecamatan (issue 19.6) -----------------------------------------------------------
+
+
+def test_files_are_counted_per_kecamatan_of_the_place_they_are_about(world, places, client):
+    first, second = sorted(places.kecamatan)[:2]
+    for kecamatan, late in ((first, False), (first, True), (second, False)):
+        app = make_file(
+            world,
+            world.sip,
+            submitted=at("2025-03-03"),
+            finished=at("2025-03-05"),
+            used=4 * H,
+            budget=24 * H,
+            late=late,
+        )
+        Application.objects.filter(pk=app.pk).update(site_kecamatan=kecamatan)
+    rows = {row["code"]: row for row in dashboard_compute(period_parse("2025-03"))["kecamatan"]}
+    assert len(rows) == len(places.kecamatan)  # every kecamatan, with or without files
+    assert (rows[first]["received"], rows[first]["finished"], rows[first]["on_time"]) == (2, 2, 1)
+    assert (rows[second]["received"], rows[second]["on_time_share"]) == (1, 1.0)
+    body = client.get(URL, {"periode": "2025-03"}).content.decode()
+    assert "Per kecamatan lokasi izin" in body
+    row = re.search(rf"<th scope=\"row\">{places.kecamatan[first].name}</th>(.*?)</tr>", body, re.S)
+    assert re.findall(r'<td class="n">([^<]*)</td>', row.group(1)) == ["2", "2", "50,0%"]

@@ -1,0 +1,24 @@
+"""A file's details (what it states about the thing permitted) in words, for every page
+that shows them: the applicant's, the back office's, the permit and the public ones."""
+
+from __future__ import annotations
+
+from permits.details.values import details_display
+from permits.models import Application
+from places.selectors import Gazetteer, gazetteer
+
+
+def file_details(
+    app: Application, *, only: str | None = None, places: Gazetteer | None = None
+) -> list[dict]:
+    """The file's details in words (``permits.details.values.details_display``), places
+    retired since included; ``only``: "printed" or "public". A page listing many files
+    reads the places once and passes them (``places_all``)."""
+    if not app.details:
+        return []  # nothing stated: no place to read
+    return details_display(app.form_spec, app.details, places=places or places_all(), only=only)
+
+
+def places_all() -> Gazetteer:
+    """Every place a file may name, retired ones included (to show older files)."""
+    return gazetteer(with_inactive=True)
