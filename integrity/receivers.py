@@ -1,5 +1,6 @@
-"""Matching runs whenever a file's applicant data are written (created, draft edited); the
-red-flag rules look at each event that one of them depends on, once it commits."""
+"""Matching runs whenever a file's applicant data or details are written (created, draft
+edited, corrected); the red-flag rules look at each event that one of them depends on,
+once it commits."""
 
 from core.queue import enqueue_on_commit
 from integrity.conflicts.services.matches import matches_refresh
@@ -8,7 +9,7 @@ from permits.services.applications import APPLICANT_FIELDS
 
 
 def match_on_save(sender, instance, created, update_fields=None, **kwargs) -> None:
-    if created or (update_fields and set(update_fields) & set(APPLICANT_FIELDS)):
+    if created or (update_fields and set(update_fields) & {*APPLICANT_FIELDS, "details"}):
         matches_refresh(instance)
 
 

@@ -74,6 +74,14 @@ named streets with no word in common ×0.5. Each of the strong penalties alone t
 address below the threshold. An address with no words left (empty, ``-``, ``tidak ada``,
 only numbers) is missing.
 
+The place a file is about
+-------------------------
+``site_match(site, affiliated)`` compares the address of the place a file asks a permit for
+(a shop, a plot, a practice: the first address field of its type's form) with an affiliated
+party's address, with no name: an officer's relative living or working there is a conflict
+whoever applies. Both addresses must name one dwelling (a house number, or an RT and RW):
+a road or a desa alone is a neighbourhood. The same ``ADDRESS_THRESHOLD`` then applies.
+
 Thresholds and how they were chosen
 -----------------------------------
 ``NAME_THRESHOLD = 0.75`` and ``ADDRESS_THRESHOLD = 0.7``, tuned on the synthetic
@@ -878,3 +886,19 @@ def party_match(applicant: Party, affiliated: Party) -> Match | None:
     if differing:
         detail += "; " + ", ".join(differing) + " differs"
     return Match("name_address", round((name + address) / 2, 4), detail)
+
+
+def site_match(site: str, affiliated: Party) -> Match | None:
+    """Whether the place a file asks a permit for (its site's address) is where ``affiliated``
+    lives or works: the same dwelling, so both addresses must name one (a house number, or
+    an RT and RW) and be similar past ``ADDRESS_THRESHOLD``. A road alone, or a desa alone,
+    is a neighbourhood, not an address in common."""
+    a, b = _parse_address(site or ""), _parse_address(affiliated.address or "")
+    if a is None or b is None:
+        return None
+    if not ((a.house and b.house) or (a.rt and b.rt and a.rw and b.rw)):
+        return None
+    score = _address_sim(a, b)
+    if score < ADDRESS_THRESHOLD:
+        return None
+    return Match("site", round(score, 4), f"site address {score:.2f}")

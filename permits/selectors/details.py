@@ -22,3 +22,13 @@ def file_details(
 def places_all() -> Gazetteer:
     """Every place a file may name, retired ones included (to show older files)."""
     return gazetteer(with_inactive=True)
+
+
+def site_address(app: Application) -> str:
+    """The address of the place the file asks a permit for (its first address field), in
+    words with its desa and kecamatan; "" when its type names no place."""
+    site = next((f["key"] for f in app.form_spec if f["kind"] == "address"), None)
+    value = app.details.get(site) if site else None
+    if not value:
+        return ""
+    return f"{value['street']}, {places_all().place_label(value['kecamatan'], value['desa'])}"

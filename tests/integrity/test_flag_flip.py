@@ -17,7 +17,7 @@ from permits.services.applications import application_resubmit, application_retu
 from permits.services.checks import ChecklistRefused, checklist_save
 from permits.services.context import ActionRefused
 from permits.services.documents import document_upload
-from tests.factories import PDF, act, declare_clear, fire, new_file, pdf, walk
+from tests.factories import PDF, act, declare_clear, fire, mark_all_ok, new_file, pdf, walk
 from tests.integrity.kit import evaluate_all, rule_flags
 
 pytestmark = [pytest.mark.django_db, pytest.mark.judged_once]  # see tests/conftest.py
@@ -282,3 +282,86 @@ def RULES_FLIP():
     from integrity.inspection.flags.registry import RULES
 
     return RULES["FLIP"]
+
+
+# --- the file's details (issue 19) --------------------------------------------------------
+
+
+def data_in_verification(office, places):
+    from permits.details.values import details_clean
+    from tests.permits.kit import SPEC, good
+
+    with at(0):
+        app = new_file(office)
+        app.details = details_clean(SPEC, good(places), places=places, complete=True).values
+        app.save()
+        return walk(office, app, Stage.VERIFICATION)
+
+
+def data_verdict(app, status, note="", fields=()):
+    from permits.services.data_checks import data_check_update
+
+    app.refresh_from_db()
+    declare_clear(app, app.assigned_to)
+    return data_check_update(
+        application=app, status=status, note=note, fields=list(fields), actor=act(app.assigned_to)
+    )
+
+
+@pytest.mark.parametrize(("minutes", "flagged"), [(14, False), (16, True)])
+def test_details_found_wrong_then_passed_unchanged_is_a_flip(
+    office, fielded, places, minutes, flagged
+):
+    """The data line found the floors wrong at 9.05; passed as right, nothing corrected, with
+    the written reason the counter asks for: a mis-click if within 15 minutes, else FLIP."""
+    app = data_in_verification(office, places)
+    with at(5):
+        data_verdict(app, "wrong", "Lantai tidak sesuai gambar.", ["floors"])
+    with at(5 + minutes):
+        data_verdict(app, "ok", "Sudah sesuai, dicek ulang.")
+    evaluate_all()
+    flags = rule_flags("FLIP")
+    assert flags.exists() is flagged
+    if flagged:
+        flag = flags.get()
+        assert flag.detail["content"] == "uncorrected_data" and flag.detail["fields"] == [
+            "Jumlah lantai"
+        ]
+        assert flag.severity == Severity.MEDIUM
+
+
+def test_details_corrected_by_the_applicant_then_passed_are_no_flip(office, fielded, places):
+    from permits.services.data_checks import data_correct
+
+    app = data_in_verification(office, places)
+    with at(5):
+        app = application_return(
+            application=app,
+            actor=act(app.assigned_to),
+            findings={},
+            data=("Lantai tidak sesuai gambar.", ["floors"]),
+        )
+    with at(30):
+        data_correct(application=app, actor=act(office.applicant), values={"floors": 3})
+        app = application_resubmit(application=app, actor=act(office.applicant))
+    with at(120):
+        app.refresh_from_db()
+        mark_all_ok(app, app.assigned_to)  # the requirements and the corrected data
+        fire(app, "declare_complete", app.assigned_to)
+    evaluate_all()
+    assert not rule_flags("FLIP").exists()
+
+
+def test_details_passed_unchanged_and_pushed_on_at_once_is_a_high_flip(office, fielded, places):
+    app = data_in_verification(office, places)
+    with at(5):
+        data_verdict(app, "wrong", "Lantai tidak sesuai gambar.", ["floors"])
+    with at(60):
+        for check in app.checks.all():
+            check.status = CheckStatus.OK
+            check.save()
+        data_verdict(app, "ok", "Dicek ulang.")
+    with at(70):
+        fire(app, "declare_complete", app.assigned_to)
+    evaluate_all()
+    assert rule_flags("FLIP").filter(severity=Severity.HIGH).exists()

@@ -286,3 +286,33 @@ def test_renewal_reminders_go_once_per_version(office, settings):
     assert reminders(office.counter2) == 1  # overdue since, same version: not again
     assert reminders(office.admin) == 0 and reminders(office.auditor) == 0
     assert reminders(office.applicant) == 0
+
+
+# --- the place a file is about (issue 19.6) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("affiliated_address", "matched"),
+    [
+        ("Jl. Merdeka No. 10 RT 02/RW 03, Sukamaju", True),  # the site, written another way
+        ("Jalan Merdeka 10", True),
+        ("Jl. Merdeka No. 12, Sukamaju", False),  # a neighbour
+        ("Jl. Merdeka, Sukamaju", False),  # the road, not a dwelling
+        ("", False),
+    ],
+)
+def test_a_relative_living_at_the_site_matches_the_officer(
+    office, fielded, places, affiliated_address, matched
+):
+    from permits.details.values import details_clean
+    from tests.permits.kit import SPEC, good
+
+    declare(office.counter, relative(name="Bambang Wijaya", address=affiliated_address))
+    app = new_file(office)
+    values = details_clean(SPEC, good(places), places=places, complete=True).values
+    values["site"]["street"] = "Jl. Merdeka No. 10, RT 02/RW 03"
+    application_draft_update(application=app, actor=act(office.applicant), details=values)
+    found = (office.counter.pk, MatchReason.SITE) in matches(app)
+    assert found is matched
+    if matched:  # the automatic assignment keeps the officer away from the file
+        assert not officer_may_take(office.counter, app)

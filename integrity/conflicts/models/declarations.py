@@ -24,6 +24,7 @@ class MatchReason(models.TextChoices):
     NIB = "nib", _("NIB sama")
     NPWP = "npwp", _("NPWP sama")
     NAME_ADDRESS = "name_address", _("Nama dan alamat mirip")
+    SITE = "site", _("Lokasi yang dimohonkan di alamat afiliasi")
     RESTRICTED = "restricted", _("Dibatasi keputusan kasus")
     DECIDED = "decided", _("Konflik diputuskan pada berkas ini")
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from accounts.models import STAFF_ROLES, User
-from integrity.conflicts.matching import Party, party_match
+from integrity.conflicts.matching import Party, party_match, site_match
 from integrity.conflicts.models import (
     Affiliation,
     AffiliationDeclaration,
@@ -16,6 +16,7 @@ from integrity.conflicts.models import (
 )
 from permits.event_names import INTEGRITY_MATCH_FOUND
 from permits.models import Application
+from permits.selectors.details import site_address
 from permits.services.context import Actor
 from permits.services.events import file_event
 
@@ -76,10 +77,12 @@ def matches_refresh(app: Application, officers=None) -> list[ConflictMatch]:
             reason=MatchReason.RESTRICTED,
             detail=f"case {restriction.case_id}",
         )
+    site = site_address(app)
     for item in items:
         affiliated = Party(item.name, item.nik, item.nib, item.npwp, item.address)
-        for party in parties:
-            match = party_match(party, affiliated)
+        candidates = [party_match(party, affiliated) for party in parties]
+        candidates.append(site_match(site, affiliated) if site else None)
+        for match in candidates:
             if match is None:
                 continue
             key = (item.declaration.officer_id, match.reason)

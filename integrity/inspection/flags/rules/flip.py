@@ -30,6 +30,13 @@ day) after the "ok": a file that should have waited for the applicant was pushed
 Evidence: the verdict that found it wanting, the upload of the same bytes (if any), the
 "ok", and the fast move.
 
+The file's details (issue 19) are judged alike: the counter's data line found named fields
+wrong (``data.checked`` to "wrong"), and a later "right" with those fields still as they
+were found (``uncorrected``, recorded with the officer's written reason by
+``permits.services.data_checks``) is a flip (``uncorrected_data``), a mis-click corrected
+at once excepted, with the same severity for a fast move. The history generator plants no
+such flip yet: this part is judged only by its tests at the edges.
+
 Expected false flags (bench/history.py, 480 files over four months, about 120 a month,
 seeds 1 and 2): 0 to 1 in four months (a mis-click corrected after more than 15 minutes);
 recall 1.00 and 0.90. A flip passed on a re-saved scan (a picture, no words) is not seen.
@@ -45,12 +52,18 @@ from integrity.inspection.flags.registry import Hit, Rule
 from integrity.inspection.flags.rules.common import BAD_CHECKS, FORWARD_ACTIONS, hours
 from integrity.inspection.models import Severity
 from integrity.inspection.wording import hours_words
-from permits.event_names import APPLICATION_RETURNED, CHECK_UPDATED, DOCUMENT_UPLOADED
-from permits.models import ApplicationEvent, CheckStatus
+from permits.event_names import (
+    APPLICATION_RETURNED,
+    CHECK_UPDATED,
+    DATA_CHECKED,
+    DOCUMENT_UPLOADED,
+)
+from permits.models import Application, ApplicationEvent, CheckStatus
 
 SAME_HASH = "same_hash"
 SAME_TEXT = "same_text"
 NO_NEW_DOCUMENT = "no_new_document"
+UNCORRECTED_DATA = "uncorrected_data"  # the file's details found wrong, passed unchanged
 CORRECTED = "corrected"  # a mis-click its author put right at once: no flip
 # How far back a move looks for the "ok" it follows (a bound on the lookup, not a rule).
 LOOKBACK_EVENTS = 50
@@ -58,7 +71,27 @@ LOOKBACK_EVENTS = 50
 
 def _is_ok(event) -> bool:
     data = event.data if isinstance(event.data, dict) else {}
-    return event.action == CHECK_UPDATED and data.get("to") == CheckStatus.OK
+    return event.action in (CHECK_UPDATED, DATA_CHECKED) and data.get("to") == CheckStatus.OK
+
+
+def _data_wanting(event, correction: datetime.timedelta) -> tuple[str | None, tuple[int, ...]]:
+    """Whether this "right" on the file's details passed fields found wrong and left as they
+    were: the reason and the evidence (the verdict that found them wrong)."""
+    if not event.data.get("uncorrected"):
+        return None, ()
+    found = (
+        ApplicationEvent.objects.filter(
+            application_id=event.application_id,
+            action=DATA_CHECKED,
+            data__to="wrong",
+            seq__lt=event.seq,
+        )
+        .order_by("-seq")
+        .first()
+    )
+    if found is not None and _corrected_at_once(found, event, correction):
+        return CORRECTED, ()
+    return UNCORRECTED_DATA, (found.pk,) if found is not None else ()
 
 
 def _corrected_at_once(found, event, correction: datetime.timedelta) -> bool:
@@ -127,10 +160,10 @@ class Flip(Rule):
     )
     severity = Severity.MEDIUM
     params = {"fast_move_hours": 7, "correction_minutes": 15}
-    triggers = frozenset({CHECK_UPDATED} | FORWARD_ACTIONS)
+    triggers = frozenset({CHECK_UPDATED, DATA_CHECKED} | FORWARD_ACTIONS)
 
     def on_event(self, event, params, context):
-        if event.action == CHECK_UPDATED:
+        if event.action in (CHECK_UPDATED, DATA_CHECKED):
             hit = self._flip(event, params) if _is_ok(event) else None
             return [hit] if hit else []
         # A move onwards: the "ok"s it is the first move after, if it came fast enough.
@@ -147,7 +180,7 @@ class Flip(Rule):
         )
         oks = ApplicationEvent.objects.filter(
             application_id=event.application_id,
-            action=CHECK_UPDATED,
+            action__in=(CHECK_UPDATED, DATA_CHECKED),
             data__to=CheckStatus.OK,
             seq__lt=event.seq,
             seq__gt=previous_move or 0,
@@ -163,7 +196,11 @@ class Flip(Rule):
         return hits
 
     def _flip(self, event, params, moved=None, waited=None) -> Hit | None:
-        reason, evidence = _wanting(event, datetime.timedelta(minutes=params["correction_minutes"]))
+        correction = datetime.timedelta(minutes=params["correction_minutes"])
+        if event.action == DATA_CHECKED:
+            reason, evidence = _data_wanting(event, correction)
+        else:
+            reason, evidence = _wanting(event, correction)
         if reason == CORRECTED:
             return None
         if reason is None and event.data.get("same_content"):
@@ -172,6 +209,11 @@ class Flip(Rule):
         if reason is None:
             return None
         detail = {"requirement": event.data.get("requirement"), "content": reason}
+        if reason == UNCORRECTED_DATA:
+            keys = event.data.get("uncorrected") or []
+            app = Application.objects.select_related("form_version").get(pk=event.application_id)
+            labels = {f["key"]: f["label_id"] for f in app.form_spec}
+            detail = {"fields": [labels.get(key, key) for key in keys], "content": reason}
         if moved is not None:
             detail |= {"fast_move": True, "moved_after_hours": hours(waited)}
         return Hit(
@@ -186,7 +228,12 @@ class Flip(Rule):
 
     def explain(self, detail):
         requirement = detail.get("requirement")
-        if detail.get("content") == SAME_HASH:
+        if detail.get("content") == UNCORRECTED_DATA:
+            text = _(
+                "Data permohonan dinyatakan benar padahal isian yang pernah dinyatakan salah "
+                "belum diperbaiki: %(fields)s."
+            ) % {"fields": ", ".join(detail.get("fields") or [])}
+        elif detail.get("content") == SAME_HASH:
             text = _(
                 "Persyaratan %(req)s dinyatakan sesuai atas dokumen yang sama persis dengan "
                 "yang pernah dinyatakan kurang atau tidak sah."
