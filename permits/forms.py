@@ -67,6 +67,7 @@ class WorklistFilterForm(forms.Form):
             value = "" if value is None else str(value)
             control = {"name": bound.name, "id": bound.id_for_label, "label": bound.label}
             control["value"] = value
+            control["errors"] = list(bound.errors) if self.is_bound else []
             if isinstance(field, forms.ChoiceField):
                 choices = [(str(key), label) for key, label in field.choices]
             else:

@@ -222,3 +222,21 @@ def test_others_cannot_correct_the_data(client, verifying, office):
     assert client.post(url, {"d-floors": "3"}).status_code == 403
     app.refresh_from_db()
     assert app.details["floors"] == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"data_status": "wrong", "data_note": "Salah."}, "Pilih isian yang harus diperbaiki"),
+        ({"data_status": "wrong", "data_fields": ["floors"]}, "Jelaskan kepada pemohon"),
+        ({}, "Tandai setidaknya satu persyaratan yang belum ada atau tidak sah, atau data"),
+    ],
+)
+def test_a_return_form_without_what_to_fix_says_what_is_missing(client, verifying, data, message):
+    client.force_login(verifying.assigned_to)
+    url = reverse("backoffice:action", args=[verifying.public_id, "return_to_applicant"])
+    response = client.post(url, {"expected_state": "verification", **data})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    verifying.refresh_from_db()
+    assert verifying.state == Stage.VERIFICATION

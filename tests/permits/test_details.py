@@ -465,3 +465,11 @@ def test_the_worklist_filters_by_desa_kecamatan_and_kbli(client, fielded, office
     ).content.decode()
     assert first.registration_number in body and last.registration_number not in body
     assert "Kec. " in body  # the place filter lists the regency's places
+
+
+def test_a_wrong_kbli_filter_says_so_and_filters_nothing_out(client, office):
+    client.force_login(office.supervisor)
+    response = client.get(reverse("backoffice:worklist"), {"scope": "all", "kbli": "47a"})
+    body = response.content.decode()
+    assert "Tulis 2 sampai 5 angka KBLI." in body
+    assert 'aria-invalid="true"' in body
