@@ -135,22 +135,27 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # DATABASE_URL selects PostgreSQL (postgres://user@host:5432/name); without it, SQLite.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Concurrent writers on SQLite queue instead of failing with "database is locked": every
+# transaction takes the write lock when it begins (IMMEDIATE) and a writer waits up to 20 s
+# for it; WAL lets readers go on while one writes. Without it a row written in autocommit
+# could stay unsealed when its seal's transaction lost the race (trail.seals).
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # a SQLite file named by URL
+        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "terang.sqlite3",
-            # Concurrent writers queue instead of failing with "database is locked": every
-            # transaction takes the write lock when it begins (IMMEDIATE) and a writer waits up
-            # to 20 s for it; WAL lets readers go on while one writes.
-            "OPTIONS": {
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

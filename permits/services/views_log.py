@@ -1,9 +1,12 @@
 """Every staff view of a file is recorded (who opened my file)."""
 
+from django.db import transaction
+
 from permits.models import Application, FileView
 from permits.services.context import Actor
 
 
+@transaction.atomic  # the view and its seal (trail.seals) commit together, or neither does
 def file_view_record(*, application: Application, actor: Actor, kind=FileView.Kind.PAGE) -> None:
     user = actor.user
     if user is None or not getattr(user, "needs_second_factor", False):

@@ -204,11 +204,16 @@ def test_the_redis_cache_misses_instead_of_failing_while_redis_is_down():
         cache.incr("key")
 
 
-def test_the_demo_sqlite_file_is_in_wal_mode_and_waits_for_the_write_lock(project_env, tmp_path):
+@pytest.mark.parametrize("by_url", [False, True], ids=["demo file", "named by DATABASE_URL"])
+def test_a_sqlite_file_is_in_wal_mode_and_waits_for_the_write_lock(project_env, tmp_path, by_url):
     """Readers go on while one writes, and a writer waits 20 s instead of "database is locked"
-    (the eight-callback test in tests/issuance/test_sqlite_concurrency.py shows it at work)."""
+    (the eight-callback test in tests/issuance/test_sqlite_concurrency.py shows it at work),
+    whether the file is the demo's or one a ``DATABASE_URL`` names (a bench's, a test
+    server's): without it a staff view written in a race could stay unsealed."""
     env = {k: v for k, v in project_env.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env |= {"DEBUG": "1", "TERANG_VAR_DIR": str(tmp_path)}
+    if by_url:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'named.sqlite3'}"
     code = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings');"
         "django.setup(); from django.db import connection; c = connection.cursor();"
