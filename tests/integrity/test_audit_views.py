@@ -1143,3 +1143,22 @@ def test_the_auditor_moves_no_file(client, office, stage):
     name = MAIN_ACTION[stage]
     client.post(reverse("backoffice:action", args=[app.public_id, name]), action_data(app, name))
     assert snapshot(app)[0] != stage
+
+
+def test_every_unflagged_file_can_be_drawn_and_the_draw_stays_in_the_database(
+    office, sample_world, django_assert_max_num_queries
+):
+    """Over fifty seeds each of the eight clean files is drawn, none of the others; and a
+    draw costs two queries (the draw itself with its limit, then the rows), however many
+    files there are."""
+    from integrity.inspection.selectors.workspace import unflagged_sample
+
+    seen = {}
+    for seed in range(50):
+        with django_assert_max_num_queries(2):
+            files, _seed = unflagged_sample(size=3, seed=seed)
+        assert len(files) == 3
+        for app in files:
+            seen[app.pk] = seen.get(app.pk, 0) + 1
+    assert set(seen) == {app.pk for app in sample_world.clean}
+    assert min(seen.values()) >= 5  # 150 draws over 8 files: about 19 each, none left out
