@@ -59,6 +59,13 @@ def local(value: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(value)
 
 
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the office's time zone: a filter by local days
+    as a range of the stored UTC moments (``moment >= day_start(since)`` and ``moment <
+    day_start(until + 1 day)``), which an index serves, unlike ``__date``."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def moment_iso(value: datetime.datetime | None) -> str:
     """The local ISO 8601 form, offset included, for ``<time datetime>`` and open data."""
     return "" if value is None else local(value).isoformat(timespec="seconds")

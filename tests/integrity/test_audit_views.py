@@ -1162,3 +1162,24 @@ def test_every_unflagged_file_can_be_drawn_and_the_draw_stays_in_the_database(
             seen[app.pk] = seen.get(app.pk, 0) + 1
     assert set(seen) == {app.pk for app in sample_world.clean}
     assert min(seen.values()) >= 5  # 150 draws over 8 files: about 19 each, none left out
+
+
+def test_the_queue_s_days_are_the_office_s_days(client, office):
+    """Filtered by local days as a range of moments: 23.59 in Jakarta on the 9th is the 9th,
+    00.01 on the 10th (17.01 UTC on the 9th) is the 10th."""
+    import zoneinfo
+
+    jakarta = zoneinfo.ZoneInfo("Asia/Jakarta")
+    late = raise_flag("late-9th", occurred_at=datetime.datetime(2026, 3, 9, 23, 59, tzinfo=jakarta))
+    early = raise_flag(
+        "early-10th", occurred_at=datetime.datetime(2026, 3, 10, 0, 1, tzinfo=jakarta)
+    )
+    client.force_login(office.auditor)
+
+    def shown(**query):
+        body = client.get(reverse("audit:queue"), {"state": "", **query}).content.decode()
+        return {flag.detail["summary"] for flag in (late, early) if flag.detail["summary"] in body}
+
+    assert shown(since="2026-03-10", until="2026-03-10") == {"Aduan early-10th"}
+    assert shown(since="2026-03-09", until="2026-03-09") == {"Aduan late-9th"}
+    assert shown(until="2026-03-09") == {"Aduan late-9th"}

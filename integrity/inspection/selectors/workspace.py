@@ -13,6 +13,7 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.moments import day_start
 from integrity.inspection.flags.registry import RULES
 from integrity.inspection.models import (
     Flag,
@@ -41,10 +42,10 @@ def flag_queue(
         flags = flags.filter(application__permit_type__opd=opd)
     if officer is not None:
         flags = flags.filter(officer=officer)
-    if since:
-        flags = flags.filter(occurred_at__date__gte=since)
+    if since:  # local days as a range of moments: the occurred_at index serves it
+        flags = flags.filter(occurred_at__gte=day_start(since))
     if until:
-        flags = flags.filter(occurred_at__date__lte=until)
+        flags = flags.filter(occurred_at__lt=day_start(until + datetime.timedelta(days=1)))
     return flags
 
 
@@ -72,9 +73,9 @@ def unflagged_sample(*, size: int, opd=None, since=None, until=None, seed=None):
     if opd is not None:
         files = files.filter(permit_type__opd=opd)
     if since:
-        files = files.filter(submitted_at__date__gte=since)
+        files = files.filter(submitted_at__gte=day_start(since))
     if until:
-        files = files.filter(submitted_at__date__lte=until)
+        files = files.filter(submitted_at__lt=day_start(until + datetime.timedelta(days=1)))
     # Drawn in the database: the files ordered by an affine permutation of their ids that
     # the seed picks, (id x a + b) mod p with p a prime above every id, and the first
     # ``size`` taken. No list of ids comes to Python, however many files there are. A
