@@ -1183,3 +1183,38 @@ def test_the_queue_s_days_are_the_office_s_days(client, office):
     assert shown(since="2026-03-10", until="2026-03-10") == {"Aduan early-10th"}
     assert shown(since="2026-03-09", until="2026-03-09") == {"Aduan late-9th"}
     assert shown(until="2026-03-09") == {"Aduan late-9th"}
+
+
+def test_a_sitting_of_views_is_one_line_of_the_story(client, office):
+    """Five views by the same officer within half an hour each are one sitting; a view an
+    hour later starts another; another officer's view is their own line."""
+    import zoneinfo
+
+    import time_machine
+
+    from permits.services.context import Actor
+    from permits.services.views_log import file_view_record
+
+    jakarta = zoneinfo.ZoneInfo("Asia/Jakarta")
+    app = storied(office)
+    for minutes in (0, 10, 25, 50, 75, 150):
+        moment = datetime.datetime(2026, 3, 11, 9, tzinfo=jakarta) + datetime.timedelta(
+            minutes=minutes
+        )
+        with time_machine.travel(moment, tick=False):
+            file_view_record(application=app, actor=Actor(office.supervisor, "10.0.0.1"))
+    with time_machine.travel(datetime.datetime(2026, 3, 11, 9, 5, tzinfo=jakarta), tick=False):
+        file_view_record(application=app, actor=Actor(office.head, "10.0.0.2"))
+    client.force_login(office.auditor)
+    response = client.get(reverse("audit:story", args=[app.public_id]), {"jenis": "view"})
+    lines = [
+        (e.who, e.detail)
+        for e in response.context["entries"]
+        if e.kind == "view" and e.who in (office.supervisor, office.head)
+    ]
+    assert lines == [
+        (office.supervisor, "5 kali, sampai 10.15 · 10.0.0.1"),
+        (office.head, "10.0.0.2"),
+        (office.supervisor, "10.0.0.1"),
+    ]
+    assert "5 kali, sampai 10.15" in response.content.decode()

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.moments import TIME, moment_text
 from integrity.inspection.models import (
     Finding,
     Flag,
@@ -119,18 +120,7 @@ def file_story(app: Application, *, groups=None) -> list[StoryEntry]:
     entries = [_act_entry(act, facts) for act in acts]
     entries += _fold_changes(acts, entries, changes, facts)
     entries += _unreferenced(facts)
-    for view in FileView.objects.filter(application=app).select_related("viewer"):
-        title = _("Membuka berkas (%(kind)s)") % {"kind": view.get_kind_display()}
-        entries.append(
-            StoryEntry(
-                view.viewed_at,
-                "view",
-                title,
-                view.viewer,
-                view.viewer_role,
-                view.ip_address or "",
-            )
-        )
+    entries += _view_entries(app)
     for flag in Flag.objects.filter(application=app):
         title = f"{flag.rule} · {flag.severity_label}"
         entries.append(StoryEntry(flag.raised_at, "flag", title, detail=flag_explain(flag)))
@@ -143,6 +133,37 @@ def file_story(app: Application, *, groups=None) -> list[StoryEntry]:
     if groups:
         entries = [entry for entry in entries if entry.group in groups]
     return entries
+
+
+# A staff member's views of the file this close together are one sitting: one entry.
+VIEW_SITTING = datetime.timedelta(minutes=30)
+
+
+def _view_entries(app: Application) -> list[StoryEntry]:
+    """The staff's views of the file, a sitting per entry (the same person and kind, each
+    view within ``VIEW_SITTING`` of the one before): "3 kali, sampai 09.40". A file opened
+    hundreds of times reads as the sittings they were, not as hundreds of lines."""
+    entries, last = [], {}
+    views = FileView.objects.filter(application=app).select_related("viewer").order_by("viewed_at")
+    for view in views:
+        key = (view.viewer_id, view.kind, view.ip_address)
+        sitting = last.get(key)
+        if sitting is not None and view.viewed_at - sitting["until"] <= VIEW_SITTING:
+            sitting["count"] += 1
+            sitting["until"] = view.viewed_at
+            continue
+        last[key] = {"view": view, "count": 1, "until": view.viewed_at}
+        entries.append(last[key])
+    return [_view_entry(**sitting) for sitting in entries]
+
+
+def _view_entry(view, count: int, until) -> StoryEntry:
+    title = _("Membuka berkas (%(kind)s)") % {"kind": view.get_kind_display()}
+    detail = view.ip_address or ""
+    if count > 1:
+        times = _("%(n)d kali, sampai %(time)s") % {"n": count, "time": moment_text(until, TIME)}
+        detail = " · ".join(part for part in (times, detail) if part)
+    return StoryEntry(view.viewed_at, "view", title, view.viewer, view.viewer_role, detail)
 
 
 # --- acts: events and their follow-ups -------------------------------------------------------
