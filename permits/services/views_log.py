@@ -6,7 +6,7 @@ from permits.models import Application, FileView
 from permits.services.context import Actor
 
 
-@transaction.atomic  # the view and its seal (trail.seals) commit together, or neither does
+@transaction.atomic(savepoint=False)  # the view and its seal commit together, or neither
 def file_view_record(*, application: Application, actor: Actor, kind=FileView.Kind.PAGE) -> None:
     user = actor.user
     if user is None or not getattr(user, "needs_second_factor", False):
