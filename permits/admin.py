@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from permits.models import OPD, PermitType, Requirement, SearchNote
+from permits.models import OPD, FormVersion, PermitField, PermitType, Requirement, SearchNote
+from permits.services.form_versions import form_versions_publish
 
 
 @admin.register(OPD)
@@ -51,6 +53,14 @@ class PermitTypeAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name_id", "name_en", "search_terms", "legal_basis"]
     list_select_related = ["opd"]
     inlines = [RequirementInline]
+    readonly_fields = ["form_fields_summary"]
+
+    @admin.display(description=_("isian permohonan"))
+    def form_fields_summary(self, obj) -> str:
+        """The type's fields, edited one by one under "Isian permohonan" (each change
+        publishes the type's next form version)."""
+        fields = obj.form_fields.filter(active=True).order_by("position") if obj.pk else []
+        return ", ".join(f"{f.position}. {f.key} ({f.kind})" for f in fields) or "–"
 
 
 @admin.register(Requirement)
@@ -66,3 +76,52 @@ class SearchNoteAdmin(SimpleHistoryAdmin):
     list_display = ["code", "terms", "active"]
     list_filter = ["active"]
     search_fields = ["code", "terms", "text_id"]
+
+
+@admin.register(PermitField)
+class PermitFieldAdmin(SimpleHistoryAdmin):
+    """A type's application fields. Saving or deleting one publishes the type's next form
+    version (``permits.services.form_versions``): files already made keep theirs."""
+
+    list_display = [
+        "permit_type",
+        "position",
+        "key",
+        "kind",
+        "required",
+        "printed",
+        "public",
+        "active",
+    ]
+    list_filter = ["kind", "printed", "public", "active", "permit_type__opd"]
+    search_fields = ["key", "label_id", "label_en", "permit_type__code", "permit_type__name_id"]
+    list_select_related = ["permit_type"]
+    ordering = ["permit_type__code", "position"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        form_versions_publish(permit_types=[obj.permit_type])
+
+    def delete_model(self, request, obj):
+        permit_type = obj.permit_type
+        super().delete_model(request, obj)
+        form_versions_publish(permit_types=[permit_type])
+
+
+@admin.register(FormVersion)
+class FormVersionAdmin(admin.ModelAdmin):
+    """Frozen: read, never edited (files refer to them)."""
+
+    list_display = ["permit_type", "number", "created_at"]
+    list_select_related = ["permit_type"]
+    search_fields = ["permit_type__code"]
+    readonly_fields = ["permit_type", "number", "spec", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from accounts.models import Role
@@ -9,6 +11,10 @@ ADMIN_PAGES = [
     "/admin/permits/opd/",
     "/admin/permits/permittype/",
     "/admin/permits/requirement/",
+    "/admin/permits/permitfield/",
+    "/admin/permits/formversion/",
+    "/admin/places/kecamatan/",
+    "/admin/places/desa/",
     "/admin/worktime/servicehours/",
     "/admin/worktime/dayoverride/",
     "/admin/accounts/user/",
@@ -76,3 +82,45 @@ def test_a_requirement_with_an_unknown_format_is_refused(catalogue):
     requirement.formats = ["exe"]
     with pytest.raises(ValidationError):
         requirement.full_clean()
+
+
+def field_form(field, **changes) -> dict:
+    data = {
+        "permit_type": field.permit_type_id,
+        "key": field.key,
+        "kind": field.kind,
+        "label_id": field.label_id,
+        "label_en": field.label_en,
+        "help_id": field.help_id,
+        "help_en": field.help_en,
+        "required": "on" if field.required else "",
+        "printed": "on" if field.printed else "",
+        "public": "on" if field.public else "",
+        "options": json.dumps(field.options),
+        "position": field.position,
+        "active": "on",
+    }
+    return {k: v for k, v in (data | changes).items() if v != ""}
+
+
+def test_a_field_edited_in_the_admin_publishes_the_type_s_next_form(client, make_user, catalogue):
+    """Issue 19.1: admin-editable, versioned with the type; the files made before keep theirs."""
+    from permits.models import FormVersion, PermitField
+
+    admin = make_user(Role.ADMIN)
+    client.force_login(admin)
+    field = PermitField.objects.get(permit_type__code="PU-PBG", key="floors_above")
+    before = FormVersion.objects.filter(permit_type=field.permit_type).latest("number")
+    url = f"/admin/permits/permitfield/{field.pk}/change/"
+    response = client.post(url, field_form(field, label_id="Jumlah lantai di atas tanah"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = FormVersion.objects.filter(permit_type=field.permit_type).latest("number")
+    assert after.number == before.number + 1
+    labels = {f["key"]: f["label_id"] for f in after.spec}
+    assert labels["floors_above"] == "Jumlah lantai di atas tanah"
+    assert field.history.first().history_user == admin
+    # A wrong option is refused with its reason, and publishes nothing.
+    response = client.post(url, field_form(field, options=json.dumps({"unit_id": "lantai"})))
+    assert response.status_code == 200
+    assert "unit needs both languages or neither" in response.content.decode()
+    assert FormVersion.objects.filter(permit_type=field.permit_type).latest("number") == after
