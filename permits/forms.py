@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.identity import nib_validator, nik_validator, phone_normalise
 from accounts.models import User
-from permits.details.spec import label
+from permits.details.spec import label, labels
 from permits.models import Application, CheckStatus, DataStatus, PermitType, Stage
 from permits.selectors.backoffice import WorklistFilters
 from permits.selectors.catalogue import catalogue_choices
@@ -123,19 +123,14 @@ class DataLineMixin:
         self.data_check = data_check
         if data_check is None:
             return
+        language = get_language() or "id"
         language_labels = [
-            (field["key"], label(field, get_language() or "id")) for field in application.form_spec
+            (field["key"], label(field, language)) for field in application.form_spec
         ]
-        uncorrected = data_check.uncorrected(application.details)
-        # A "wrong" whose fields were changed since is asked again, as a document replaced.
-        stands = data_check.status == DataStatus.OK or (
-            data_check.status == DataStatus.WRONG and len(uncorrected) == len(data_check.fields)
+        stands = data_check.stands(application.details)
+        self.data_changed = labels(
+            application.form_spec, data_check.corrected(application.details), language
         )
-        self.data_changed = [
-            text
-            for key, text in language_labels
-            if key in data_check.fields and key not in uncorrected
-        ]
         self.fields["data_status"] = forms.ChoiceField(
             label=_("Data permohonan"),
             required=False,

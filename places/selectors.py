@@ -20,11 +20,6 @@ class Gazetteer:
     kecamatan: dict[str, Kecamatan] = field(default_factory=dict)
     desa: dict[str, Desa] = field(default_factory=dict)
 
-    def desa_of(self, kecamatan_code: str) -> list[Desa]:
-        return [
-            d for d in self.desa.values() if d.kecamatan_id == self.kecamatan[kecamatan_code].pk
-        ]
-
     def grouped(self) -> list[tuple[Kecamatan, list[Desa]]]:
         """Each kecamatan with its desa/kelurahan, by name."""
         by_parent: dict[int, list[Desa]] = {}

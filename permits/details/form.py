@@ -158,10 +158,7 @@ class DetailsForm:
         kind = field["kind"]
         out = {"key": field["key"], "kind": kind, "label": label(field, language)}
         if kind == FieldKind.CHOICE:
-            out["choices"] = [
-                (c["value"], c["label_en"] if language.startswith("en") else c["label_id"])
-                for c in field["choices"]
-            ]
+            out["choices"] = [(c["value"], label(c, language)) for c in field["choices"]]
         elif kind == FieldKind.YES_NO:
             out["choices"] = [("yes", _("Ya")), ("no", _("Tidak"))]
         elif kind in (FieldKind.NUMBER, FieldKind.AREA):

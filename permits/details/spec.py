@@ -175,7 +175,19 @@ def spec_errors(spec: list[dict], *, column: bool = False) -> list[str]:
 
 
 def label(field: dict, language: str) -> str:
+    """A field's, a column's or a choice's label in the reader's language."""
     return field["label_en"] if language.startswith("en") else field["label_id"]
+
+
+def labels(spec: list[dict], keys, language: str) -> list[str]:
+    """The labels of the fields ``keys`` names, in the spec's order."""
+    keys = set(keys)
+    return [label(field, language) for field in spec if field["key"] in keys]
+
+
+def site_key(spec: list[dict]) -> str | None:
+    """The field that says where the permitted thing is: the spec's first address."""
+    return next((f["key"] for f in spec if f["kind"] == FieldKind.ADDRESS), None)
 
 
 def text_in(field: dict, name: str, language: str) -> str:

@@ -22,7 +22,7 @@ from django.utils import formats
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from permits.details.spec import FieldKind, label, text_in
+from permits.details.spec import FieldKind, label, site_key, text_in
 from places.selectors import Gazetteer
 
 EMPTY = (None, "", [], {})
@@ -290,7 +290,7 @@ def _words(definition: dict, value, language: str) -> str:
     if kind == FieldKind.CHOICE:
         for choice in definition["choices"]:
             if choice["value"] == value:
-                return choice["label_en"] if language.startswith("en") else choice["label_id"]
+                return label(choice, language)
         return str(value)
     if kind == FieldKind.DATE:
         return formats.date_format(datetime.date.fromisoformat(value), "j F Y")
@@ -307,7 +307,7 @@ def details_facts(spec: list[dict], values: dict) -> dict[str, str]:
     permit is about (the spec's first address field) and the business line (a field keyed
     ``kbli``), as the file's ``site_kecamatan``, ``site_desa`` and ``kbli``."""
     facts = {"site_kecamatan": "", "site_desa": "", "kbli": ""}
-    site = next((f["key"] for f in spec if f["kind"] == FieldKind.ADDRESS), None)
+    site = site_key(spec)
     if site and isinstance(values.get(site), dict):
         facts["site_kecamatan"] = values[site].get("kecamatan", "")
         facts["site_desa"] = values[site].get("desa", "")

@@ -234,10 +234,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """The fields this file states its details against (its form version's)."""
         return self.form_version.spec if self.form_version_id else []
 
-    def data_check_wanting(self) -> bool:
-        """Whether the counter has yet to find the file's details right."""
+    def data_check_status(self) -> str:
+        """The counter's verdict on the file's details ("" when its type asks none)."""
         data_check = apps.get_model("permits", "DataCheck")
-        return not data_check.objects.filter(application=self, status="ok").exists()
+        verdicts = data_check.objects.filter(application=self).values_list("status", flat=True)
+        return verdicts.first() or ""
 
     def details_validate(self) -> None:
         if not isinstance(self.details, dict):
@@ -346,11 +347,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def return_to_applicant(self, *, by, at, applicant_deadline) -> None:
         self.authorize("return_to_applicant", by)
-        data_check = apps.get_model("permits", "DataCheck")
-        wrong_data = self.form_spec and data_check.objects.filter(application=self, status="wrong")
-        if not self.checks.filter(status__in=["missing", "invalid"]).exists() and not (
-            wrong_data and wrong_data.exists()
-        ):
+        wanting = self.checks.filter(status__in=["missing", "invalid"]).exists()
+        if not wanting and not (self.form_spec and self.data_check_status() == "wrong"):
             raise ValidationError(
                 _("Tandai setidaknya satu persyaratan yang kurang atau tidak sah, dengan catatan.")
             )
@@ -385,7 +383,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
             raise ValidationError(
                 _("Semua persyaratan wajib harus dinyatakan sesuai sebelum berkas lengkap.")
             )
-        if self.form_spec and self.data_check_wanting():
+        if self.form_spec and self.data_check_status() != "ok":
             raise ValidationError(
                 _("Data permohonan harus dinyatakan benar sebelum berkas lengkap.")
             )

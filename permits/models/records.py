@@ -94,6 +94,20 @@ class DataCheck(models.Model):
             return []
         return [key for key in self.fields if details.get(key) == self.found.get(key)]
 
+    def corrected(self, details: dict) -> list[str]:
+        """The named fields changed since they were found wrong."""
+        if self.status != DataStatus.WRONG:
+            return []
+        return [key for key in self.fields if details.get(key) != self.found.get(key)]
+
+    def stands(self, details: dict) -> bool:
+        """Whether the saved verdict still judges the details as they are: "right", or
+        "wrong" with none of its fields changed since (a change asks for a new verdict, as a
+        document replaced does)."""
+        return self.status == DataStatus.OK or (
+            self.status == DataStatus.WRONG and not self.corrected(details)
+        )
+
 
 def document_path(instance: Document, filename: str) -> str:
     # A random name: the stored path tells nothing and cannot be guessed.

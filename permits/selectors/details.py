@@ -3,6 +3,7 @@ that shows them: the applicant's, the back office's, the permit and the public o
 
 from __future__ import annotations
 
+from permits.details.spec import site_key
 from permits.details.values import details_display
 from permits.models import Application
 from places.selectors import Gazetteer, gazetteer
@@ -27,7 +28,7 @@ def places_all() -> Gazetteer:
 def site_address(app: Application) -> str:
     """The address of the place the file asks a permit for (its first address field), in
     words with its desa and kecamatan; "" when its type names no place."""
-    site = next((f["key"] for f in app.form_spec if f["kind"] == "address"), None)
+    site = site_key(app.form_spec)
     value = app.details.get(site) if site else None
     if not value:
         return ""

@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Role
 from core.queue import enqueue_on_commit
 from permits.assignment import least_loaded_officer, officer_may_take, supervisor_roles
-from permits.details.spec import label
+from permits.details.spec import labels
 from permits.details.values import details_clean
 from permits.event_names import APPLICATION_ASSIGNED, APPLICATION_CREATED, APPLICATION_REASSIGNED
 from permits.models import (
@@ -483,5 +483,4 @@ def applications_expire_overdue(*, now=None) -> int:
 def details_wanting(app: Application) -> list[str]:
     """The labels of the file's fields that are missing or wrong, for submission."""
     cleaned = details_clean(app.form_spec, app.details, places=gazetteer(), complete=True)
-    language = get_language() or "id"
-    return [label(field, language) for field in app.form_spec if field["key"] in cleaned.errors]
+    return labels(app.form_spec, cleaned.errors, get_language() or "id")

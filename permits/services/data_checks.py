@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from permits.details.spec import label
+from permits.details.spec import labels
 from permits.details.values import details_clean
 from permits.event_names import DATA_CHECKED, DATA_CORRECTED
 from permits.models import Application, Channel, DataCheck, DataStatus, Stage
@@ -41,8 +41,7 @@ def data_check_of(application: Application) -> DataCheck | None:
 
 
 def field_labels(application: Application, keys) -> list[str]:
-    language = get_language() or "id"
-    return [label(f, language) for f in application.form_spec if f["key"] in set(keys)]
+    return labels(application.form_spec, keys, get_language() or "id")
 
 
 @held_attempts_recorded

@@ -52,6 +52,7 @@ from integrity.inspection.flags.registry import Hit, Rule
 from integrity.inspection.flags.rules.common import BAD_CHECKS, FORWARD_ACTIONS, hours
 from integrity.inspection.models import Severity
 from integrity.inspection.wording import hours_words
+from permits.details.spec import labels
 from permits.event_names import (
     APPLICATION_RETURNED,
     CHECK_UPDATED,
@@ -212,8 +213,7 @@ class Flip(Rule):
         if reason == UNCORRECTED_DATA:
             keys = event.data.get("uncorrected") or []
             app = Application.objects.select_related("form_version").get(pk=event.application_id)
-            labels = {f["key"]: f["label_id"] for f in app.form_spec}
-            detail = {"fields": [labels.get(key, key) for key in keys], "content": reason}
+            detail = {"fields": labels(app.form_spec, keys, "id"), "content": reason}
         if moved is not None:
             detail |= {"fast_move": True, "moved_after_hours": hours(waited)}
         return Hit(
