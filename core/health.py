@@ -1,7 +1,12 @@
-"""``/healthz``: is the database reachable, and the broker?
+"""Health, as a load balancer and an orchestrator ask for it (issue 20.9).
 
-200 when both answer, 503 otherwise; JSON either way, so a load balancer and a person can
-both read it. Without ``REDIS_URL`` tasks run in process and the broker is "in-process".
+- ``/healthz/live``: the process serves requests (200, no dependency consulted): restart
+  the container only when this fails.
+- ``/healthz/ready`` (and ``/healthz``): the database answers, every migration is applied
+  and the broker answers: send traffic only while this is 200; 503 otherwise.
+
+JSON either way, so a person can read it too. Without ``REDIS_URL`` tasks run in process
+and the broker is "in-process".
 """
 
 import datetime
@@ -10,6 +15,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -45,6 +51,23 @@ def broker_status() -> str:
     return "ok"
 
 
+_migrated = False  # once every migration is applied, this process need not look again
+
+
+def migrations_status(db=connection) -> str:
+    """ "ok" when the database holds every migration this code has, else "pending"."""
+    global _migrated
+    if _migrated:
+        return "ok"
+    try:
+        executor = MigrationExecutor(db)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception:  # the database is the one to blame; database_status reports it
+        return "error"
+    _migrated = not pending
+    return "ok" if _migrated else "pending"
+
+
 def last_heartbeat() -> str | None:
     try:
         return cache.get(HEARTBEAT_KEY)
@@ -54,8 +77,19 @@ def last_heartbeat() -> str | None:
 
 @never_cache
 @require_safe
-def healthz(request):
-    checks = {"database": database_status(), "broker": broker_status()}
+def live(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def ready(request):
+    database = database_status()
+    checks = {
+        "database": database,
+        "migrations": migrations_status() if database == "ok" else "unknown",
+        "broker": broker_status(),
+    }
     healthy = all(value in {"ok", "in-process"} for value in checks.values())
     body = {
         "status": "ok" if healthy else "error",

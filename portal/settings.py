@@ -18,6 +18,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from issuance.dev_ca import dev_signing_files
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_prometheus",
     "core",
     "portal",
     "accounts",
@@ -90,6 +92,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request's id for every log line below, and the metrics' clock.
+    "core.requestid.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +113,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -146,6 +152,16 @@ SQLITE_OPTIONS = {
 }
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Behind PgBouncer in transaction mode a transaction may meet a different server
+    # connection each time: no server-side cursor may outlive its transaction (Django's
+    # advice for transaction pooling). Terang keeps no other session state on a connection.
+    DATABASE_POOLING = os.environ.get("DATABASE_POOLING", "")
+    if DATABASE_POOLING not in {"", "transaction"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOLING must be empty or transaction: {DATABASE_POOLING!r}"
+        )
+    if DATABASE_POOLING == "transaction":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # a SQLite file named by URL
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
         DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -241,6 +257,25 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues by kind, so a slow render never holds a message or a flag back: docker-compose
+# runs a worker per queue (`celery worker -Q rendering`); a worker started without -Q
+# consumes all four. Every task is acknowledged late and safe to run twice (issue 20.1).
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in ("default", "rendering", "messages", "flags")
+]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "issuance.tasks.render_permit": {"queue": "rendering"},
+    "issuance.tasks.render_pending_permits": {"queue": "rendering"},
+    "permits.tasks.render_receipt": {"queue": "rendering"},
+    "integrity.tasks.render_monev": {"queue": "rendering"},
+    "outbox.tasks.deliver_messages": {"queue": "messages"},
+    "integrity.tasks.evaluate_flags": {"queue": "flags"},
+    "integrity.tasks.sweep_flags": {"queue": "flags"},
+}
+# Django's LOGGING (JSON lines with the request id) holds in the workers too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -335,15 +370,37 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 
+# /metrics (Prometheus) answers only a scraper sending "Authorization: Bearer <token>";
+# without a token the endpoint does not exist.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# JSON lines for a log shipper (the default of a deployment), or plain lines (the demo's);
+# each carries the request's id (core.requestid), in the tasks it enqueued too.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"()": "core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The access line of every request (core.requestid); WARNING hides it.
+        "terang.request": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
         "weasyprint": {"level": "WARNING"},  # its INFO is one line per rendering step
         "fontTools": {"level": "WARNING"},
     },

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.health import healthz
+from core import health
 from permits.views import public as public_views
+from portal.metrics import metrics
 
 urlpatterns = [
     path("", public_views.home, name="home"),
@@ -22,7 +23,10 @@ urlpatterns = [
     path("kantor/indeks/", include("public.urls_indexes")),
     path("", include("public.urls_transparency")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz_live"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
+    path("metrics", metrics, name="metrics"),
     # The admin signs in through Terang's own two-step sign-in, never its password-only form.
     path(
         "admin/login/",

@@ -12,9 +12,12 @@ def load():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_it_declares_the_six_services_with_health_checks():
+APPS = ("web", "worker", "worker-rendering", "worker-messages", "worker-flags", "beat")
+
+
+def test_it_declares_its_services_with_health_checks():
     services = load()["services"]
-    assert set(services) == {"caddy", "web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"migrate", "caddy", "pgbouncer", "postgres", "redis", *APPS}
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no health check"
 
@@ -28,18 +31,46 @@ def test_the_databases_use_official_images_and_volumes():
     assert {"pgdata", "media"} <= set(compose["volumes"])
 
 
-def test_web_worker_and_beat_run_the_project_on_postgres_and_redis():
+def test_web_workers_and_beat_run_the_project_through_pgbouncer_and_redis():
     services = load()["services"]
     assert "gunicorn portal.wsgi:application" in services["web"]["command"]
-    assert services["worker"]["command"].startswith("celery -A portal worker")
     assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
-    for name in ("web", "worker", "beat"):
+    for name in APPS:
         env = services[name]["environment"]
-        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["DATABASE_URL"].startswith("postgres://terang:terang@pgbouncer:")
+        assert env["DATABASE_POOLING"] == "transaction"
         assert env["REDIS_URL"].startswith("redis://")
         assert env["DEBUG"] == "0"
         assert any(v.endswith(":/app/var/media") for v in services[name]["volumes"])
-        assert set(services[name]["depends_on"]) == {"postgres", "redis"}
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+        assert set(services[name]["depends_on"]) == {"migrate", "pgbouncer", "redis"}
+    assert services["pgbouncer"]["environment"]["POOL_MODE"] == "transaction"
+
+
+def test_migrations_run_once_and_no_replica_migrates():
+    services = load()["services"]
+    assert "manage.py migrate" in services["migrate"]["command"]
+    assert services["migrate"]["restart"] == "no"
+    # Migrations go straight to PostgreSQL, not through the pool.
+    assert "@postgres:5432/" in services["migrate"]["environment"]["DATABASE_URL"]
+    for name in APPS:
+        assert "migrate" not in services[name]["command"]
+
+
+def test_a_worker_per_queue_and_every_queue_has_one():
+    services = load()["services"]
+    consumed = set()
+    for name in APPS:
+        command = services[name]["command"]
+        if command.startswith("celery -A portal worker"):
+            queues = command.split("-Q ", 1)[1].split()[0].split(",")
+            consumed |= set(queues)
+    assert consumed == {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed <= consumed
+    assert services["beat"]["deploy"]["replicas"] == 1
 
 
 def test_the_dockerfile_builds_from_python_311_with_weasyprint_libraries():
@@ -60,7 +91,9 @@ def test_only_the_tls_proxy_is_published_and_gunicorn_stays_internal():
 
 def test_caddy_terminates_tls_and_forwards_to_gunicorn():
     caddyfile = (ROOT / "Caddyfile").read_text()
-    assert "reverse_proxy web:8000" in caddyfile
+    assert "dynamic a web 8000" in caddyfile  # every replica of web
+    assert "lb_try_duration" in caddyfile  # a request a stopping replica refused is retried
+    assert "header_up X-Request-ID" in caddyfile
     assert "tls {$CADDY_TLS:internal}" in caddyfile
     mounts = load()["services"]["caddy"]["volumes"]
     assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in mounts
@@ -72,11 +105,11 @@ def test_the_app_trusts_forwarded_headers_from_caddy_only():
     caddy_address = services["caddy"]["networks"]["edge"]["ipv4_address"]
     subnet = compose["networks"]["edge"]["ipam"]["config"][0]["subnet"]
     assert ipaddress.ip_address(caddy_address) in ipaddress.ip_network(subnet)
-    for name in ("web", "worker", "beat"):
+    for name in APPS:
         assert services[name]["environment"]["TRUSTED_PROXIES"] == caddy_address
     assert f"--forwarded-allow-ips {caddy_address}" in services["web"]["command"]
     assert "edge" in services["web"]["networks"]
-    for name in ("postgres", "redis", "worker", "beat"):
+    for name in ("postgres", "pgbouncer", "redis", *APPS[1:]):
         assert "edge" not in services[name].get("networks", [])
 
 
