@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import STAFF_ROLES, Role
 from core.moments import MONTH, moment_text
+from core.paging import PAGE_AFTER, PAGE_BEFORE, keyset_page
 from core.queue import enqueue
 from integrity.inspection.flags.registry import RULES
 from integrity.inspection.forms import (
@@ -80,12 +81,20 @@ def _queue_context(query) -> dict:
         data["state"] = FlagState.OPEN  # the default holds on every page of the pager too
     form = QueueFilterForm(data or None, initial={"state": FlagState.OPEN})
     flags = flag_queue(**form.filters())
-    page = Paginator(flags, QUEUE_PAGE).get_page(query.get("page"))
+    # Keyset pages: page 40 costs what page 1 does, whatever the queue's length.
+    page = keyset_page(
+        flags,
+        key="occurred_at",
+        size=QUEUE_PAGE,
+        after=query.get(PAGE_AFTER),
+        before=query.get(PAGE_BEFORE),
+    )
     for flag in page:
         flag.explanation = flag_explain(flag)
         flag.rule_title = RULES[flag.rule].title if flag.rule in RULES else flag.rule
     data = query.copy()
-    data.pop("page", None)
+    for param in ("page", PAGE_AFTER, PAGE_BEFORE):
+        data.pop(param, None)
     return {
         "section": "audit",
         "form": form,

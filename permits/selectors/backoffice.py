@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role, User
 from permits.models import OPEN_STAGES, Application, Channel, Stage
+from permits.selectors.catalogue import catalogue_types
 from permits.selectors.columns import CHECK_COLUMNS, CLOCK_COLUMNS, HOLDER_COLUMNS
 from permits.sla import check_due_soon_cutoff, due_soon_cutoff
 from worktime.calendar import get_calendar
@@ -190,35 +192,60 @@ class OfficerLoad:
 
 
 def team_load(*, supervisor, now=None) -> list[OfficerLoad]:
-    """Open and late files per officer of the supervisor's unit (one query)."""
+    """Open and late files per officer of the supervisor's unit (two queries).
+
+    The files are counted by holder alone (the open-files index, no join to the users),
+    then put beside the unit's officers: whoever holds nothing shows 0."""
     now = now or timezone.now()
-    open_filter = Q(assigned_applications__state__in=OPEN_STAGES)
-    late_filter = open_filter & Q(
-        assigned_applications__clock_running_since__isnull=False,
-        assigned_applications__sop_deadline__lt=now,
-    )
-    officers = (
-        User.objects.filter(unit_id=supervisor.unit_id, is_active=True)
-        .exclude(role__in=[Role.APPLICANT, Role.AUDITOR])
-        .annotate(
-            open_files=Count("assigned_applications", filter=open_filter),
-            late_files=Count("assigned_applications", filter=late_filter),
+    officers = list(
+        User.objects.filter(unit_id=supervisor.unit_id, is_active=True).exclude(
+            role__in=[Role.APPLICANT, Role.AUDITOR]
         )
-        .order_by("-late_files", "-open_files", "full_name")
     )
-    return [OfficerLoad(o, o.open_files, o.late_files) for o in officers]
+    late = Q(clock_running_since__isnull=False, sop_deadline__lt=now)
+    counts = {
+        row["assigned_to"]: row
+        for row in Application.objects.filter(
+            state__in=OPEN_STAGES, assigned_to__in=[o.pk for o in officers]
+        )
+        .values("assigned_to")
+        .annotate(open=Count("id"), late=Count("id", filter=late))
+        .order_by()
+    }
+    loads = [
+        OfficerLoad(o, counts.get(o.pk, {}).get("open", 0), counts.get(o.pk, {}).get("late", 0))
+        for o in officers
+    ]
+    loads.sort(key=lambda load: (-load.late_files, -load.open_files, load.officer.full_name))
+    return loads
 
 
 def late_files_of_team(*, supervisor, now=None, limit: int = 50) -> list[Application]:
-    """Running files past their SOP deadline held by the supervisor's unit, most overdue first."""
+    """Running files past their SOP deadline held by the supervisor's unit, most overdue
+    first (two queries: the unit's officers, then the files).
+
+    On PostgreSQL each officer's ``limit`` most overdue files are taken from the open-files
+    index and only those are joined and sorted together (a join of every late file to its
+    type and holder cost 115 ms at 100 000 files). The type comes from ``catalogue_types``."""
     now = now or timezone.now()
-    return list(
-        applications_visible_to(supervisor)
-        .filter(
-            assigned_to__unit_id=supervisor.unit_id,
-            clock_running_since__isnull=False,
-            sop_deadline__lt=now,
-        )
-        .select_related("permit_type", "assigned_to")
-        .order_by("sop_deadline")[:limit]
+    officer_ids = list(User.objects.filter(unit_id=supervisor.unit_id).values_list("pk", flat=True))
+    if not officer_ids:
+        return []
+    visible = applications_visible_to(supervisor).filter(
+        state__in=OPEN_STAGES, clock_running_since__isnull=False, sop_deadline__lt=now
     )
+    if connection.features.supports_slicing_ordering_in_compound and len(officer_ids) > 1:
+        # Each officer's most overdue files, cut at ``limit``, then only those sorted
+        # together: no join of every late file to its type or its holder.
+        heads = [
+            visible.filter(assigned_to_id=pk).order_by("sop_deadline").values("pk")[:limit]
+            for pk in officer_ids
+        ]
+        files = Application.objects.filter(pk__in=heads[0].union(*heads[1:], all=True))
+    else:
+        files = visible.filter(assigned_to_id__in=officer_ids)
+    late = list(files.select_related("assigned_to").order_by("sop_deadline", "pk")[:limit])
+    types = catalogue_types()
+    for app in late:
+        app.permit_type = types[app.permit_type_id]
+    return late

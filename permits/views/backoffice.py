@@ -11,7 +11,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import OVERSIGHT_ROLES, Role
+from core.paging import CappedPaginator
 from core.templatetags.form_errors import page_error
 from permits.assignment import candidates_for, officer_may_take
 from permits.details.form import DetailsForm
@@ -73,6 +73,7 @@ from places.selectors import gazetteer
 from worktime.calendar import get_calendar
 
 PAGE_SIZE = 25
+WORKLIST_COUNT_CAP = 1000  # 40 pages; past that, a filter or a search finds the file
 STAFF_VIEWS_SHOWN = 100
 
 
@@ -98,7 +99,10 @@ def backoffice(view=None, *, roles=BACKOFFICE_ROLES):
 def worklist(request):
     form = WorklistFilterForm(request.GET or None)
     files = worklist_for(user=request.user, filters=form.filters())
-    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to a cap: every page, and the count, cost the same at any office's size.
+    page = CappedPaginator(files, PAGE_SIZE, cap=WORKLIST_COUNT_CAP).get_page(
+        request.GET.get("page")
+    )
     now, calendar, types = timezone.now(), get_calendar(), catalogue_types()
     for app in page:
         app.permit_type = types[app.permit_type_id]

@@ -120,11 +120,22 @@ def _parse(request, now) -> tuple:
         )
 
 
+PREPARING_RETRY_SECONDS = 20  # a cold period's snapshot is one task away
+
+
 @require_safe
 def dashboard(request):
     now = timezone.now()
     period, error = _parse(request, now)
     snapshot = dashboard_get(period, now=now)
+    if not snapshot.ready:  # a period never computed: its task is on its way
+        response = render(
+            request,
+            "public/transparency/preparing.html",
+            {"period": period, "retry_seconds": PREPARING_RETRY_SECONDS},
+        )
+        response["Retry-After"] = str(PREPARING_RETRY_SECONDS)
+        return response
     data = snapshot.data
     _decorate(data["opds"])
     _decorate(data["types"])
@@ -172,6 +183,13 @@ def dashboard_download(request, period: str):
     except PeriodInvalid as exc:
         raise Http404 from exc
     snapshot = dashboard_get(parsed)
+    if not snapshot.ready:
+        return HttpResponse(
+            _("Angka periode ini sedang dihitung; coba lagi sebentar lagi."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": str(PREPARING_RETRY_SECONDS)},
+        )
     response = HttpResponse(dashboard_csv(snapshot.data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="transparansi-{parsed.key}.csv"'
     return response

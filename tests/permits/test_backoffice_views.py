@@ -1,10 +1,11 @@
 """Every back-office view for every role: allowed, refused, anonymous."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import Role
-from permits.models import Stage
+from permits.models import Application, Stage
 from permits.views.backoffice import PAGE_SIZE
 from tests.factories import mark_all_ok, new_file, pdf, walk
 
@@ -477,3 +478,67 @@ def test_the_same_posts_by_the_right_person_do_change_the_file(client, office, e
     client.force_login(office.supervisor if endpoint == "reassign" else app.assigned_to)
     client.post(url, data, follow=True)
     assert _snapshot(app) != before
+
+
+def team_with_late_files(office, count: int):
+    """``count`` files waiting for approval, made a day apart (so their deadlines differ)
+    and shared by the two supervisors; returned three weeks on, when all are late."""
+    import datetime
+
+    from django.utils import timezone
+
+    start = timezone.now() - datetime.timedelta(days=21 + count)
+    files = []
+    for day in range(count):
+        with time_machine.travel(start + datetime.timedelta(days=day), tick=False):
+            files.append(walk(office, new_file(office, office.simple_type), Stage.APPROVAL))
+    return files
+
+
+def test_the_teams_late_files_are_the_most_overdue_of_every_officer(office):
+    """Each officer's most overdue files are cut at the limit before they are merged: the
+    merge must still give the unit's most overdue files, in deadline order."""
+    from permits.selectors.backoffice import late_files_of_team
+
+    files = team_with_late_files(office, 7)
+    holders = {app.assigned_to_id for app in files}
+    assert len(holders) == 2  # both supervisors hold some
+    every_late = sorted(
+        (app for app in Application.objects.filter(pk__in=[a.pk for a in files])),
+        key=lambda app: (app.sop_deadline, app.pk),
+    )
+    for limit in (1, 3, 5, 10):
+        got = late_files_of_team(supervisor=office.supervisor, limit=limit)
+        assert [app.pk for app in got] == [app.pk for app in every_late[:limit]]
+        assert all(app.permit_type.code == "KES-SIP" for app in got)  # from the catalogue
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_team_page_runs_a_fixed_number_of_queries(
+    client, office, count, django_assert_max_num_queries
+):
+    files = team_with_late_files(office, count)
+    client.force_login(office.supervisor)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("backoffice:team")).content.decode()
+    for app in files:
+        assert app.registration_number in page
+
+
+def test_a_worklist_past_its_cap_says_more_than_and_pages_to_the_cap(client, office, monkeypatch):
+    from permits.views import backoffice as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "WORKLIST_COUNT_CAP", 5)
+    for _ in range(8):
+        walk(office, new_file(office, office.simple_type), Stage.SUBMITTED)
+    client.force_login(office.supervisor)
+    url = reverse("backoffice:worklist")
+    first = client.get(url, {"scope": "all"}).content.decode()
+    assert "Lebih dari 5 berkas" in first
+    assert "Halaman 1 dari 3 lebih" in first
+    last = client.get(url, {"scope": "all", "page": 9}).content.decode()
+    assert "Halaman 3 dari 3 lebih" in last
+    assert last.count("<tr") - 1 == 2  # rows five and six: the cap's last page
+    narrowed = client.get(url, {"scope": "all", "stage": "approval"}).content.decode()
+    assert "Lebih dari" not in narrowed and "0 berkas" in narrowed
