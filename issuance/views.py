@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from core.masking import mask_name
 from core.moments import TIME, moment_iso, moment_parse, moment_text
 from core.queue import enqueue
 from core.ratelimit import allow, client_address
+from core.storage import checked_response
 from issuance.forms import PaymentForm, RevokeForm, VerifyLookupForm, VerifyUploadForm
 from issuance.models import PaymentChannel, Permit
 from issuance.preview import may_preview, permit_preview_png
@@ -82,11 +83,12 @@ def _pdf_response(request, permit: Permit):
     if not permit.pdf_sha256:
         return render(request, "issuance/permit_pending.html", {"permit": permit}, status=202)
     safe_number = "".join(ch if ch.isalnum() else "-" for ch in permit.number)
-    response = FileResponse(
-        permit.pdf.open("rb"), content_type="application/pdf", filename=f"izin-{safe_number}.pdf"
+    return checked_response(
+        permit.pdf,
+        permit.pdf_sha256,
+        content_type="application/pdf",
+        filename=f"izin-{safe_number}.pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @never_cache

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 
+from core.storage import StoredFileAltered, read_checked
 from permits.models import Document
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,12 @@ def pdf_first_page(document: Document) -> str | None:
         return name
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / "document.pdf"
-        with document.file.open("rb") as stored:
-            source.write_bytes(stored.read())
+        try:
+            with read_checked(document.file, document.sha256) as stored:
+                source.write_bytes(stored.read())
+        except StoredFileAltered as altered:  # the download says so; no picture of it
+            log.error("Stored file altered, no preview: %s", altered)
+            return None
         target = Path(work) / "page"
         try:
             # Fixed arguments; the input is our own copy in a temporary directory.

@@ -23,6 +23,7 @@ from accounts.models import STAFF_ROLES, Role
 from core.moments import MONTH, moment_text
 from core.paging import PAGE_AFTER, PAGE_BEFORE, keyset_page
 from core.queue import enqueue
+from core.storage import checked_response
 from integrity.inspection.flags.registry import RULES
 from integrity.inspection.forms import (
     FIRST_MONEV_YEAR,
@@ -318,11 +319,15 @@ def monev_file(request, year, month, kind):
     if kind not in {"pdf", "csv"} or not 1 <= month <= 12 or not FIRST_MONEV_YEAR <= year <= 2999:
         raise Http404
     report = get_object_or_404(MonevReport, month=datetime.date(year, month, 1))
-    stored = report.pdf if kind == "pdf" else report.csv
+    stored, sha256 = (
+        (report.pdf, report.pdf_sha256) if kind == "pdf" else (report.csv, report.csv_sha256)
+    )
     if not stored:
         raise Http404
     name = f"monev-{report.month:%Y-%m}.{kind}"
-    return FileResponse(stored.open("rb"), as_attachment=kind == "csv", filename=name)
+    if not sha256:  # a CSV rendered before its digest was kept: nothing to check it by
+        return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    return checked_response(stored, sha256, as_attachment=kind == "csv", filename=name)
 
 
 @require_safe

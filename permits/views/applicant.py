@@ -11,7 +11,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django_htmx.http import reswap, retarget
 
 from accounts.models import Role
 from core.queue import enqueue
+from core.storage import checked_response
 from core.templatetags.form_errors import page_error
 from permits.details.form import DetailsForm
 from permits.forms import DraftForm, WithdrawForm
@@ -335,13 +335,12 @@ def receipt_download(request, public_id):
         app.refresh_from_db(fields=["receipt_pdf", "receipt_sha256"])
     if not app.receipt_pdf:
         return render(request, "permits/applicant/receipt_pending.html", {"app": app}, status=202)
-    response = FileResponse(
-        app.receipt_pdf.open("rb"),
+    return checked_response(
+        app.receipt_pdf,
+        app.receipt_sha256,
         content_type="application/pdf",
         filename=f"tanda-terima-{app.registration_number}.pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import OVERSIGHT_ROLES, Role
 from core.paging import CappedPaginator
+from core.storage import checked_response
 from core.templatetags.form_errors import page_error
 from permits.assignment import candidates_for, officer_may_take
 from permits.details.form import DetailsForm
@@ -387,15 +388,14 @@ def document_download(request, public_id):
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
         document.content_type
     ]
-    response = FileResponse(
-        document.file.open("rb"),
+    return checked_response(
+        document.file,
+        document.sha256,
         content_type=document.content_type,
         as_attachment=False,
         filename=f"{document.application.registration_number or 'draf'}-"
         f"{document.requirement.code}-v{document.version}.{extension}",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_safe

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import OVERSIGHT_ROLES
+from core.storage import checked_response
 from core.templatetags.form_errors import page_error
 from permits.selectors.backoffice import applications_visible_to
 from permits.views.backoffice import backoffice
@@ -158,7 +159,6 @@ def evidence(request, public_id):
     if not complaints_visible_to(request.user).filter(pk=item.complaint_id).exists():
         raise Http404
     name = f"bukti-{item.complaint.number or item.complaint.pk}-{item.pk}.{item.format}"
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=name)
+    response = checked_response(item.file, item.sha256, as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -17,7 +17,10 @@ APPS = ("web", "worker", "worker-rendering", "worker-messages", "worker-flags", 
 
 def test_it_declares_its_services_with_health_checks():
     services = load()["services"]
-    assert set(services) == {"migrate", "caddy", "pgbouncer", "postgres", "redis", *APPS}
+    assert set(services) == {
+        *("migrate", "caddy", "pgbouncer", "postgres", "redis", "minio", "bucket"),
+        *APPS,
+    }
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no health check"
 
@@ -28,7 +31,8 @@ def test_the_databases_use_official_images_and_volumes():
     assert services["postgres"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
     assert any("/var/lib/postgresql/data" in v for v in services["postgres"]["volumes"])
-    assert {"pgdata", "media"} <= set(compose["volumes"])
+    assert {"pgdata", "objects"} <= set(compose["volumes"])
+    assert any(v.startswith("objects:") for v in services["minio"]["volumes"])
 
 
 def test_web_workers_and_beat_run_the_project_through_pgbouncer_and_redis():
@@ -41,11 +45,13 @@ def test_web_workers_and_beat_run_the_project_through_pgbouncer_and_redis():
         assert env["DATABASE_POOLING"] == "transaction"
         assert env["REDIS_URL"].startswith("redis://")
         assert env["DEBUG"] == "0"
-        assert any(v.endswith(":/app/var/media") for v in services[name]["volumes"])
+        # Files in the shared bucket, not on a volume one host alone would see.
+        assert env["STORAGE_BUCKET"] and env["STORAGE_ENDPOINT_URL"] == "http://minio:9000"
+        assert not any("/app/var/media" in v for v in services[name]["volumes"])
         assert services[name]["depends_on"]["migrate"] == {
             "condition": "service_completed_successfully"
         }
-        assert set(services[name]["depends_on"]) == {"migrate", "pgbouncer", "redis"}
+        assert set(services[name]["depends_on"]) == {"migrate", "pgbouncer", "redis", "minio"}
     assert services["pgbouncer"]["environment"]["POOL_MODE"] == "transaction"
 
 
@@ -109,7 +115,7 @@ def test_the_app_trusts_forwarded_headers_from_caddy_only():
         assert services[name]["environment"]["TRUSTED_PROXIES"] == caddy_address
     assert f"--forwarded-allow-ips {caddy_address}" in services["web"]["command"]
     assert "edge" in services["web"]["networks"]
-    for name in ("postgres", "pgbouncer", "redis", *APPS[1:]):
+    for name in ("postgres", "pgbouncer", "redis", "minio", "bucket", *APPS[1:]):
         assert "edge" not in services[name].get("networks", [])
 
 

@@ -11,13 +11,14 @@ from core.history import HistoricalRecords
 
 
 class MonevReport(models.Model):
-    """One month's report as PDF and CSV, kept with the PDF's SHA-256 (regenerating a
+    """One month's report as PDF and CSV, kept with their SHA-256 (regenerating a
     month replaces the files and records who did it and when, in the field history)."""
 
     month = models.DateField(_("bulan"), unique=True)
     pdf = models.FileField(max_length=200, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     csv = models.FileField(max_length=200, blank=True)
+    csv_sha256 = models.CharField(max_length=64, blank=True)
     generated_at = models.DateTimeField(default=timezone.now)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -145,6 +145,7 @@ def monev_render(month: datetime.date, requested_by=None) -> MonevReport:
     report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     report.csv.save(f"{stem}.csv", ContentFile(table), save=False)
     report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    report.csv_sha256 = hashlib.sha256(table).hexdigest()
     report.generated_at, report.requested_by = timezone.now(), requested_by
     report._history_user = requested_by
     report.save()
