@@ -1,4 +1,9 @@
 import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -366,3 +371,85 @@ def fielded(office, places):
 
     fields_add(office.full_type)
     return office.full_type
+
+
+# An S3-protocol server (moto's, in its own process) and a bucket -----------------------
+
+S3_KEYS = {"aws_access_key_id": "terang-test", "aws_secret_access_key": "terang-test-secret"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server in its own process, on a free port, for the whole session."""
+    port = free_port()
+    binary = Path(sys.executable).parent / "moto_server"
+    process = subprocess.Popen(
+        [str(binary), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("moto_server did not start")
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def bucket(s3_server, settings):
+    return bucket_for(s3_server, settings)
+
+
+def bucket_for(s3_server, settings):
+    """A fresh private bucket, and the settings pointing the default storage at it as
+    ``STORAGE_BUCKET`` does (portal/settings.py). ``env``: the same, as a process started
+    with those variables would read them."""
+    import boto3
+
+    name = f"terang-{uuid.uuid4().hex[:10]}"
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", **S3_KEYS)
+    client.create_bucket(Bucket=name)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": name,
+                "endpoint_url": s3_server,
+                "access_key": S3_KEYS["aws_access_key_id"],
+                "secret_key": S3_KEYS["aws_secret_access_key"],
+                "region_name": "us-east-1",
+                "addressing_style": "path",
+                "signature_version": "s3v4",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 60,
+                "file_overwrite": False,
+            },
+        },
+    }
+
+    def body(key: str) -> bytes:
+        return client.get_object(Bucket=name, Key=key)["Body"].read()
+
+    env = {
+        "STORAGE_BUCKET": name,
+        "STORAGE_ENDPOINT_URL": s3_server,
+        "STORAGE_ACCESS_KEY": S3_KEYS["aws_access_key_id"],
+        "STORAGE_SECRET_KEY": S3_KEYS["aws_secret_access_key"],
+    }
+    return SimpleNamespace(name=name, client=client, body=body, env=env)

@@ -255,3 +255,12 @@ def hold(office, app) -> ConflictCase:
         origin=CaseOrigin.SUPERVISOR,
         note="Laporan masyarakat: petugas kerabat pemohon.",
     )
+
+
+def signable_type(office, code: str):
+    """A fee-free type without review or inspection: a file walks straight to signing."""
+    permit_type = PermitTypeFactory(
+        code=code, opd=office.dinkes, fee=0, needs_technical_review=False, needs_inspection=False
+    )
+    RequirementFactory(permit_type=permit_type, code="KTP", position=1)
+    return permit_type

@@ -8,102 +8,29 @@ from __future__ import annotations
 
 import hashlib
 import io
-import socket
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
-from types import SimpleNamespace
 
-import boto3
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 
-from permits.models import Document
+from issuance.models import Permit
+from permits.models import Document, Stage
 from portal.stored_files import STORED_FILES
-from tests.factories import new_file, pdf
+from tests.conftest import bucket_for
+from tests.factories import fire, new_file, pdf, signable_type, walk
 
 pytestmark = pytest.mark.django_db
 
-KEYS = {"aws_access_key_id": "terang-test", "aws_secret_access_key": "terang-test-secret"}
+
 REAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def s3_server():
-    """moto's S3 server in its own process, on a free port, for the whole session."""
-    port = free_port()
-    binary = Path(sys.executable).parent / "moto_server"
-    process = subprocess.Popen(
-        [str(binary), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("moto_server did not start")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture
-def bucket(s3_server, settings):
-    return bucket_for(s3_server, settings)
-
-
-def bucket_for(s3_server, settings):
-    """A fresh private bucket, and the settings pointing the default storage at it as
-    ``STORAGE_BUCKET`` does (portal/settings.py)."""
-    name = f"terang-{uuid.uuid4().hex[:10]}"
-    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", **KEYS)
-    client.create_bucket(Bucket=name)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": name,
-                "endpoint_url": s3_server,
-                "access_key": KEYS["aws_access_key_id"],
-                "secret_key": KEYS["aws_secret_access_key"],
-                "region_name": "us-east-1",
-                "addressing_style": "path",
-                "signature_version": "s3v4",
-                "default_acl": "private",
-                "querystring_auth": True,
-                "querystring_expire": 60,
-                "file_overwrite": False,
-            },
-        },
-    }
-
-    def body(key: str) -> bytes:
-        return client.get_object(Bucket=name, Key=key)["Body"].read()
-
-    return SimpleNamespace(name=name, client=client, body=body)
 
 
 def upload(client, office, app, content=REAL_PDF):
@@ -163,15 +90,12 @@ def test_a_document_changed_in_the_bucket_is_refused(client, office, bucket, cap
 def test_a_permit_is_rendered_into_the_bucket_and_served_from_it(
     client, office, bucket, signing_ca, django_capture_on_commit_callbacks
 ):
-    from tests.issuance.test_issue import issue_rendered, make_type
-
-    permit = issue_rendered(
-        office, make_type(office, "KES-SIP-S3"), django_capture_on_commit_callbacks
-    )
-    permit.refresh_from_db()
+    app = walk(office, new_file(office, signable_type(office, "KES-SIP-S3")), Stage.SIGNING)
+    with django_capture_on_commit_callbacks(execute=True):  # the render task, in process
+        fire(app, "sign", app.assigned_to)
+    permit = Permit.objects.get(application=app)
     stored = bucket.body(permit.pdf.name)
     assert hashlib.sha256(stored).hexdigest() == permit.pdf_sha256
-    app = permit.application
     response = client.get(reverse("issuance:tracking_permit", args=[app.tracking_code]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == stored
