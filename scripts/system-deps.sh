@@ -2,11 +2,11 @@
 # The Debian packages Terang needs outside Python: WeasyPrint's Pango and HarfBuzz, a font
 # with Indonesian glyphs, gettext for the translations, poppler to look at PDFs and
 # Chromium for the browser tests (Playwright drives /usr/bin/chromium, never a download),
-# Caddy for the two-node test (tests/multinode: the same proxy as docker-compose.yml).
+# Caddy and PgBouncer for the two-node test (tests/multinode: as docker-compose.yml runs them).
 # As root, installs what is missing; otherwise prints the apt-get line to run.
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext poppler-utils chromium caddy)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext poppler-utils chromium caddy pgbouncer)
 python=${PYTHON:-$(command -v python3.11 || command -v python3)}
 if ! "$python" -c "import ensurepip, venv" >/dev/null 2>&1; then
   packages+=(python3-venv)

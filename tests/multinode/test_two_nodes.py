@@ -1,6 +1,7 @@
 """Two nodes on one machine (issue 20.3): two gunicorn instances on two ports behind Caddy,
-two Celery workers, one PostgreSQL, one Redis, one bucket (moto's S3 server). Nothing is
-shared between the instances but what a deployment shares.
+two Celery workers, one PostgreSQL reached through PgBouncer in transaction mode (as
+docker-compose.yml does), one Redis, one bucket (moto's S3 server). Nothing is shared
+between the instances but what a deployment shares.
 
 - a document uploaded through one instance is downloaded through the other;
 - a permit rendered by one worker is verified, PDF and signature, through either instance;
@@ -8,7 +9,7 @@ shared between the instances but what a deployment shares.
 - a worker killed in the middle of a render: the task runs again, and the permit is
   rendered and numbered exactly once.
 
-Needs PostgreSQL and Redis (the PostgreSQL pass) and Debian's caddy.
+Needs PostgreSQL and Redis (the PostgreSQL pass), and Debian's caddy and pgbouncer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +39,8 @@ from portal.celery import app as celery_app
 from tests.conftest import SignedInClient, bucket_for
 from tests.factories import fire, new_file, signable_type, walk
 
+PGBOUNCER = "/usr/sbin/pgbouncer"
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
@@ -44,6 +48,7 @@ pytestmark = [
         reason="needs PostgreSQL and Redis (the PostgreSQL pass)",
     ),
     pytest.mark.skipif(shutil.which("caddy") is None, reason="needs Debian's caddy"),
+    pytest.mark.skipif(not Path(PGBOUNCER).exists(), reason="needs Debian's pgbouncer"),
 ]
 
 BIN = Path(sys.executable).parent
@@ -110,19 +115,38 @@ def http_ready(url: str) -> bool:
         return False
 
 
+def pgbouncer_config(port: int) -> Path:
+    """A transaction-mode PgBouncer in front of the local PostgreSQL, in a directory the
+    ``postgres`` user can read (PgBouncer refuses to run as root: ``-u postgres``)."""
+    folder = Path(tempfile.mkdtemp(prefix="terang-pgbouncer-"))
+    folder.chmod(0o755)
+    (folder / "users.txt").write_text('"postgres" ""\n')
+    (folder / "pgbouncer.ini").write_text(
+        "[databases]\n* = host=127.0.0.1 port=5432\n"
+        "[pgbouncer]\n"
+        f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        f"auth_type = trust\nauth_file = {folder / 'users.txt'}\n"
+        "pool_mode = transaction\nmax_client_conn = 200\ndefault_pool_size = 8\n"
+        "ignore_startup_parameters = extra_float_digits,options\n"
+    )
+    for name in ("users.txt", "pgbouncer.ini"):
+        (folder / name).chmod(0o644)
+    return folder / "pgbouncer.ini"
+
+
 @pytest.fixture
 def cluster(tmp_path, s3_server, settings, signing_ca):
     store = bucket_for(s3_server, settings)  # this process writes to the same bucket
     broker = f"redis://127.0.0.1:6379/{CLUSTER_REDIS_DB}"
     redis.Redis.from_url(broker).flushdb()
+    pool_port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
         **store.env,
         "DEBUG": "1",
-        "DATABASE_URL": (
-            f"postgres://{connection.settings_dict['USER']}@127.0.0.1:5432/"
-            f"{connection.settings_dict['NAME']}"
-        ),
+        # Through PgBouncer in transaction mode, as compose runs it.
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pool_port}/{connection.settings_dict['NAME']}",
+        "DATABASE_POOLING": "transaction",
         "REDIS_URL": broker,
         "SIGNING_KEY_FILE": str(signing_ca / "signer.key"),
         "SIGNING_CERT_FILE": str(signing_ca / "signer.pem"),
@@ -137,6 +161,16 @@ def cluster(tmp_path, s3_server, settings, signing_ca):
     nodes = [free_port(), free_port()]
     proxy = free_port()
     group = Cluster(tmp_path, env)
+    config = pgbouncer_config(pool_port)
+    if os.geteuid() == 0:
+        group.start("pgbouncer", [PGBOUNCER, "-u", "postgres", str(config)])
+    else:
+        group.start("pgbouncer", [PGBOUNCER, str(config)])
+    wait_for(
+        lambda: socket.socket().connect_ex(("127.0.0.1", pool_port)) == 0,
+        seconds=20,
+        what="pgbouncer",
+    )
     for number, port in enumerate(nodes, 1):
         group.start(
             f"web{number}",
@@ -174,6 +208,7 @@ def cluster(tmp_path, s3_server, settings, signing_ca):
         yield group
     finally:
         group.stop_all()
+        shutil.rmtree(config.parent, ignore_errors=True)
         celery_app.conf.broker_url = previous
         celery_app._pool = celery_app.amqp._producer_pool = None
 
