@@ -15,11 +15,13 @@ import platform
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DEBUG", "1")  # a benchmark of the demo database, never a deployment
+os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")  # no line per timed request
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 import django
@@ -29,10 +31,14 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from core.paging import PAGE_AFTER, keyset_cursor  # noqa: E402
+from integrity.inspection.selectors.workspace import QUEUE_PAGE  # noqa: E402
+from integrity.models import Flag, FlagState  # noqa: E402
 from permits.models import OPEN_STAGES, Application  # noqa: E402
 
 README = Path(__file__).resolve().parent / "README.md"
@@ -109,6 +115,23 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {db}"
 
 
+def flag_pages(inspector: Client) -> list[tuple]:
+    """The flag queue's first page, one 40 pages deep (keyset) and a week's date filter;
+    none when the database holds no flags (bench/flags.py --full leaves none either)."""
+    flags = Flag.objects.filter(state=FlagState.OPEN).order_by("-occurred_at", "-id")
+    if not flags.exists():
+        return []
+    pages = [("flag queue, page 1 (auditor)", inspector, "/kantor/audit/")]
+    deep = flags[40 * QUEUE_PAGE : 40 * QUEUE_PAGE + 1].first()
+    if deep is not None:
+        cursor = urlencode({PAGE_AFTER: keyset_cursor(deep, "occurred_at")})
+        pages.append(("flag queue, 40 pages deep", inspector, f"/kantor/audit/?{cursor}"))
+    newest = timezone.localtime(flags.first().occurred_at).date()
+    week = urlencode({"since": newest - timedelta(days=7), "until": newest})
+    pages.append(("flag queue, a week's date filter", inspector, f"/kantor/audit/?{week}"))
+    return pages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100)
@@ -133,6 +156,7 @@ def main() -> None:
     total = Application.objects.count()
     officer = signed_in(counter)
     chief = signed_in(supervisor)
+    inspector = signed_in(User.objects.filter(role=Role.AUDITOR, is_active=True).first())
     visitor = Client()
     tracked = (
         Application.objects.filter(state__in=OPEN_STAGES)
@@ -155,6 +179,13 @@ def main() -> None:
             f"/kantor/?scope=all&q=MPP-2026-{some_pk:06d}",
         ),
         ("file page (busiest file)", chief, f"/kantor/berkas/{busiest[0]}/"),
+        ("team page (supervisor)", chief, "/kantor/tim/"),
+        ("file story, busiest file (auditor)", inspector, f"/kantor/audit/berkas/{busiest[0]}/"),
+        ("random sample of 20 unflagged files", inspector, "/kantor/audit/sampel/?size=20&seed=7"),
+        *flag_pages(inspector),
+        ("transparency dashboard (stored snapshot)", visitor, "/transparansi/"),
+        ("home catalogue (anonymous)", visitor, "/"),
+        # The last two rows: the targets below read them by position.
         ("bare view, anonymous visitor", visitor, f"/bench/bare/{some_pk}/"),
         ("public tracking page (anonymous)", visitor, f"/lacak/{tracked}/"),
     ]

@@ -42,7 +42,8 @@ class KeysetPage:
         return bool(self.next_cursor or self.previous_cursor)
 
 
-def _cursor(row, key: str) -> str:
+def keyset_cursor(row, key: str) -> str:
+    """The cursor that continues a list after ``row`` (its ``key`` moment and id)."""
     return signing.dumps([getattr(row, key).isoformat(), row.pk], salt=SALT, compress=False)
 
 
@@ -75,8 +76,8 @@ def keyset_page(
         rows = list(reversed(rows[:size]))
         return KeysetPage(
             items=rows,
-            next_cursor=_cursor(rows[-1], key) if rows else "",
-            previous_cursor=_cursor(rows[0], key) if rows and more_before else "",
+            next_cursor=keyset_cursor(rows[-1], key) if rows else "",
+            previous_cursor=keyset_cursor(rows[0], key) if rows and more_before else "",
             first=not more_before,
         )
     if forward is not None:
@@ -88,8 +89,8 @@ def keyset_page(
     rows = rows[:size]
     return KeysetPage(
         items=rows,
-        next_cursor=_cursor(rows[-1], key) if rows and more_after else "",
-        previous_cursor=_cursor(rows[0], key) if rows and forward is not None else "",
+        next_cursor=keyset_cursor(rows[-1], key) if rows and more_after else "",
+        previous_cursor=keyset_cursor(rows[0], key) if rows and forward is not None else "",
         first=forward is None,
     )
 

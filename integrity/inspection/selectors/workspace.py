@@ -8,7 +8,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,11 +61,21 @@ def flag_explain(flag: Flag) -> str:
 
 
 SAMPLE_PRIME = 2_147_483_647  # 2**31 - 1: above every file's id
+SAMPLE_ROUNDS = 4  # rounds of random ids before the draw falls back to ordering every file
+SAMPLE_BATCH_MAX = 4000
 
 
 def unflagged_sample(*, size: int, opd=None, since=None, until=None, seed=None):
     """A random sample of submitted files without any flag (for audits that must not only
-    look where the rules point). The seed is returned so the same draw can be repeated."""
+    look where the rules point). The seed is returned so the same draw can be repeated.
+
+    Drawn by rejection: ids picked at random (from the seed) between the lowest and the
+    highest file id are looked up by primary key, those that are submitted, unflagged and
+    inside the filters are kept in the order drawn, the first ``size`` are the sample. Each
+    qualifying file is as likely as any other, and the cost follows the sample's size, not
+    the office's (a bounded number of primary-key lookups). When the filters keep too few
+    files for that (a narrow period in a large office), the draw orders the filtered files
+    by an affine permutation of their ids, (id x a + b) mod p, in the database."""
     seed = seed if seed is not None else random.SystemRandom().randrange(10**6)
     files = Application.objects.filter(submitted_at__isnull=False).exclude(
         Exists(Flag.objects.filter(application=OuterRef("pk")))
@@ -76,22 +86,41 @@ def unflagged_sample(*, size: int, opd=None, since=None, until=None, seed=None):
         files = files.filter(submitted_at__gte=day_start(since))
     if until:
         files = files.filter(submitted_at__lt=day_start(until + datetime.timedelta(days=1)))
-    # Drawn in the database: the files ordered by an affine permutation of their ids that
-    # the seed picks, (id x a + b) mod p with p a prime above every id, and the first
-    # ``size`` taken. No list of ids comes to Python, however many files there are. A
-    # reproducible draw (the seed is printed), not a secret: S311 does not apply.
+    rows = files.select_related("permit_type__opd", "assigned_to")
+    # A reproducible draw (the seed is printed), not a secret: S311 does not apply.
     draw = random.Random(seed)  # noqa: S311
-    a, b = draw.randrange(1, SAMPLE_PRIME), draw.randrange(SAMPLE_PRIME)
-    chosen = (
-        files.annotate(draw=Mod(F("pk") * a + b, SAMPLE_PRIME))
-        .order_by("draw")
-        .values_list("pk", flat=True)[:size]
-    )
-    sample = list(
-        Application.objects.filter(pk__in=list(chosen))
-        .select_related("permit_type__opd", "assigned_to")
-        .order_by("submitted_at")
-    )
+    bounds = Application.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return [], seed
+    low, high = bounds["low"], bounds["high"]
+    span = high - low + 1
+    chosen: list = []
+    tried: set[int] = set()
+    batch = 4 * size
+    for _round in range(SAMPLE_ROUNDS):
+        if len(tried) >= span:
+            break
+        want = min(batch, SAMPLE_BATCH_MAX, span - len(tried))
+        candidates = []
+        while len(candidates) < want:
+            pk = draw.randint(low, high)
+            if pk not in tried:
+                tried.add(pk)
+                candidates.append(pk)
+        found = {app.pk: app for app in rows.filter(pk__in=candidates)}
+        chosen += [found[pk] for pk in candidates if pk in found]
+        if len(chosen) >= size or len(tried) >= span:
+            break
+        batch *= 4
+    if len(chosen) < size and len(tried) < span:
+        a, b = draw.randrange(1, SAMPLE_PRIME), draw.randrange(SAMPLE_PRIME)
+        ordered = (
+            rows.exclude(pk__in=[app.pk for app in chosen])
+            .annotate(draw=Mod(F("pk") * a + b, SAMPLE_PRIME))
+            .order_by("draw")
+        )
+        chosen += list(ordered[: size - len(chosen)])
+    sample = sorted(chosen[:size], key=lambda app: (app.submitted_at, app.pk))
     return sample, seed
 
 
