@@ -1,5 +1,7 @@
 """Gapless, concurrency-safe numbers: registration numbers and permit numbers."""
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +22,10 @@ def next_value(key: str) -> int:
     sequence.value += 1
     sequence.save(update_fields=["value"])
     return sequence.value
+
+
+# What ``registration_number_next`` makes: a search typed this way is that number only.
+REGISTRATION_NUMBER = re.compile(r"^MPP-\d{4}-\d{6,}$")
 
 
 def registration_number_next(at=None) -> str:

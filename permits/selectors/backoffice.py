@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from permits.models import OPEN_STAGES, Application, Channel, Stage
+from permits.numbering import REGISTRATION_NUMBER
 from permits.selectors.catalogue import catalogue_types
 from permits.selectors.columns import CHECK_COLUMNS, CLOCK_COLUMNS, HOLDER_COLUMNS
 from permits.sla import check_due_soon_cutoff, due_soon_cutoff
@@ -110,6 +111,8 @@ def worklist_for(*, user, filters: WorklistFilters, now=None) -> QuerySet[Applic
     query = filters.q.strip()
     if query.isdigit() and len(query) == 16:  # a billing code, typed by the cashier
         files = files.filter(bill__billing_code=query)
+    elif REGISTRATION_NUMBER.match(query.upper()):  # the unique index, not the name search
+        files = files.filter(registration_number=query.upper())
     elif query:
         files = files.filter(
             Q(registration_number=query.upper())

@@ -542,3 +542,19 @@ def test_a_worklist_past_its_cap_says_more_than_and_pages_to_the_cap(client, off
     assert last.count("<tr") - 1 == 2  # rows five and six: the cap's last page
     narrowed = client.get(url, {"scope": "all", "stage": "approval"}).content.decode()
     assert "Lebih dari" not in narrowed and "0 berkas" in narrowed
+
+
+def test_a_registration_number_searched_finds_that_file_only(client, office):
+    """Typed as the office writes it (any case), the number is looked up by its unique
+    index; a business named like a number is not matched by it."""
+    app = walk(office, new_file(office, office.simple_type), Stage.SUBMITTED)
+    other = walk(office, new_file(office, office.simple_type), Stage.SUBMITTED)
+    Application.objects.filter(pk=other.pk).update(business_name=f"Toko {app.registration_number}")
+    client.force_login(office.supervisor)
+    url = reverse("backoffice:worklist")
+    for typed in (app.registration_number, app.registration_number.lower()):
+        body = client.get(url, {"scope": "all", "q": typed}).content.decode()
+        assert body.count(f">{app.registration_number}<") == 1
+        assert other.registration_number not in body
+    by_name = client.get(url, {"scope": "all", "q": "Toko"}).content.decode()
+    assert other.registration_number in by_name
