@@ -1,0 +1,87 @@
+"""Sign in the load test's staff and pick its files: writes bench/load/world.json.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/terang_bench \\
+        .venv/bin/python bench/load/prepare.py
+
+Run on a database filled by bench/seed.py. The busiest counter officer, the supervisor
+``atasan`` and the auditor get a session each (password and second factor completed, as
+after a real sign-in); the file pages and tracking codes are drawn at random from the
+open and the finished files.
+"""
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DEBUG", "1")  # a benchmark of the demo database, never a deployment
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from permits.models import OPEN_STAGES, Application, PermitType  # noqa: E402
+
+WORLD = Path(__file__).resolve().parent / "world.json"
+
+
+def session_of(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="load", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def main() -> None:
+    draw = random.Random(20)
+    counter = (
+        User.objects.filter(role=Role.COUNTER, is_active=True)
+        .annotate(
+            n=Count("assigned_applications", filter=Q(assigned_applications__state__in=OPEN_STAGES))
+        )
+        .order_by("-n")
+        .first()
+    )
+    open_files = list(
+        Application.objects.filter(state__in=OPEN_STAGES).values_list("public_id", "tracking_code")[
+            :5000
+        ]
+    )
+    mine = list(
+        Application.objects.filter(state__in=OPEN_STAGES, assigned_to=counter).values_list(
+            "public_id", flat=True
+        )[:500]
+    )
+    world = {
+        "sessions": {
+            "officer": session_of(counter),
+            "supervisor": session_of(User.objects.get(username="atasan")),
+            "auditor": session_of(User.objects.filter(role=Role.AUDITOR).first()),
+        },
+        "tracking": [code for _pk, code in draw.sample(open_files, 500)],
+        "files": [str(pk) for pk, _code in draw.sample(open_files, 500)],
+        "my_files": [str(pk) for pk in mine],
+        "types": list(PermitType.objects.filter(active=True).values_list("code", flat=True)),
+        "cookie": settings.SESSION_COOKIE_NAME,
+    }
+    WORLD.write_text(json.dumps(world))
+    print(f"wrote {WORLD}: {len(world['tracking'])} tracking codes, {len(world['files'])} files")
+
+
+if __name__ == "__main__":
+    main()
