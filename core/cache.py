@@ -10,7 +10,10 @@ An invalidation sent during an outage is lost, so nothing derived is cached for 
 """
 
 import logging
+import time
+import uuid
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -18,6 +21,35 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 DERIVED_SECONDS = 600
+# How long a process trusts the shared versions it read (the catalogue's, the calendar's)
+# before asking Redis again: a page costs no round trip for them, and a change made in
+# another process is seen within this many seconds (at once in the process that made it).
+VERSION_RECHECK_SECONDS = 5.0
+_versions: dict[str, tuple[str, float]] = {}
+
+
+def shared_version(key: str) -> str:
+    """The version of something every process derives data from, kept in the shared cache
+    (a new one is made when the cache holds none, e.g. after an outage or expiry)."""
+    now = time.time()
+    held = _versions.get(key)
+    if held is not None and 0 <= now - held[1] < VERSION_RECHECK_SECONDS:
+        return held[0]
+    version = cache.get(key)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(key, version, timeout=DERIVED_SECONDS)
+        version = cache.get(key, version)
+    _versions[key] = (version, now)
+    return version
+
+
+def shared_version_bump(key: str) -> str:
+    """A new version: what every process derived from the old one is rebuilt."""
+    version = uuid.uuid4().hex
+    cache.set(key, version, timeout=DERIVED_SECONDS)
+    _versions[key] = (version, time.time())
+    return version
 
 
 def _tolerant(name: str, fallback):
@@ -34,6 +66,10 @@ def _tolerant(name: str, fallback):
     return method
 
 
+class CacheUnavailable(ValueError):
+    """``incr`` during an outage (a ValueError, as for a missing key, to older callers)."""
+
+
 class ResilientRedisCache(RedisCache):
     get = _tolerant("get", lambda key, default=None, version=None: default)
     get_many = _tolerant("get_many", {})
@@ -44,5 +80,5 @@ class ResilientRedisCache(RedisCache):
     delete = _tolerant("delete", False)
     delete_many = _tolerant("delete_many", None)
     has_key = _tolerant("has_key", False)
-    incr = _tolerant("incr", ValueError)
+    incr = _tolerant("incr", CacheUnavailable)
     clear = _tolerant("clear", None)

@@ -453,6 +453,9 @@ RETURNED_EXPIRY_WORKING_DAYS = int(os.environ.get("RETURNED_EXPIRY_WORKING_DAYS"
 # Public tracking: lookups per address per 10 minutes, and failed lookups (unknown codes);
 # the kiosk in the MPP hall (its addresses listed here) gets ten times as many.
 TRACKING_LOOKUP_LIMIT = int(os.environ.get("TRACKING_LOOKUP_LIMIT", "60"))
+# Rate limits count in each process and share their counts every this many seconds
+# (core.ratelimit); 0: no background sharing (the test suite: one process, exact counts).
+RATELIMIT_FLUSH_SECONDS = float(os.environ.get("RATELIMIT_FLUSH_SECONDS", "0" if TESTING else "1"))
 TRACKING_MISS_LIMIT = int(os.environ.get("TRACKING_MISS_LIMIT", "10"))
 KIOSK_ADDRESSES = env_list("KIOSK_ADDRESSES")
 # The kiosk returns to its start page after this many seconds on a file.

@@ -67,8 +67,10 @@ def pytest_fixture_setup(fixturedef, request):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """A test's rows vanish with its transaction; so must what was cached from them."""
+    from core.ratelimit import limiter
     from permits.selectors.catalogue import catalogue_choices_invalidate
 
+    limiter.forget()  # this process's rate-limit counts, kept outside the cache
     invalidate_calendar()
     catalogue_choices_invalidate()
     yield

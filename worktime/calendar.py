@@ -21,16 +21,14 @@ from __future__ import annotations
 import bisect
 import datetime
 import threading
-import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 
 import holidays
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from core.cache import DERIVED_SECONDS
+from core.cache import shared_version, shared_version_bump
 
 MICROSECONDS_PER_SECOND = 1_000_000
 _ONE_DAY = datetime.timedelta(days=1)
@@ -316,11 +314,7 @@ def build_calendar() -> WorkCalendar:
 def get_calendar() -> WorkCalendar:
     """The office calendar, rebuilt only after its rows changed (in any process), or after
     ``DERIVED_SECONDS`` (a change made while Redis was down could not bump the version)."""
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_VERSION_KEY, version, timeout=DERIVED_SECONDS)
-        version = cache.get(_VERSION_KEY, version)
+    version = shared_version(_VERSION_KEY)
     if _cached.get("version") != version or "calendar" not in _cached:
         _cached["calendar"] = build_calendar()
         _cached["version"] = version
@@ -328,5 +322,5 @@ def get_calendar() -> WorkCalendar:
 
 
 def invalidate_calendar() -> None:
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=DERIVED_SECONDS)
+    shared_version_bump(_VERSION_KEY)
     _cached.clear()

@@ -3,7 +3,6 @@ types kept in process, and how many there are."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -11,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 
-from core.cache import DERIVED_SECONDS
+from core.cache import DERIVED_SECONDS, shared_version, shared_version_bump
 from permits.models import OPD, PermitType
 
 
@@ -90,12 +89,7 @@ _types_memo: dict[str, object] = {}
 def catalogue_version() -> str:
     """The catalogue's version in the shared cache: any process that changes the catalogue
     bumps it, and what a process kept from an older version is rebuilt."""
-    version = cache.get(_TYPES_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_TYPES_VERSION_KEY, version, timeout=DERIVED_SECONDS)
-        version = cache.get(_TYPES_VERSION_KEY, version)
-    return version
+    return shared_version(_TYPES_VERSION_KEY)
 
 
 def catalogue_types() -> dict[int, PermitType]:
@@ -111,7 +105,7 @@ def catalogue_types() -> dict[int, PermitType]:
 
 def catalogue_choices_invalidate() -> None:
     cache.delete_many([_choices_key(code) for code, _name in settings.LANGUAGES])
-    cache.set(_TYPES_VERSION_KEY, uuid.uuid4().hex, timeout=DERIVED_SECONDS)
+    shared_version_bump(_TYPES_VERSION_KEY)
     _types_memo.clear()
 
 

@@ -22,7 +22,7 @@ def code_sent_to(address: str) -> str:
 
 @pytest.fixture
 def siti():
-    client = Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    client = Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
     signed_up(client)
     return client
 
@@ -52,7 +52,7 @@ def test_a_new_email_becomes_the_sign_in_name_when_the_old_one_was(siti):
     siti.post(URL, {"code": code_sent_to("siti.baru@contoh.id")})
     user = User.objects.get(email="siti.baru@contoh.id")
     assert user.username == "siti.baru@contoh.id" and user.email_verified_at is not None
-    fresh = Client(REMOTE_ADDR="2001:db8::99")
+    fresh = Client(REMOTE_ADDR="2001:db8:99::1")
     signed_in = fresh.post(
         "/akun/masuk/", {"username": "siti.baru@contoh.id", "password": PASSWORD}
     )
@@ -77,7 +77,7 @@ def test_bad_requests_are_explained_and_send_nothing(siti, data, message):
 
 
 def test_an_address_of_another_account_is_refused(siti):
-    Client(REMOTE_ADDR="2001:db8::5").post(
+    Client(REMOTE_ADDR="2001:db8:5::1").post(
         "/akun/daftar/", form(identifier="budi@contoh.id", nik="3201010101900002")
     )
     response = siti.post(URL, {"identifier": "budi@contoh.id", "password": PASSWORD})
@@ -88,7 +88,7 @@ def test_an_address_of_another_account_is_refused(siti):
 def test_a_code_for_one_account_does_not_work_for_another(siti):
     siti.post(URL, {"identifier": "0813 2222 3333", "password": PASSWORD})
     code = code_sent_to("+6281322223333")
-    other = Client(REMOTE_ADDR="2001:db8::6")
+    other = Client(REMOTE_ADDR="2001:db8:6::1")
     signed_up(other, identifier="budi@contoh.id", nik="3201010101900002")
     response = other.post(URL, {"code": code})
     assert response.status_code == 400

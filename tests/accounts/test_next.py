@@ -21,7 +21,7 @@ EVIL = "https://evil.example/saya/ajukan/KES-SIP-BIDAN/"
 
 @pytest.fixture
 def visitor():
-    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    return Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
 
 
 def sign_up_form(**extra):

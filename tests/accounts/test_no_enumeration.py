@@ -19,7 +19,7 @@ TAKEN_NIK = "3201014101900001"
 
 
 def visitor():
-    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    return Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
 
 
 @pytest.fixture

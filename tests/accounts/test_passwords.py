@@ -19,7 +19,7 @@ NAME_WITH_DIGITS = "hanya nama Anda dengan angka"
 
 
 def visitor():
-    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    return Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
 
 
 def sign_up(password, **overrides):

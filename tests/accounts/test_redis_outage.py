@@ -17,7 +17,7 @@ PASSWORD = "Pelayanan-Terang-2026"
 
 @pytest.fixture
 def visitor():
-    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    return Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
 
 
 def test_a_sign_up_lands_and_its_code_can_be_used_while_redis_is_down(

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def visitor():
-    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    return Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
 
 
 def test_an_applicant_signs_up_with_email_and_verifies_it(visitor):
@@ -48,7 +48,7 @@ def test_a_phone_number_in_any_usual_form_becomes_plus_62_and_gets_an_sms(visito
 
 def test_the_applicant_then_signs_in_with_the_phone_typed_differently(visitor):
     visitor.post("/akun/daftar/", form(identifier="0812-3456-7890"))
-    fresh = Client(REMOTE_ADDR="2001:db8::77")
+    fresh = Client(REMOTE_ADDR="2001:db8:77::1")
     response = fresh.post("/akun/masuk/", {"username": "+62 812 3456 7890", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/"
 

@@ -38,7 +38,7 @@ def test_the_admin_action_gives_a_temporary_password_and_a_new_enrolment(client,
     assert change.history_change_reason == "Sandi dan faktor kedua disetel ulang oleh administrator"
 
     # At the next sign-in Andi enrols a new authenticator (a QR code to scan).
-    fresh = Client(REMOTE_ADDR="2001:db8::41")
+    fresh = Client(REMOTE_ADDR="2001:db8:41::1")
     step = fresh.post("/akun/masuk/", {"username": "andi", "password": temporary})
     assert step["Location"] == "/akun/masuk/kode/"
     assert "pindai kode QR" in fresh.get("/akun/masuk/kode/").content.decode()

@@ -674,7 +674,7 @@ def test_the_public_tracking_page_does_not_reveal_the_auditors(client, office):
     client.get(reverse("audit:story", args=[app.public_id]))
     client.get(reverse("backoffice:file", args=[app.public_id]))
     assert FileView.objects.filter(application=app, viewer=office.auditor).count() == 2
-    visitor = Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    visitor = Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
     response = visitor.get(f"/lacak/{app.tracking_code}/")
     assert response.status_code == 200
     body = response.content.decode()

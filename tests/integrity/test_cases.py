@@ -310,7 +310,7 @@ def test_a_held_returned_file_is_not_expired_by_the_periodic_task(office):
 
 
 def tracking_page(app) -> str:
-    visitor = Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    visitor = Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
     response = visitor.get(f"/lacak/{app.tracking_code}/")
     assert response.status_code == 200
     return response.content.decode()

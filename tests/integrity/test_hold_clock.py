@@ -50,7 +50,7 @@ def text_of(response) -> str:
 
 
 def pages(office, app, staff) -> dict[str, str]:
-    public = Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    public = Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
     applicant = Client()
     applicant.force_login(office.applicant)
     staff.force_login(office.supervisor)

@@ -102,7 +102,7 @@ def stored_bytes(permit: Permit) -> bytes:
 
 
 def visitor() -> Client:
-    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    return Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
 
 
 # --- numbering and the snapshot ------------------------------------------------------------

@@ -248,13 +248,13 @@ def test_the_upload_needs_its_csrf_token(db, unsigned_pdf):
 
 def test_lookups_are_limited_per_address(settings, permit):
     settings.TRACKING_LOOKUP_LIMIT = 3
-    crowd = Client(REMOTE_ADDR="2001:db8::77")
+    crowd = Client(REMOTE_ADDR="2001:db8:77::1")
     statuses = [page(permit, crowd).status_code for _ in range(3)]
     statuses.append(lookup(permit.number, crowd).status_code)
     assert statuses == [200, 200, 200, 429]
     assert "Terlalu banyak pencarian" in page(permit, crowd).content.decode()
     assert upload(b"%PDF-1.7\n", client=crowd).status_code == 429
-    assert page(permit, Client(REMOTE_ADDR="2001:db8::78")).status_code == 200
+    assert page(permit, Client(REMOTE_ADDR="2001:db8:78::1")).status_code == 200
 
 
 def test_the_page_speaks_english_when_chosen(permit):

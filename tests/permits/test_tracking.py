@@ -21,7 +21,7 @@ NOT_FOUND = "Berkas tidak ditemukan."
 @pytest.fixture
 def visitor():
     """An anonymous visitor from an address of their own (rate limits count per address)."""
-    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    return Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
 
 
 def page(visitor, app, **params):
@@ -179,7 +179,7 @@ def test_failed_lookups_are_limited_per_address(visitor, office, settings):
     assert statuses == [404, 404, 404, 429]
     assert "Terlalu banyak pencarian" in visitor.get("/lacak/ABCD-EFGH-JKMN/").content.decode()
     # Another address is not affected.
-    assert page(Client(REMOTE_ADDR="2001:db8::beef"), app).status_code == 200
+    assert page(Client(REMOTE_ADDR="2001:db8:beef::1"), app).status_code == 200
 
 
 def test_all_lookups_are_limited_per_address(visitor, office, settings):
@@ -206,7 +206,7 @@ def test_kiosk_mode_uses_large_type_and_resets_itself(visitor, office, settings)
 
 
 def test_the_form_needs_its_csrf_token(office):
-    strict = Client(enforce_csrf_checks=True, REMOTE_ADDR="2001:db8::c5f")
+    strict = Client(enforce_csrf_checks=True, REMOTE_ADDR="2001:db8:c5f::1")
     assert strict.post("/lacak/", {"code": "ABCD-EFGH-JKMN"}).status_code == 403
 
 

@@ -24,7 +24,7 @@ def request(remote, forwarded=None):
 
 def new_address() -> str:
     """An address of its own (with Redis, rate-limit counts outlive a test)."""
-    return f"2001:db8::{uuid.uuid4().hex[:4]}"
+    return f"2001:db8:{uuid.uuid4().hex[:4]}::1"
 
 
 def via_proxy(visitor):
@@ -64,7 +64,7 @@ def test_a_missing_or_malformed_header_counts_the_proxy_itself(behind_proxy, for
 
 def test_ipv6_visitors_and_proxies_work_alike(settings):
     settings.TRUSTED_PROXIES = ["fd00::/64"]
-    assert client_address(request("fd00::2", "2001:db8::7")) == "2001:db8::7"
+    assert client_address(request("fd00::2", "2001:db8:7::1")) == "2001:db8:7::1"
 
 
 def test_django_axes_counts_the_same_address(behind_proxy):

@@ -27,8 +27,11 @@ MONDAY = datetime.date(2026, 12, 7)
 LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
-def test_rate_limits_fail_open_while_redis_is_down(redis_down, caplog):
-    assert all(allow("complaint", "198.51.100.7", limit=2, window=3600) for _ in range(5))
+def test_rate_limits_hold_in_each_process_while_redis_is_down(redis_down, caplog):
+    """The shared count cannot be reached: the process counts alone, the page still
+    answers (allowed or refused, never an error)."""
+    answers = [allow("complaint", "198.51.100.7", limit=2, window=3600) for _ in range(5)]
+    assert answers == [True, True, False, False, False]
     assert "Cache unavailable" in caplog.text
 
 
@@ -73,3 +76,26 @@ def test_a_task_sent_while_the_broker_is_down_fails_at_once_without_waiting(
     monkeypatch.setattr(functional, "sleep", lambda seconds: waits.append(seconds))
     assert enqueue(deliver_messages) is False
     assert waits == []
+
+
+@override_settings(CACHES=LOCAL_CACHE)
+def test_a_shared_version_is_read_from_the_cache_at_most_every_few_seconds():
+    """A page asks for the catalogue's and the calendar's versions; the process keeps what
+    it read for VERSION_RECHECK_SECONDS (no round trip to Redis per page), sees another
+    process's change after that, and its own change at once."""
+    from django.core.cache import cache
+
+    from core.cache import VERSION_RECHECK_SECONDS, shared_version, shared_version_bump
+
+    key = "tests:shared-version"
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        first = shared_version(key)
+        cache.set(key, "changed-by-another-process")
+        clock.shift(VERSION_RECHECK_SECONDS - 0.5)
+        assert shared_version(key) == first  # not asked again yet
+        clock.shift(1)
+        assert shared_version(key) == "changed-by-another-process"
+        mine = shared_version_bump(key)
+        assert shared_version(key) == mine  # this process's own change, at once
+        assert cache.get(key) == mine

@@ -25,7 +25,7 @@ DESCRIPTION = "Berkas saya sudah dua minggu tidak ada kabarnya sama sekali."
 
 
 def browser(user=None) -> SignedInClient:
-    client = SignedInClient(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    client = SignedInClient(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
     if user is not None:
         client.force_login(user)
     return client

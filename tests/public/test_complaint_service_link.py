@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def browser() -> Client:
-    return Client(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    return Client(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
 
 
 def complaint_link(page: str) -> str:
@@ -87,7 +87,7 @@ def test_the_complaint_keeps_its_type_and_goes_to_its_unit(catalogue, make_user)
     assert complaint.permit_type == midwife
     assert complaint.unit == midwife.opd
     # The inspectorate's page of the complaint names the service.
-    auditor = SignedInClient(REMOTE_ADDR="2001:db8::a1")
+    auditor = SignedInClient(REMOTE_ADDR="2001:db8:a1::1")
     auditor.force_login(make_user(Role.AUDITOR, username="auditor"))
     page = auditor.get(reverse("complaints_staff:detail", args=[complaint.public_id]))
     assert re.search(r"<dt>Jenis izin</dt><dd>Surat Izin Praktik Bidan</dd>", page.content.decode())

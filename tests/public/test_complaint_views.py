@@ -45,7 +45,7 @@ def shows(body: str, text) -> bool:
 
 def fresh_client(user=None) -> SignedInClient:
     """A browser from its own address (rate limits are per address) and with its own session."""
-    client = SignedInClient(REMOTE_ADDR=f"2001:db8::{uuid.uuid4().hex[:4]}")
+    client = SignedInClient(REMOTE_ADDR=f"2001:db8:{uuid.uuid4().hex[:4]}::1")
     if user is not None:
         client.force_login(user)
     return client
@@ -184,7 +184,7 @@ def test_a_guessed_id_is_404(office):
 
 
 def test_every_post_needs_the_csrf_token(world, office):
-    strict = Client(enforce_csrf_checks=True, REMOTE_ADDR="2001:db8::c5f")
+    strict = Client(enforce_csrf_checks=True, REMOTE_ADDR="2001:db8:c5f::1")
     assert strict.post(reverse("complaints:new"), {"subject": "service"}).status_code == 403
     assert strict.post(reverse("complaints:follow"), {"code": world.code}).status_code == 403
     strict.force_login(office.applicant)
