@@ -11,14 +11,15 @@ class PermitsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from accounts.purposes import sign_in_purpose
-        from permits.models import OPD, PermitType, SearchNote
+        from permits.models import OPD, PermitType, Requirement, SearchNote
         from permits.purposes import apply_for
         from permits.signals import catalogue_changed
         from trail.chain import chained_events_register
         from trail.seals import sealed_models_register
 
-        # The catalogue's cached choices are rebuilt when a type, an OPD or a note changes.
-        for model in (PermitType, OPD, SearchNote):
+        # What is derived from the catalogue (choices, search, the rendered list) is rebuilt
+        # when a type, its requirements, an OPD or a note changes.
+        for model in (PermitType, Requirement, OPD, SearchNote):
             for signal in (post_save, post_delete):
                 signal.connect(
                     catalogue_changed,

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime
 import textwrap
+from collections import OrderedDict
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -122,6 +125,13 @@ def _parse(request, now) -> tuple:
 
 PREPARING_RETRY_SECONDS = 20  # a cold period's snapshot is one task away
 
+# The dashboard's body as rendered HTML, by everything it is drawn from: the language,
+# the snapshot (its period and when it was computed), the filters and the local day (the
+# period list and "today"). The same for every visitor; kept in this process, the most
+# recent RENDERED_KEPT of them (issue 20.6).
+RENDERED_KEPT = 64
+_rendered: OrderedDict[tuple, str] = OrderedDict()
+
 
 @require_safe
 def dashboard(request):
@@ -136,6 +146,39 @@ def dashboard(request):
         )
         response["Retry-After"] = str(PREPARING_RETRY_SECONDS)
         return response
+    key = (
+        get_language(),
+        period.key,
+        snapshot.computed_at.isoformat(),
+        request.GET.get("opd", "").strip()[:20],
+        request.GET.get("semua") == "1",
+        timezone.localdate(now).isoformat(),
+        bool(error),
+    )
+    html = _rendered.get(key)
+    if html is None:
+        html, error = _dashboard_body(request, now, period, snapshot, error)
+        _rendered[key] = html
+        while len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+    else:
+        error = error or _opd_unknown(request, snapshot.data)
+    return render(
+        request,
+        "public/transparency/dashboard.html",
+        {"content": mark_safe(html)},  # noqa: S308 (our own template's output)
+        status=400 if error else 200,
+    )
+
+
+def _opd_unknown(request, data) -> str:
+    code = request.GET.get("opd", "").strip()
+    if code and not any(row["code"] == code for row in data["opds"]):
+        return _("OPD tidak dikenal; ditampilkan semua OPD.")
+    return ""
+
+
+def _dashboard_body(request, now, period, snapshot, error) -> tuple[str, str]:
     data = snapshot.data
     _decorate(data["opds"])
     _decorate(data["types"])
@@ -172,8 +215,8 @@ def dashboard(request):
         "error": error,
         "min_group": min_group(),
     }
-    status = 400 if error else 200
-    return render(request, "public/transparency/dashboard.html", context, status=status)
+    html = render_to_string("public/transparency/_dashboard.html", context, request=request)
+    return html, error
 
 
 @require_safe

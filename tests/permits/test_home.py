@@ -156,3 +156,26 @@ def test_the_note_is_in_english_when_english_is_chosen(client, catalogue):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.get("/", {"q": "izin gangguan"}).content.decode()
     assert "The nuisance permit (HO) was abolished in 2017" in body
+
+
+def test_the_rendered_catalogue_follows_every_change_at_once(client, catalogue):
+    """The list is rendered once per language and catalogue version; a new type, a type
+    taken down or a requirement added shows on the next page, in both languages."""
+    from permits.models import PermitType, Requirement
+    from tests.factories import PermitTypeFactory, RequirementFactory
+
+    assert "Izin Percobaan Baru" not in client.get("/").content.decode()
+    opd = PermitType.objects.get(code="KES-SIP-DOKTER").opd
+    PermitTypeFactory(code="KES-BARU", opd=opd, name_id="Izin Percobaan Baru", name_en="Trial")
+    assert "Izin Percobaan Baru" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Trial" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    sip = PermitType.objects.get(code="KES-SIP-DOKTER")
+    count = Requirement.objects.filter(permit_type=sip, active=True).count()
+    RequirementFactory(permit_type=sip, code="BARU", position=99)
+    item = client.get("/").content.decode().split(f'href="/layanan/{sip.code}/"', 1)[1]
+    assert f"{count + 1} persyaratan" in item.split("</li>", 1)[0]
+    PermitType.objects.filter(code="KES-BARU").update(active=False)  # no signal: the admin saves
+    PermitType.objects.get(code="KES-BARU").save()
+    assert "Izin Percobaan Baru" not in client.get("/").content.decode()

@@ -387,7 +387,7 @@ def test_the_page_reads_a_stored_snapshot_without_recomputing(
     make_file(world, world.sip, submitted=at("2025-03-12"))  # not seen until recomputed
     with django_assert_num_queries(1):
         response = client.get(URL, {"periode": "2025-03"})
-    assert response.context["total"]["received"] == 8
+    assert "<dt>Berkas masuk</dt><dd>8</dd>" in response.content.decode()  # the body as kept
     assert DashboardSnapshot.objects.get(period="2025-03").computed_at == computed
 
 
@@ -434,10 +434,11 @@ def test_only_one_claim_wins_until_it_lapses(world):
     assert dashboard_refresh_claim(march, now=now) is True
 
 
+@pytest.mark.postgres  # SQLite's in-memory test database refuses concurrent writers outright
 @pytest.mark.django_db(transaction=True)
 def test_requests_racing_for_a_cold_period_claim_it_once(world):
     """Eight threads, each with its own database connection, claim the same cold period at
-    once: exactly one wins (PostgreSQL's row lock, SQLite's write lock)."""
+    once: exactly one wins (PostgreSQL's row lock)."""
     import threading
 
     from django.db import connections
@@ -783,3 +784,23 @@ def test_files_are_counted_per_kecamatan_of_the_place_they_are_about(world, plac
     assert "Per kecamatan lokasi izin" in body
     row = re.search(rf"<th scope=\"row\">{places.kecamatan[first].name}</th>(.*?)</tr>", body, re.S)
     assert re.findall(r'<td class="n">([^<]*)</td>', row.group(1)) == ["2", "2", "50,0%"]
+
+
+def test_the_kept_body_follows_the_language_the_filters_and_a_new_snapshot(client, world):
+    """The rendered body is kept per language, filter and snapshot: switching any of them
+    shows its own page, and a refreshed snapshot its new figures."""
+    march = {"periode": "2025-03"}
+    indonesian = client.get(URL, march).content.decode()
+    assert "<dt>Berkas masuk</dt><dd>8</dd>" in indonesian
+    only_opd = client.get(URL, {**march, "opd": world.sip.opd.code}).content.decode()
+    assert only_opd != indonesian and world.sip.opd.name_id in only_opd
+    unknown = client.get(URL, {**march, "opd": "NONE"})
+    assert (
+        unknown.status_code == 400 and client.get(URL, {**march, "opd": "NONE"}).status_code == 400
+    )
+    client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    assert "Files received" in client.get(URL, march).content.decode()
+    client.post("/i18n/setlang/", {"language": "id", "next": URL})
+    make_file(world, world.sip, submitted=at("2025-03-12"))
+    dashboard_store(period_parse("2025-03"))  # the hourly refresh
+    assert "<dt>Berkas masuk</dt><dd>9</dd>" in client.get(URL, march).content.decode()
