@@ -68,8 +68,8 @@ def pytest_fixture_setup(fixturedef, request):
 def _fresh_caches():
     """A test's rows vanish with its transaction; so must what was cached from them."""
     from core.ratelimit import limiter
-    from public.views import transparency as transparency_views
     from permits.selectors.catalogue import catalogue_choices_invalidate
+    from public.views import transparency as transparency_views
 
     limiter.forget()  # this process's rate-limit counts, kept outside the cache
     transparency_views._rendered.clear()  # dashboard bodies drawn from another test's rows
