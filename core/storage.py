@@ -24,6 +24,40 @@ CHUNK = 1024 * 1024
 IN_MEMORY = 4 * 1024 * 1024  # a larger file spills to a temporary file on disk
 
 
+def _storage_errors() -> tuple[type[Exception], ...]:
+    """What a storage that cannot be reached raises: the disk's OSError, botocore's errors
+    for a bucket (when django-storages' S3 backend is installed)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover - botocore comes with the S3 backend
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
+
+
+STORAGE_ERRORS = _storage_errors()
+
+
+class StorageUnavailable(Exception):
+    """The file could not be stored: the person is told, the rest of the form is kept."""
+
+    def __init__(self):
+        self.message = _(
+            "Penyimpanan berkas sedang tidak dapat dijangkau, jadi berkas Anda belum tersimpan. "
+            "Silakan unggah lagi beberapa saat lagi; isian lain tidak hilang."
+        )
+        super().__init__(self.message)
+
+
+def store(field_file, name: str, content) -> None:
+    """Save ``content`` under ``name`` in the field's storage (disk or bucket), without
+    saving the row; ``StorageUnavailable`` when the storage cannot be reached."""
+    try:
+        field_file.save(name, content, save=False)
+    except STORAGE_ERRORS as exc:
+        logger.error("File storage unreachable, %s not stored: %s", name, exc)
+        raise StorageUnavailable from exc
+
+
 class StoredFileAltered(Exception):
     def __init__(self, name: str, expected: str, found: str):
         super().__init__(f"{name}: SHA-256 {found}, stored as {expected}")

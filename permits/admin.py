@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
 from permits.models import OPD, FormVersion, PermitField, PermitType, Requirement, SearchNote
 from permits.services.form_versions import form_versions_publish
 
@@ -109,19 +110,10 @@ class PermitFieldAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FormVersion)
-class FormVersionAdmin(admin.ModelAdmin):
+class FormVersionAdmin(ReadOnlyAdmin):
     """Frozen: read, never edited (files refer to them)."""
 
     list_display = ["permit_type", "number", "created_at"]
     list_select_related = ["permit_type"]
     search_fields = ["permit_type__code"]
     readonly_fields = ["permit_type", "number", "spec", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -215,28 +215,48 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Uploaded documents live outside static/ and are served only through views that check
 # permissions: there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+
 # With STORAGE_BUCKET, uploads, receipts, permits and reports go to an S3-compatible bucket
 # (MinIO, or any S3) that every web and worker host shares: private objects, read back
 # through the same permission-checked views, their SHA-256 checked on every read
 # (core.storage). Without it they stay on disk under MEDIA_ROOT (the embedded default).
-STORAGE_BUCKET = os.environ.get("STORAGE_BUCKET", "")
-if STORAGE_BUCKET:
-    FILE_STORAGE = {
+def bucket_storage(bucket, *, endpoint_url=None, access_key=None, secret_key=None,
+                   region="us-east-1") -> dict:  # fmt: skip
+    """The default storage in an S3-compatible bucket (also what the storage tests use).
+    A bucket that does not answer fails within seconds: the upload says so (core.storage)."""
+    from botocore.config import Config
+
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": STORAGE_BUCKET,
-            "endpoint_url": os.environ.get("STORAGE_ENDPOINT_URL") or None,
-            "access_key": os.environ.get("STORAGE_ACCESS_KEY") or None,
-            "secret_key": os.environ.get("STORAGE_SECRET_KEY") or None,
-            "region_name": os.environ.get("STORAGE_REGION", "us-east-1"),
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "region_name": region,
             "addressing_style": "path",
             "signature_version": "s3v4",
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": 60,
             "file_overwrite": False,
+            "client_config": Config(
+                connect_timeout=3, read_timeout=30, retries={"max_attempts": 2}
+            ),
         },
     }
+
+
+STORAGE_BUCKET = os.environ.get("STORAGE_BUCKET", "")
+if STORAGE_BUCKET:
+    FILE_STORAGE = bucket_storage(
+        STORAGE_BUCKET,
+        endpoint_url=os.environ.get("STORAGE_ENDPOINT_URL") or None,
+        access_key=os.environ.get("STORAGE_ACCESS_KEY") or None,
+        secret_key=os.environ.get("STORAGE_SECRET_KEY") or None,
+        region=os.environ.get("STORAGE_REGION", "us-east-1"),
+    )
 else:
     FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {

@@ -32,3 +32,15 @@ STORED_FILES = (
     StoredFile("integrity.MonevReport", "pdf", "pdf_sha256"),
     StoredFile("integrity.MonevReport", "csv", "csv_sha256"),
 )
+
+
+def stored_rows():
+    """Every stored file the database names: (entry, row id, name, recorded SHA-256)."""
+    for entry in STORED_FILES:
+        rows = (
+            entry.model_class._base_manager.exclude(**{entry.field: ""})
+            .order_by("pk")
+            .values_list("pk", entry.field, entry.sha256)
+        )
+        for pk, name, expected in rows.iterator(chunk_size=500):
+            yield entry, pk, name, expected

@@ -424,27 +424,19 @@ def bucket_for(s3_server, settings):
     with those variables would read them."""
     import boto3
 
+    from portal.settings import bucket_storage
+
     name = f"terang-{uuid.uuid4().hex[:10]}"
     client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", **S3_KEYS)
     client.create_bucket(Bucket=name)
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": name,
-                "endpoint_url": s3_server,
-                "access_key": S3_KEYS["aws_access_key_id"],
-                "secret_key": S3_KEYS["aws_secret_access_key"],
-                "region_name": "us-east-1",
-                "addressing_style": "path",
-                "signature_version": "s3v4",
-                "default_acl": "private",
-                "querystring_auth": True,
-                "querystring_expire": 60,
-                "file_overwrite": False,
-            },
-        },
+        "default": bucket_storage(
+            name,
+            endpoint_url=s3_server,
+            access_key=S3_KEYS["aws_access_key_id"],
+            secret_key=S3_KEYS["aws_secret_access_key"],
+        ),
     }
 
     def body(key: str) -> bytes:

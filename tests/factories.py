@@ -264,3 +264,29 @@ def signable_type(office, code: str):
     )
     RequirementFactory(permit_type=permit_type, code="KTP", position=1)
     return permit_type
+
+
+def at_once(work, count: int) -> tuple[list, list]:
+    """Run ``work`` in ``count`` threads released together, each on its own database
+    connection (closed after): what each returned, and what any raised."""
+    import threading
+
+    from django.db import connection
+
+    start, results, errors = threading.Barrier(count), [], []
+
+    def run():
+        try:
+            start.wait()
+            results.append(work())
+        except Exception as exc:  # surfaced to the test, not swallowed
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors

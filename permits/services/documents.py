@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from core.storage import StorageUnavailable, store
 from permits.document_text import text_sha256
 from permits.event_names import DOCUMENT_UPLOADED
 from permits.models import Application, Channel, Document, Requirement, Stage
@@ -87,7 +88,10 @@ def document_upload(
     uploaded.seek(0)
     words = text_sha256(uploaded.read(), kind)
     uploaded.seek(0)
-    document.file.save(f"{document.version}", uploaded, save=False)
+    try:
+        store(document.file, f"{document.version}", uploaded)
+    except StorageUnavailable as exc:
+        raise ActionRefused(exc.message) from exc
     document._history_user = actor.user
     document.save()
     file_event(

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.storage import StorageUnavailable, store
 from integrity.inspection.flags.engine import flag_raise
 from outbox.services import message_queue
 from permits.models import (
@@ -177,7 +178,10 @@ def complaint_submit(
         item = ComplaintEvidence(
             complaint=complaint, format=fmt, size=uploaded.size, sha256=digest, uploaded_at=now
         )
-        item.file.save("evidence", uploaded, save=False)
+        try:
+            store(item.file, "evidence", uploaded)
+        except StorageUnavailable as exc:  # the complaint is not saved without its evidence
+            raise ComplaintRefused(exc.message) from exc
         item.save()
     ComplaintEntry.objects.create(
         complaint=complaint, kind=ComplaintEntry.Kind.RECEIVED, created_at=now

@@ -228,7 +228,7 @@ def dashboard_download(request, period: str):
     snapshot = dashboard_get(parsed)
     if not snapshot.ready:
         return HttpResponse(
-            _("Angka periode ini sedang dihitung; coba lagi sebentar lagi."),
+            _("Angka periode ini sedang dihitung; silakan coba lagi beberapa saat lagi."),
             status=503,
             content_type="text/plain; charset=utf-8",
             headers={"Retry-After": str(PREPARING_RETRY_SECONDS)},

@@ -1,10 +1,9 @@
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from permits.models import NumberSequence
 from permits.numbering import next_value, registration_number_next
+from tests.factories import at_once
 
 
 @pytest.mark.django_db
@@ -44,25 +43,15 @@ def test_it_refuses_to_run_outside_a_transaction():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_callers_never_share_or_skip_a_number():
-    results, errors = [], []
-    barrier = threading.Barrier(8)
-
     def worker():
-        try:
-            barrier.wait()
-            for _ in range(10):
-                with transaction.atomic():
-                    results.append(next_value("registration:2099"))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
+        numbers = []
+        for _ in range(10):
+            with transaction.atomic():
+                numbers.append(next_value("registration:2099"))
+        return numbers
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    batches, errors = at_once(worker, 8)
+    results = [number for batch in batches for number in batch]
     assert not errors
     assert sorted(results) == list(range(1, 81))
     assert NumberSequence.objects.get(key="registration:2099").value == 80

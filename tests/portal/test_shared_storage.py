@@ -190,3 +190,54 @@ def test_verify_stored_files_reads_the_bucket_back(client, office, bucket):
     assert "problems 2" in out.getvalue()
     assert f"({documents[0].file.name}): altered" in err.getvalue()
     assert f"({documents[1].file.name}): missing" in err.getvalue()
+
+
+# --- the bucket unreachable: the person is told, nothing half-saved --------------------------
+
+
+@pytest.fixture
+def bucket_down(settings):
+    """The default storage at a bucket where nothing listens (a real refused connection)."""
+    from portal.settings import bucket_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": bucket_storage(
+            "terang-down", endpoint_url="http://127.0.0.1:9", access_key="k", secret_key="s"
+        ),
+    }
+
+
+def test_an_upload_while_the_bucket_is_down_says_so_and_keeps_nothing_half_done(
+    client, office, bucket_down, caplog
+):
+    app = new_file(office, online=False)
+    client.force_login(office.counter)
+    requirement = app.checks.first().requirement
+    response = client.post(
+        reverse("backoffice:upload", args=[app.public_id]),
+        {"requirement": requirement.pk, "file": pdf("scan.pdf", REAL_PDF)},
+    )
+    assert response.status_code == 400
+    assert "Penyimpanan berkas sedang tidak dapat dijangkau" in response.content.decode()
+    assert not Document.objects.filter(application=app).exists()
+    assert not app.events.filter(action="document.uploaded").exists()
+    assert "File storage unreachable" in caplog.text
+
+
+def test_a_complaint_whose_evidence_cannot_be_stored_is_refused_whole(office, bucket_down):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from public.models import Complaint
+    from public.services.complaints import ComplaintRefused, complaint_submit
+
+    with pytest.raises(ComplaintRefused, match="Penyimpanan berkas sedang tidak dapat"):
+        complaint_submit(
+            subject="service",
+            category="delay",
+            description="Berkas saya sudah lewat SOP tiga hari tanpa kabar dari petugas.",
+            contact_name="Pelapor",
+            contact_email="pelapor@example.com",
+            evidence=[SimpleUploadedFile("bukti.pdf", REAL_PDF, content_type="application/pdf")],
+        )
+    assert not Complaint.objects.exists()

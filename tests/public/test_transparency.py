@@ -39,7 +39,7 @@ from public.services.transparency import (
 )
 from public.tasks import refresh_dashboard
 from public.views.transparency import BAR_AREA, LABEL_CHARS, _charts
-from tests.factories import OPDFactory, PermitTypeFactory
+from tests.factories import OPDFactory, PermitTypeFactory, at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -439,28 +439,9 @@ def test_only_one_claim_wins_until_it_lapses(world):
 def test_requests_racing_for_a_cold_period_claim_it_once(world):
     """Eight threads, each with its own database connection, claim the same cold period at
     once: exactly one wins (PostgreSQL's row lock)."""
-    import threading
-
-    from django.db import connections
-
     march = period_parse("2025-03")
     now = timezone.now()
-    start, won, errors = threading.Barrier(8), [], []
-
-    def claim():
-        try:
-            start.wait()
-            won.append(dashboard_refresh_claim(march, now=now))
-        except Exception as exc:  # reported below, not swallowed
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=claim) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    won, errors = at_once(lambda: dashboard_refresh_claim(march, now=now), 8)
     assert not errors
     assert sorted(won) == [False] * 7 + [True]
 

@@ -21,7 +21,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand, CommandError
 
 from core.storage import file_sha256
-from portal.stored_files import STORED_FILES
+from portal.stored_files import stored_rows
 
 
 class Command(BaseCommand):
@@ -38,17 +38,10 @@ class Command(BaseCommand):
         disk = FileSystemStorage(location=Path(source))
         counts = {"moved": 0, "already": 0}
         problems: list[str] = []
-        for entry in STORED_FILES:
-            rows = (
-                entry.model_class._base_manager.exclude(**{entry.field: ""})
-                .order_by("pk")
-                .values_list("pk", entry.field, entry.sha256)
-            )
-            for pk, name, expected in rows.iterator(chunk_size=500):
-                where = f"{entry.model} {pk} {entry.field} ({name})"
-                problem = self._move(disk, target, name, expected, dry_run, counts)
-                if problem:
-                    problems.append(f"{where}: {problem}")
+        for entry, pk, name, expected in stored_rows():
+            problem = self._move(disk, target, name, expected, dry_run, counts)
+            if problem:
+                problems.append(f"{entry.model} {pk} {entry.field} ({name}): {problem}")
         for line in problems:
             self.stderr.write(line)
         verb = "would move" if dry_run else "moved"

@@ -13,7 +13,7 @@ from django.core.files.storage import storages
 from django.core.management.base import BaseCommand
 
 from core.storage import file_sha256
-from portal.stored_files import STORED_FILES
+from portal.stored_files import stored_rows
 
 
 class Command(BaseCommand):
@@ -22,19 +22,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         storage = storages["default"]
         checked, problems = 0, []
-        for entry in STORED_FILES:
-            rows = (
-                entry.model_class._base_manager.exclude(**{entry.field: ""})
-                .order_by("pk")
-                .values_list("pk", entry.field, entry.sha256)
-            )
-            for pk, name, expected in rows.iterator(chunk_size=500):
-                checked += 1
-                where = f"{entry.model} {pk} {entry.field} ({name})"
-                if not storage.exists(name):
-                    problems.append(f"{where}: missing")
-                elif expected and file_sha256(storage, name) != expected:
-                    problems.append(f"{where}: altered (SHA-256 differs from the record)")
+        for entry, pk, name, expected in stored_rows():
+            checked += 1
+            where = f"{entry.model} {pk} {entry.field} ({name})"
+            if not storage.exists(name):
+                problems.append(f"{where}: missing")
+            elif expected and file_sha256(storage, name) != expected:
+                problems.append(f"{where}: altered (SHA-256 differs from the record)")
         for line in problems:
             self.stderr.write(line)
         self.stdout.write(f"checked {checked} stored files, problems {len(problems)}")
