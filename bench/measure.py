@@ -152,7 +152,9 @@ def main() -> None:
         .values_list("public_id", "pk")
         .first()
     )
-    some_pk = Application.objects.order_by("?").values_list("pk", flat=True).first()
+    some_pk, some_number = (
+        Application.objects.order_by("?").values_list("pk", "registration_number").first()
+    )
     total = Application.objects.count()
     officer = signed_in(counter)
     chief = signed_in(supervisor)
@@ -176,7 +178,7 @@ def main() -> None:
         (
             "worklist, search by registration number",
             chief,
-            f"/kantor/?scope=all&q=MPP-2026-{some_pk:06d}",
+            f"/kantor/?scope=all&q={some_number}",
         ),
         ("file page (busiest file)", chief, f"/kantor/berkas/{busiest[0]}/"),
         ("team page (supervisor)", chief, "/kantor/tim/"),

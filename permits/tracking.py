@@ -144,6 +144,7 @@ class Tracking:
     working_days_left: int | None = None  # negative: late by that many working days
     paused_because: str = ""
     check: CheckClock | None = None  # the completeness check's deadline, while it waits
+    source: str = ""  # the digest of the rows it was made from (the page's kept render)
 
     @property
     def working_days_late(self) -> int:

@@ -69,10 +69,12 @@ def _fresh_caches():
     """A test's rows vanish with its transaction; so must what was cached from them."""
     from core.ratelimit import limiter
     from permits.selectors.catalogue import catalogue_choices_invalidate
+    from permits.views import tracking as tracking_views
     from public.views import transparency as transparency_views
 
     limiter.forget()  # this process's rate-limit counts, kept outside the cache
     transparency_views._rendered.clear()  # dashboard bodies drawn from another test's rows
+    tracking_views._rendered.clear()  # tracking pages, likewise
     invalidate_calendar()
     catalogue_choices_invalidate()
     yield

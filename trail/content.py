@@ -65,19 +65,41 @@ def _value(field, value):  # one branch per kind of column
 def row_content(instance, fields: list[str] | None = None) -> dict:
     """``instance``'s content over ``fields`` (attnames; default ``row_fields``). A named
     column the model no longer has reads as ``"<missing>"``."""
-    by_attname = {field.attname: field for field in instance._meta.concrete_fields}
-    names = row_fields(type(instance)) if fields is None else fields
+    return values_content(type(instance), _Attributes(instance), fields)
+
+
+class _Attributes:
+    """An instance read as a mapping of its attributes (a deferred one loads, as ever)."""
+
+    def __init__(self, instance):
+        self.instance = instance
+
+    def __getitem__(self, name):
+        return getattr(self.instance, name)
+
+
+def values_content(model, values, fields: list[str] | None = None) -> dict:
+    """The content of a row of ``model`` given as ``values`` ({attname: value}, as a bulk
+    loader holds it before writing), over ``fields`` as ``row_content``."""
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    names = row_fields(model) if fields is None else fields
     return {
-        name: _value(by_attname[name], getattr(instance, name))
-        if name in by_attname
-        else "<missing>"
+        name: _value(by_attname[name], values[name]) if name in by_attname else "<missing>"
         for name in names
     }
 
 
 def row_sha256(instance, fields: list[str] | None = None) -> str:
     """The SHA-256 hex of ``instance``'s canonical content (``row_content``)."""
-    canonical = json.dumps(
-        row_content(instance, fields), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    return _sha256(row_content(instance, fields))
+
+
+def values_sha256(model, values, fields: list[str] | None = None) -> str:
+    """The SHA-256 hex of ``values_content``: what ``row_sha256`` gives for the row once
+    written and read back."""
+    return _sha256(values_content(model, values, fields))
+
+
+def _sha256(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -30,21 +30,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from trail.chain import HEAD, _file_key_shared, _instant, head_held, head_held_forget
-from trail.content import row_fields, row_sha256
+from trail.content import row_fields, row_sha256, values_sha256
 from trail.models import GENESIS, ChainHead, Seal, SealAction, SealHead
 
 __all__ = [
     "bound_models",
     "seal_bulk",
+    "seal_bulk_fill",
     "seal_hash",
     "seal_history_bulk",
     "seal_rows",
@@ -135,24 +138,48 @@ def _link(entries, *, seal_model=Seal, head_model=ChainHead, seal_head_model=Sea
     chain; the caller's transaction holds the heads until it commits."""
     if not entries:
         return []
+    seals = [seal_model(**link) for link in _links(entries, head_model, seal_head_model)]
+    seal_model.objects.bulk_create(seals)
+    return seals
+
+
+def _links(entries, head_model=ChainHead, seal_head_model=SealHead) -> list[dict]:
+    """The seal rows ({attname: value}) that append ``entries`` to the chain, the head moved
+    past them (locked until the caller's transaction ends, which must write them)."""
     head = _heads_locked(head_model=head_model, seal_head_model=seal_head_model)
-    seq, prev, seals = head.seq, head.hash, []
+    seq, prev, links, now = head.seq, head.hash, [], timezone.now()
     for label, row_id, action, fields, digest in entries:
         seq += 1
-        seal = seal_model(
+        link = SimpleNamespace(
             seq=seq,
             model=label,
             row_id=row_id,
             action=action,
             fields=fields,
             content_sha256=digest,
+            created_at=now,
             prev_hash=prev,
         )
-        seal.hash = prev = seal_hash(seal)
-        seals.append(seal)
-    seal_model.objects.bulk_create(seals)
+        link.hash = prev = seal_hash(link)
+        links.append(vars(link))
     seal_head_model.objects.filter(pk=SEAL_HEAD).update(seq=seq, hash=prev)
-    return seals
+    return links
+
+
+def seal_bulk_fill(model, rows) -> list[dict]:
+    """The create seals of ``rows`` of ``model`` (each {attname: value} with its id, as a
+    bulk loader holds them) for the loader to write in the same transaction, right after
+    the rows themselves; the seal head is moved past them. Like ``chain_bulk_fill`` for
+    events: the loader writes behind the ORM (PostgreSQL's COPY) and seals as it goes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("seal_bulk_fill() must run inside transaction.atomic()")
+    label, fields = model._meta.label_lower, row_fields(model)
+    joined = " ".join(fields)
+    entries = [
+        (label, row["id"], SealAction.CREATE, joined, values_sha256(model, row, fields))
+        for row in rows
+    ]
+    return _links(entries) if entries else []
 
 
 def _keys_shared(model, rows) -> None:

@@ -9,6 +9,7 @@ Who comes, by weight (from the office's day: most visitors are applicants checki
 their file is; officers work their lists and files; auditors read):
 
 - applicants tracking a file, then sometimes its permit's verification page (45);
+- applicants applying: a type's start page, a new draft, one document uploaded (5);
 - the public reading the catalogue, a service page, the dashboard, the register (25);
 - counter officers on their worklist, a file, their late files (20);
 - a supervisor on the team page and the whole office's worklist (5);
@@ -21,6 +22,7 @@ failure: set the limits for one address above the test's, see bench/README.md).
 
 import json
 import random
+import re
 from pathlib import Path
 
 from locust import HttpUser, between, task
@@ -53,6 +55,59 @@ class Applicant(Visitor):
     @task(1)
     def home(self):
         self.page("/", "/")
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Applying(Visitor):
+    """An applicant signed in (``prepare.py`` completes a few accounts) who starts a file
+    of a type and uploads its first mandatory document: the writes of the public side."""
+
+    weight = 5
+
+    def on_start(self):
+        self.client.cookies.set(WORLD["cookie"], random.choice(WORLD["applicants"]))
+
+    def _token(self, response) -> str:
+        # The CSRF cookie is Secure in a deployment; over the bench's plain HTTP it is put
+        # back in the jar without the flag, as a browser on HTTPS would send it.
+        if "csrftoken" in response.cookies:
+            self.client.cookies.set("csrftoken", response.cookies["csrftoken"])
+        found = TOKEN.search(response.text)
+        return found.group(1) if found else ""
+
+    @task
+    def apply(self):
+        code, requirement = random.choice(WORLD["apply"])
+        start = f"/saya/ajukan/{code}/"
+        with self.client.get(start, name="/saya/ajukan/[code]/", catch_response=True) as page:
+            if page.status_code != 200:
+                page.failure(f"{page.status_code}")
+                return
+            token = self._token(page)
+        with self.client.post(
+            start,
+            data={"csrfmiddlewaretoken": token},
+            name="/saya/ajukan/[code]/ (new draft)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as made:
+            if made.status_code != 302 or "/saya/berkas/" not in made.headers.get("Location", ""):
+                made.failure(f"{made.status_code}")
+                return
+            draft = made.headers["Location"]
+        with self.client.post(
+            f"{draft}unggah/",
+            data={"csrfmiddlewaretoken": token, "requirement": requirement},
+            files={"file": ("ktp.pdf", PDF, "application/pdf")},
+            name="/saya/berkas/[id]/unggah/",
+            allow_redirects=False,
+            catch_response=True,
+        ) as uploaded:
+            if uploaded.status_code != 302:
+                uploaded.failure(f"{uploaded.status_code}")
 
 
 class Public(Visitor):

@@ -38,6 +38,28 @@ def session_of(user: User) -> str:
     return signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def applicants_ready(draw, count: int = 20) -> list[User]:
+    """``count`` of the seed's applicant accounts completed as the sign-up form completes
+    one (name, NIK, phone, address), so they may start a file."""
+    users = list(User.objects.filter(role=Role.APPLICANT, username__startswith="bench.")[:count])
+    for user in users:
+        user.nik = user.nik or f"3201{draw.randrange(10**11, 10**12)}"
+        user.phone = user.phone or f"+628{draw.randrange(10**9, 10**10)}"
+        user.address = user.address or "Jl. Merdeka 1, Sukamaju"
+        user.save(update_fields=["nik", "phone", "address"])
+    return users
+
+
+def first_requirements() -> list[tuple[str, int]]:
+    """Each active type's code and its first mandatory requirement: what is uploaded."""
+    pairs = []
+    for permit_type in PermitType.objects.filter(active=True).prefetch_related("requirements"):
+        mandatory = [r for r in permit_type.requirements.all() if r.mandatory and r.active]
+        if mandatory:
+            pairs.append((permit_type.code, min(mandatory, key=lambda r: r.position).pk))
+    return pairs
+
+
 def main() -> None:
     draw = random.Random(20)
     counter = (
@@ -58,6 +80,7 @@ def main() -> None:
             "public_id", flat=True
         )[:500]
     )
+    applicants = applicants_ready(draw)
     world = {
         "sessions": {
             "officer": session_of(counter),
@@ -68,6 +91,8 @@ def main() -> None:
         "files": [str(pk) for pk, _code in draw.sample(open_files, 500)],
         "my_files": [str(pk) for pk in mine],
         "types": list(PermitType.objects.filter(active=True).values_list("code", flat=True)),
+        "applicants": [session_of(user) for user in applicants],
+        "apply": first_requirements(),
         "cookie": settings.SESSION_COOKIE_NAME,
     }
     WORLD.write_text(json.dumps(world))

@@ -200,6 +200,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["kbli"], name="app_kbli"),
             # QUEUE: the type's files submitted in a window.
             models.Index(fields=["permit_type", "submitted_at"], name="app_type_submitted"),
+            # Transparency and monev: a period's files received and finished, and the backlog
+            # at a moment (unfinished, or finished since: a btree serves IS NULL too), read
+            # as ranges whatever the length of the history.
+            models.Index(fields=["submitted_at"], name="app_submitted"),
+            models.Index(fields=["finished_at"], name="app_finished"),
         ]
 
     def __str__(self) -> str:

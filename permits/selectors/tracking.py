@@ -3,6 +3,8 @@ code found again from a registration number."""
 
 from __future__ import annotations
 
+import hashlib
+
 from accounts.models import Role, User
 from core.prepared import PreparedQuery
 from permits.models import (
@@ -125,7 +127,9 @@ def tracking_lookup(code: str):
     events = _tracking_events(app.pk)
     views = _tracking_views(app.pk)
     problems = _tracking_problems(app.pk) if app.state == Stage.RETURNED else []
-    return tracking_for(app, events, problems, views)
+    tracking = tracking_for(app, events, problems, views)
+    tracking.source = hashlib.sha256(repr((row, events, views, problems)).encode()).hexdigest()
+    return tracking
 
 
 def tracking_code_by_registration(registration_number: str, nik_last4: str) -> str | None:

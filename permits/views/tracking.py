@@ -2,21 +2,27 @@
 and /lacak/<code>/. No sign-in; lookups are rate-limited per address; an unknown file gets
 one message whatever was wrong, so nothing tells which codes or numbers exist."""
 
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.ratelimit import allow, client_address
 from core.templatetags.form_errors import page_error
-from permits.models import normalise_tracking_code
+from permits.models import Stage, normalise_tracking_code
 from permits.models.application import TRACKING_ALPHABET
+from permits.selectors.catalogue import catalogue_version
 from permits.selectors.tracking import tracking_code_by_registration, tracking_lookup
+from permits.templatetags.permits_tags import sla_badge
 
 NOT_FOUND = _(
     "Berkas tidak ditemukan. Periksa kembali kode lacak pada tanda terima Anda, atau nomor "
@@ -79,6 +85,39 @@ def _start(request, form, *, status=200, error=""):
     return render(request, "permits/tracking/start.html", context, status=status)
 
 
+# The file's part of the page as rendered HTML, by everything it is drawn from: the rows
+# read for it (``Tracking.source``), what the clock shows of them at this moment, the
+# language, the kiosk mode and the catalogue's version. A view of the same file that finds
+# the same rows and the same clock skips the rendering, nothing else; the panel of a file
+# awaiting payment or issued reads its bill or permit as it renders, so those are rendered
+# every time. Kept in this process, the most recent RENDERED_KEPT (issue 20.6).
+RENDERED_KEPT = 256
+_rendered: OrderedDict[tuple, str] = OrderedDict()
+_RENDERED_EVERY_TIME = {Stage.AWAITING_PAYMENT, Stage.ISSUED}
+
+
+def _body(request, tracking, kiosk: bool) -> str:
+    context = {"t": tracking, "app": tracking.app, "kiosk": kiosk}
+    if tracking.app.state in _RENDERED_EVERY_TIME:
+        return render_to_string("permits/tracking/_file.html", context, request)
+    key = (
+        tracking.source,
+        # What the page shows of the clock (the badge's time left moves on as it runs).
+        sla_badge(tracking.status),
+        repr((tracking.status.state, tracking.status.deadline, tracking.check)),
+        tracking.working_days_left,
+        get_language(),
+        kiosk,
+        catalogue_version(),
+    )
+    html = _rendered.get(key)
+    if html is None:
+        html = _rendered[key] = render_to_string("permits/tracking/_file.html", context, request)
+        while len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+    return mark_safe(html)  # noqa: S308 (our own template's output, escaped as it was rendered)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def track_start(request):
@@ -107,7 +146,9 @@ def track(request, code: str):
     if tracking is None:
         status, error = (404, NOT_FOUND) if _allowed(request, miss=True) else (429, TOO_MANY)
         return _start(request, TrackForm(), status=status, error=error)
-    context = {"t": tracking, "app": tracking.app, "kiosk": _is_kiosk(request)}
+    kiosk = _is_kiosk(request)
+    context = {"t": tracking, "app": tracking.app, "kiosk": kiosk}
+    context["content"] = _body(request, tracking, kiosk)
     response = render(request, "permits/tracking/file.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -345,3 +345,69 @@ def test_the_badge_and_the_promise_tell_the_same_local_time(visitor, office):
     assert "Kam 5 Nov 2026, 09.23 · sisa" in body
     assert "selesai paling lambat Kamis, 5 November 2026, 09.23." in body
     assert "02.23" not in body
+
+
+# --- The kept render (issue 20.6) ------------------------------------------------------
+
+
+def file_part(response) -> str:
+    body = response.content.decode()
+    return body[body.index('<article class="track">') : body.index("</article>")]
+
+
+def fresh_part(visitor, app) -> str:
+    """The file's part of the page rendered anew, nothing kept."""
+    from permits.views import tracking as tracking_views
+
+    tracking_views._rendered.clear()
+    return file_part(page(visitor, app))
+
+
+def test_a_kept_render_is_what_a_fresh_render_would_show_as_the_file_and_clock_move(
+    visitor, client, office
+):
+    moments = [
+        datetime.datetime(2026, 11, 2, 9, 0, tzinfo=WIB),
+        datetime.datetime(2026, 11, 2, 9, 0, 40, tzinfo=WIB),  # the same minute
+        datetime.datetime(2026, 11, 2, 11, 30, tzinfo=WIB),  # the time left moved on
+        datetime.datetime(2026, 11, 3, 8, 0, tzinfo=WIB),  # the next working day
+        datetime.datetime(2026, 11, 9, 10, 0, tzinfo=WIB),  # past the SOP promise
+    ]
+    with time_machine.travel(moments[0], tick=False):
+        app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
+    client.force_login(office.supervisor)
+    seen = []
+    for moment in moments:
+        with time_machine.travel(moment, tick=False):
+            kept_or_new = file_part(page(visitor, app))
+            assert kept_or_new == fresh_part(visitor, app), moment
+            assert file_part(page(visitor, app)) == kept_or_new  # served from the kept one
+            seen.append(kept_or_new)
+            if moment == moments[0]:
+                client.get(f"/kantor/berkas/{app.public_id}/")  # a staff view: on the page next
+    assert seen[0] != seen[1]  # the supervisor's view of 09.00 shows at 09.00.40
+    assert seen[1] != seen[2]  # nothing happened to the file, but its time left moved on
+    assert "Terlambat" in seen[-1] and "Terlambat" not in seen[-2]
+
+
+def test_a_step_and_a_return_show_at_once_after_a_kept_render(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    assert "Berkas Anda sudah diterima" in file_part(page(visitor, app))
+    app = walk(office, app, Stage.VERIFICATION)
+    part = file_part(page(visitor, app))
+    assert "Petugas loket sedang memeriksa kelengkapan berkas Anda." in part
+    app = return_file(office, app)
+    part = file_part(page(visitor, app))
+    assert "STR sudah habis masa berlakunya." in part
+    assert part == fresh_part(visitor, app)
+
+
+def test_each_language_and_the_kiosk_get_their_own_kept_render(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    indonesian = file_part(page(visitor, app))
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = file_part(page(visitor, app))
+    assert "Your file has been received" in english
+    assert "Berkas Anda sudah diterima" in indonesian
+    kiosk = file_part(page(visitor, app, kios=1))
+    assert "?kios=1" in kiosk and "?kios=1" not in english
