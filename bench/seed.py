@@ -21,6 +21,10 @@ The office, written down before any page was measured against it:
   are spread over the stages their type uses, some late, some paused, some returned.
 - Every other file is finished: 86% issued, 6% rejected, 4% withdrawn, 4% expired.
 - 20 000 applicant accounts, or one per five files when that is more (people apply again).
+- 5% of finished files carry one red flag, raised when the file finished, by a rule drawn
+  as FAST 30, LATE 30, QUEUE 15, FLIP 10, HOURS 10, PAIR 5; a flag older than 90 days has
+  been dismissed by an auditor with probability 0.7, every other one is still open (the
+  inspectorate reviews a share, and the queue grows with the history).
 """
 
 import argparse
@@ -50,6 +54,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from demo.services import demo_users_seed  # noqa: E402
+from integrity.models import Flag, FlagState  # noqa: E402
 from permits.event_names import (  # noqa: E402
     APPLICATION_CREATED,
     APPLICATION_EXPIRED,
@@ -77,6 +82,10 @@ BATCH = 5000
 PER_YEAR = 100_000
 OPEN_WINDOW = dt.timedelta(days=45)
 OPEN_SHARE = 0.6
+FLAG_SHARE = 0.05
+FLAG_RULES = [("FAST", 30), ("LATE", 30), ("QUEUE", 15), ("FLIP", 10), ("HOURS", 10), ("PAIR", 5)]
+FLAG_REVIEWED_AFTER = dt.timedelta(days=90)
+FLAG_DISMISSED_SHARE = 0.7
 FIRST_NAMES = [
     "Siti",
     "Budi",
@@ -407,16 +416,69 @@ def batch_write(built, copiers) -> None:
         events.write(vars(event) for event in linked)
 
 
+def flags_seed(rng, now) -> int:
+    """The red flags (see the docstring) on the finished files, once: none when the
+    database holds flags already. Written with COPY, without field history."""
+    if Flag.objects.exists():
+        return 0
+    auditor = User.objects.filter(role=Role.AUDITOR, is_active=True).order_by("pk").first()
+    flags, copier, written = [], Copier(Flag), 0
+    finished = (
+        Application.objects.filter(finished_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "finished_at", "verified_by_id")
+    )
+    for pk, finished_at, officer_id in finished.iterator(chunk_size=20_000):
+        if rng.random() >= FLAG_SHARE:
+            continue
+        rule = weighted(rng, FLAG_RULES)
+        dismissed = now - finished_at > FLAG_REVIEWED_AFTER and rng.random() < FLAG_DISMISSED_SHARE
+        flags.append(
+            {
+                "rule": rule,
+                "key": f"{rule}:bench:{pk}",
+                "severity": "medium",
+                "application_id": pk,
+                "officer_id": officer_id,
+                "raised_at": finished_at,
+                "occurred_at": finished_at,
+                "state": FlagState.DISMISSED if dismissed else FlagState.OPEN,
+                "closed_by_id": auditor.pk if dismissed else None,
+                "closed_at": finished_at + dt.timedelta(days=30) if dismissed else None,
+                "dismiss_reason": "Wajar setelah diperiksa." if dismissed else "",
+            }
+        )
+        if len(flags) == BATCH:
+            written += _flags_write(copier, flags)
+            flags = []
+    return written + _flags_write(copier, flags)
+
+
+def _flags_write(copier, flags) -> int:
+    with transaction.atomic():
+        copier.write(copier.rows(flags))
+    return len(flags)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--applicants", type=int, default=None)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--flags-only",
+        action="store_true",
+        help="add the red flags to a database seeded before they were (no files written)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("seed.py writes with PostgreSQL's COPY: set DATABASE_URL to a PostgreSQL database")
     rng = random.Random(args.seed)
     started = time.monotonic()
+    if args.flags_only:
+        call_command("migrate", verbosity=0)
+        print(f"{flags_seed(rng, timezone.now())} flags", flush=True)
+        return
 
     call_command("migrate", verbosity=0)
     call_command("load_catalogue", verbosity=0)
@@ -458,6 +520,7 @@ def main() -> None:
         print(f"  {done:>7} files  ({time.monotonic() - started:.0f} s)", flush=True)
     for key, value in numbers.items():
         NumberSequence.objects.update_or_create(key=key, defaults={"value": value})
+    print(f"  {flags_seed(rng, now)} flags", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(

@@ -6,10 +6,10 @@
 
 Starts gunicorn (``bench/wsgi.py``: Terang plus the bare one-lookup view) with ``DEBUG=0``,
 a throwaway secret and the static files collected to a temporary folder, then runs wrk
-(Debian's) against the bare view, the public tracking page, the home catalogue and the
-transparency dashboard, one after the other, each after a warm-up. wrk and gunicorn share
-the machine: the ratios matter more than the numbers. The tracking limits are raised for
-the one address the load comes from.
+(Debian's) against the bare view, the public tracking page, the home catalogue, a service
+standard page and the transparency dashboard, one after the other, each after a warm-up.
+wrk and gunicorn share the machine: the ratios matter more than the numbers. The tracking
+limits are raised for the one address the load comes from.
 """
 
 import argparse
@@ -32,18 +32,22 @@ README = Path(__file__).resolve().parent / "README.md"
 WRK = "/usr/bin/wrk"  # Debian's wrk
 
 
-def pick(env) -> tuple[int, str]:
-    """A file's id for the bare view and an open file's tracking code (one query each)."""
+def pick(env) -> tuple[int, str, str]:
+    """A file's id for the bare view, an open file's tracking code and the type with the
+    most requirements (for its service page)."""
     code = (
         "import django; django.setup();"
-        "from permits.models import Application, OPEN_STAGES;"
+        "from django.db.models import Count;"
+        "from permits.models import Application, OPEN_STAGES, PermitType;"
         "a = Application.objects.filter(state__in=OPEN_STAGES).order_by('pk').first();"
-        "print(a.pk, a.tracking_code)"
+        "t = PermitType.objects.filter(active=True).annotate(n=Count('requirements'))"
+        ".order_by('-n', 'code').first();"
+        "print(a.pk, a.tracking_code, t.code)"
     )
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
-    return int(out[-2]), out[-1]
+    return int(out[-3]), out[-2], out[-1]
 
 
 def wrk(url: str, connections: int, seconds: int) -> dict:
@@ -99,7 +103,7 @@ def main() -> None:
         cwd=ROOT,
         check=True,
     )
-    pk, code = pick(env)
+    pk, code, service = pick(env)
     server = subprocess.Popen(  # noqa: S603
         [str(BIN / "gunicorn"), "bench.wsgi:application", "--config", "portal/gunicorn_conf.py",
          "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers)],
@@ -118,6 +122,7 @@ def main() -> None:
             ("bare view (one pk lookup)", f"/bench/bare/{pk}/"),
             ("public tracking page", f"/lacak/{code}/"),
             ("home catalogue", "/"),
+            ("service standard page", f"/layanan/{service}/"),
             ("transparency dashboard", "/transparansi/"),
         ]
         rows = []

@@ -6,7 +6,8 @@
 With ``--answers`` it first gives that many finished files a survey answer (bulk-inserted,
 once: files that have one keep it), so the IKM part reads a realistic table. Then it times
 ``dashboard_compute`` for this year, last year and last month (the hourly task's work, done
-on the first request of a period nobody asked for yet) and counts its queries, and times
+on the first request of a period nobody asked for yet) and last month's monev figures
+(``monev_data``, the monthly report's task), and counts their queries, and times
 the public page served from its stored snapshot (what every visitor gets) through Django's
 whole stack in process.
 """
@@ -34,6 +35,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.measure import machine, report  # noqa: E402
+from integrity.inspection.selectors.monev import monev_data  # noqa: E402
 from permits.models import Application  # noqa: E402
 from public.models import SurveyResponse  # noqa: E402
 from public.models.survey import ELEMENT_FIELDS  # noqa: E402
@@ -76,6 +78,17 @@ def time_compute(period, rounds: int) -> tuple[float, float, int]:
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             dashboard_compute(period)
+            times.append(time.perf_counter() - start)
+        queries = len(captured)
+    return statistics.median(times), max(times), queries
+
+
+def time_monev(month, rounds: int) -> tuple[float, float, int]:
+    times, queries = [], 0
+    for _ in range(rounds):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            monev_data(month)
             times.append(time.perf_counter() - start)
         queries = len(captured)
     return statistics.median(times), max(times), queries
@@ -129,6 +142,11 @@ def main() -> None:
             f"| compute (task) | {label} ({period.key}) | {median:.2f} s | {worst:.2f} s | "
             f"{queries} |"
         )
+    median, worst, queries = time_monev(last_month, args.rounds)
+    lines.append(
+        f"| monev report's figures (task) | last month ({last_month:%Y-%m}) | {median:.2f} s | "
+        f"{worst:.2f} s | {queries} |"
+    )
     for period, label in periods[:1]:
         median, p95, queries = time_page(period, max(args.rounds * 20, 50))
         lines.append(

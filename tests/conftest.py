@@ -67,14 +67,18 @@ def pytest_fixture_setup(fixturedef, request):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """A test's rows vanish with its transaction; so must what was cached from them."""
+    from core import shell
     from core.ratelimit import limiter
     from permits.selectors.catalogue import catalogue_choices_invalidate
+    from permits.views import public as public_views
     from permits.views import tracking as tracking_views
     from public.views import transparency as transparency_views
 
     limiter.forget()  # this process's rate-limit counts, kept outside the cache
     transparency_views._rendered.clear()  # dashboard bodies drawn from another test's rows
     tracking_views._rendered.clear()  # tracking pages, likewise
+    public_views._services_rendered.clear()  # service pages, likewise
+    shell.forget()  # the pages kept around them
     invalidate_calendar()
     catalogue_choices_invalidate()
     yield

@@ -311,10 +311,16 @@ def build_calendar() -> WorkCalendar:
     )
 
 
+def calendar_version() -> str:
+    """The calendar's shared version: it moves whenever a holiday, a day override or the
+    service hours change (in any process), for what is kept rendered from them."""
+    return shared_version(_VERSION_KEY)
+
+
 def get_calendar() -> WorkCalendar:
     """The office calendar, rebuilt only after its rows changed (in any process), or after
     ``DERIVED_SECONDS`` (a change made while Redis was down could not bump the version)."""
-    version = shared_version(_VERSION_KEY)
+    version = calendar_version()
     if _cached.get("version") != version or "calendar" not in _cached:
         _cached["calendar"] = build_calendar()
         _cached["version"] = version

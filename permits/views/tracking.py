@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.ratelimit import allow, client_address
+from core.shell import kept_page
 from core.templatetags.form_errors import page_error
 from permits.models import Stage, normalise_tracking_code
 from permits.models.application import TRACKING_ALPHABET
@@ -148,7 +149,12 @@ def track(request, code: str):
         return _start(request, TrackForm(), status=status, error=error)
     kiosk = _is_kiosk(request)
     context = {"t": tracking, "app": tracking.app, "kiosk": kiosk}
-    context["content"] = _body(request, tracking, kiosk)
-    response = render(request, "permits/tracking/file.html", context)
+    response = kept_page(
+        request,
+        "permits/tracking/file.html",
+        context,
+        content=_body(request, tracking, kiosk),
+        varies=(tracking.app.registration_number, kiosk),  # the title; the kiosk's head
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -1,6 +1,10 @@
 """The public service standard (standar pelayanan) of each permit type."""
 
+import datetime
+import re
+
 import pytest
+from django.test import Client
 
 from permits.models import PermitType
 
@@ -61,3 +65,60 @@ def test_the_page_runs_a_fixed_number_of_queries(client, catalogue, django_asser
     page = response.content.decode()
     assert biggest.name_id in page
     assert all(r.name_id in page for r in biggest.requirements.filter(active=True))
+
+
+# --- The kept render (issue 20.6) ------------------------------------------------------
+
+
+def test_a_type_withdrawn_after_its_page_was_served_is_not_found(client, office):
+    assert client.get(f"/layanan/{office.simple_type.code}/").status_code == 200
+    office.simple_type.active = False
+    office.simple_type.save()
+    assert client.get(f"/layanan/{office.simple_type.code}/").status_code == 404
+
+
+def test_edits_to_the_type_its_requirements_and_the_counters_hours_show_at_once(client, office):
+    from worktime.models import ServiceHours
+
+    url = f"/layanan/{office.full_type.code}/"
+    assert "Senin: 08.00–15.30" in client.get(url).content.decode()
+    requirement = office.full_type.requirements.filter(active=True).first()
+    requirement.name_id = "Surat keterangan domisili usaha (baru)"
+    requirement.save()
+    office.full_type.fee = 175_000
+    office.full_type.save()
+    body = client.get(url).content.decode()
+    assert "Surat keterangan domisili usaha (baru)" in body
+    assert "Rp175.000" in body
+    monday = ServiceHours.objects.get(weekday=0)  # the calendar's, not the catalogue's
+    monday.closes = datetime.time(16)
+    monday.save()
+    assert "Senin: 08.00–16.00" in client.get(url).content.decode()
+
+
+def test_each_language_gets_its_own_kept_render(client, office):
+    from django.conf import settings
+
+    url = f"/layanan/{office.full_type.code}/"
+    assert "Prosedur" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "Procedure" in english and "Prosedur" not in english
+
+
+def test_each_visitor_applies_with_their_own_csrf_token(office):
+    url = f"/layanan/{office.full_type.code}/"
+    start = f"/saya/ajukan/{office.full_type.code}/"
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        body = visitor.get(url).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        assert "terang-csrf-slot" not in body
+        tokens.append(token)
+        # The token the page gave is accepted (a visitor not signed in is sent to sign in).
+        accepted = visitor.post(start, {"csrfmiddlewaretoken": token})
+        assert accepted.status_code == 302
+    assert tokens[0] != tokens[1]
+    stranger = Client(enforce_csrf_checks=True)
+    assert stranger.post(start, {"csrfmiddlewaretoken": tokens[0]}).status_code == 403

@@ -2,6 +2,7 @@
 nobody can learn by guessing."""
 
 import datetime
+import re
 import uuid
 import zoneinfo
 
@@ -411,3 +412,63 @@ def test_each_language_and_the_kiosk_get_their_own_kept_render(visitor, office):
     assert "Berkas Anda sudah diterima" in indonesian
     kiosk = file_part(page(visitor, app, kios=1))
     assert "?kios=1" in kiosk and "?kios=1" not in english
+
+
+# --- The kept page around it (core.shell) -----------------------------------------------
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_each_anonymous_visitor_gets_their_own_working_csrf_token(office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    tokens = []
+    for _ in range(2):
+        address = f"2001:db8:{uuid.uuid4().hex[:4]}::1"
+        visitor = Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
+        body = page(visitor, app).content.decode()
+        assert "terang-" not in body  # no slot left unfilled
+        [token] = set(TOKEN.findall(body))
+        assert f'"X-CSRFToken": "{token}"' in body
+        switched = visitor.post("/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": token})
+        assert switched.status_code == 302  # the language switch accepted this visitor's token
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+
+
+def test_a_signed_in_visitor_gets_their_own_header_and_nobody_else_sees_it(client, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    anonymous = Client(REMOTE_ADDR="2001:db8:aaaa::1")
+    assert "Masuk" in page(anonymous, app).content.decode()
+    client.force_login(office.applicant)
+    mine = page(client, app).content.decode()
+    assert office.applicant.display_name in mine and "Keluar" in mine
+    again = page(anonymous, app).content.decode()
+    assert office.applicant.display_name not in again.split('<article class="track">')[0]
+    assert "Masuk" in again
+
+
+def test_a_waiting_message_is_shown_once_on_the_kept_page(visitor, office):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    assert "Kode lacak tersimpan" not in page(visitor, app).content.decode()
+    storage = CookieStorage(HttpRequest())
+    visitor.cookies[storage.cookie_name] = storage._encode(
+        [Message(constants.SUCCESS, "Kode lacak tersimpan.")]
+    )
+    assert "Kode lacak tersimpan." in page(visitor, app).content.decode()
+    assert "Kode lacak tersimpan." not in page(visitor, app).content.decode()
+
+
+def test_the_kept_page_follows_the_language_and_the_kiosk(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    assert '<html lang="id">' in page(visitor, app).content.decode()
+    kiosk = page(visitor, app, kios=1).content.decode()
+    assert 'class="kiosk"' in kiosk
+    assert 'class="kiosk"' not in page(visitor, app).content.decode()
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = page(visitor, app).content.decode()
+    assert '<html lang="en">' in english and "Track a file" in english

@@ -71,6 +71,14 @@ def test_the_seeded_office_verifies_and_keeps_its_shape(seeded):
         "(SELECT count(*) FROM trail_seal WHERE model = 'permits.document')",
     )
     assert documents == sealed > 0
+    # Red flags on finished files only, each raised when its file finished.
+    [(flags, misplaced)] = rows(
+        connection,
+        "SELECT count(*), count(*) FILTER (WHERE a.finished_at IS NULL "
+        "OR f.occurred_at <> a.finished_at) FROM integrity_flag f "
+        "JOIN permits_application a ON a.id = f.application_id",
+    )
+    assert flags > 0 and misplaced == 0
     # Numbers run 1, 2, 3 … within each year, in the order the files came in.
     numbered = rows(
         connection,
