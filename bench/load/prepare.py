@@ -41,9 +41,14 @@ def session_of(user: User) -> str:
 def applicants_ready(draw, count: int = 20) -> list[User]:
     """``count`` of the seed's applicant accounts completed as the sign-up form completes
     one (name, NIK, phone, address), so they may start a file."""
-    users = list(User.objects.filter(role=Role.APPLICANT, username__startswith="bench.")[:count])
-    for user in users:
-        user.nik = user.nik or f"3201{draw.randrange(10**11, 10**12)}"
+    users = list(
+        User.objects.filter(role=Role.APPLICANT, username__startswith="bench.").order_by("pk")[
+            :count
+        ]
+    )
+    for serial, user in enumerate(users, start=1):
+        # A well-formed NIK (Bandung, born 1 January 1990), unique by its serial.
+        user.nik = user.nik or f"3273010101900{serial:03d}"
         user.phone = user.phone or f"+628{draw.randrange(10**9, 10**10)}"
         user.address = user.address or "Jl. Merdeka 1, Sukamaju"
         user.save(update_fields=["nik", "phone", "address"])
