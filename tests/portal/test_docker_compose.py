@@ -35,6 +35,18 @@ def test_the_databases_use_official_images_and_volumes():
     assert any(v.startswith("objects:") for v in services["minio"]["volumes"])
 
 
+def test_every_image_is_pinned_and_minio_comes_from_where_it_still_exists():
+    services = load()["services"]
+    for name, service in services.items():
+        image = service.get("image", "")
+        if image.startswith("terang:"):
+            continue  # built here from the Dockerfile
+        assert ":" in image and not image.endswith(":latest"), f"{name}: {image} is not pinned"
+    # MinIO deleted minio/minio and minio/mc from Docker Hub (September 2026).
+    for name in ("minio", "bucket"):
+        assert services[name]["image"].startswith("quay.io/minio/"), services[name]["image"]
+
+
 def test_web_workers_and_beat_run_the_project_through_pgbouncer_and_redis():
     services = load()["services"]
     assert "gunicorn portal.wsgi:application" in services["web"]["command"]
