@@ -15,6 +15,7 @@ import uuid
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -45,7 +46,16 @@ def shared_version(key: str) -> str:
 
 
 def shared_version_bump(key: str) -> str:
-    """A new version: what every process derived from the old one is rebuilt."""
+    """A new version: what every process derived from the old one is rebuilt. Inside a
+    transaction, once more when it commits: a process that read the old rows under the
+    version bumped before the commit would otherwise keep them under it."""
+    version = _bump(key)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump(key))
+    return version
+
+
+def _bump(key: str) -> str:
     version = uuid.uuid4().hex
     cache.set(key, version, timeout=DERIVED_SECONDS)
     _versions[key] = (version, time.time())

@@ -1,5 +1,6 @@
 """The page around a public page's content, kept rendered for visitors not signed in
-(issue 20.6: the base template was a third of the tracking page's time).
+(issue 20.6: the base template was a third of the tracking page's time), and the slots
+any kept render fills per request.
 
 For a visitor not signed in, on a GET with no message waiting, what ``base.html`` draws
 around a page's content depends only on the page's template and the context its blocks read
@@ -8,10 +9,16 @@ language switch returns to it) and the visitor's CSRF token. ``kept_page`` rende
 template once with slots for the content and the token, keeps it, and fills the slots per
 request with this visitor's own token. Anyone else (signed in, a message to show, another
 method) gets the ordinary render.
+
+A slot is a fresh random string for each render, and the kept render is cut at its slots
+once: nothing rendered into the page (an address, a name anyone typed) can be taken for
+a slot, and the content put in one is never searched.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections import OrderedDict
 
 from django.contrib.messages import get_messages
@@ -22,10 +29,25 @@ from django.template import RequestContext, loader
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-CONTENT_SLOT = "terang-content-slot-3c9a"
-CSRF_SLOT = "terang-csrf-slot-51b0"
 KEPT = 512  # the most recent, in this process
-_kept: OrderedDict[tuple, str] = OrderedDict()
+_kept: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
+
+
+def slots_new(*names: str) -> dict[str, str]:
+    """A fresh slot string per name, for one render."""
+    return {name: f"slot-{secrets.token_hex(16)}" for name in names}
+
+
+def slots_split(html: str, slots: dict[str, str]) -> tuple[str, ...]:
+    """``html`` cut at its ``slots``: literal text at even places, slot names at odd ones."""
+    names = {value: name for name, value in slots.items()}
+    pieces = re.split("(" + "|".join(re.escape(value) for value in names) + ")", html)
+    return tuple(names[piece] if i % 2 else piece for i, piece in enumerate(pieces))
+
+
+def slots_fill(parts: tuple[str, ...], values: dict[str, str]) -> str:
+    """The kept render with each slot filled (``values`` by slot name)."""
+    return "".join(values[part] if i % 2 else part for i, part in enumerate(parts))
 
 
 def kept_page(request, template: str, context: dict, *, content: str, varies=()) -> HttpResponse:
@@ -38,19 +60,19 @@ def kept_page(request, template: str, context: dict, *, content: str, varies=())
     ):
         return render(request, template, {**context, "content": mark_safe(content)})  # noqa: S308
     key = (template, get_language(), request.get_full_path(), tuple(varies))
-    shell = _kept.get(key)
-    if shell is None:
-        page = RequestContext(request, {**context, "content": CONTENT_SLOT})
+    parts = _kept.get(key)
+    if parts is None:
+        slots = slots_new("content", "csrf")
+        page = RequestContext(request, {**context, "content": mark_safe(slots["content"])})  # noqa: S308
         # Above what the context processors add when the template binds (the real token
         # among them): the kept page holds a slot, never a visitor's token.
-        page.push({"csrf_token": CSRF_SLOT})
-        shell = _kept[key] = loader.get_template(template).template.render(page)
+        page.push({"csrf_token": slots["csrf"]})
+        html = loader.get_template(template).template.render(page)
+        parts = _kept[key] = slots_split(html, slots)
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
-    before, _slot, after = shell.partition(CONTENT_SLOT)
-    token = get_token(request)  # letters and digits
-    page = before.replace(CSRF_SLOT, token) + content + after.replace(CSRF_SLOT, token)
-    return HttpResponse(page)
+    # The token is letters and digits; the content is our own template's output.
+    return HttpResponse(slots_fill(parts, {"content": content, "csrf": get_token(request)}))
 
 
 def _messages_waiting(request) -> bool:

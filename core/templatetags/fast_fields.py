@@ -5,16 +5,19 @@ the widget template; the output is byte for byte Django's (tests/portal/test_fas
 and any other widget is rendered by Django as usual."""
 
 from django import forms, template
-from django.utils.html import escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
 
 def _attributes(attrs: dict) -> str:
-    """``django/forms/widgets/attrs.html``: True bare, False left out, others as text."""
+    """``django/forms/widgets/attrs.html``: True bare, False left out, others as text
+    (escaped as the template escapes: what is marked safe is left alone)."""
     return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -29,8 +32,8 @@ def textarea(field) -> SafeString:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    value = escape(context["value"]) if context["value"] else ""
+    value = conditional_escape(context["value"]) if context["value"] else ""
     return mark_safe(  # noqa: S308 (every part escaped above)
-        f'<textarea name="{escape(context["name"])}"{_attributes(context["attrs"])}>\n'
-        f"{value}</textarea>"
+        f'<textarea name="{conditional_escape(context["name"])}"'
+        f"{_attributes(context['attrs'])}>\n{value}</textarea>"
     )

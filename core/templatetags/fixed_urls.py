@@ -4,6 +4,8 @@ dozen such routes on every page, and reversing them was a sixth of the public tr
 page's time (issue 20.6)."""
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 register = template.Library()
@@ -18,3 +20,11 @@ def fixed_url(name: str) -> str:
     if url is None:
         url = _reversed[key] = reverse(name)
     return url
+
+
+@receiver(setting_changed)
+def _urlconf_changed(*, setting, **kwargs) -> None:
+    """``override_settings(ROOT_URLCONF=…)`` (tests, the bench) leaves ``get_urlconf()``
+    at None: what was reversed under the old URLconf is forgotten, as Django's own caches."""
+    if setting == "ROOT_URLCONF":
+        _reversed.clear()

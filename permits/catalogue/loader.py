@@ -15,6 +15,7 @@ from django.db import transaction
 
 from permits.details.spec import COMMON
 from permits.models import OPD, PermitField, PermitType, Requirement, SearchNote
+from permits.selectors.catalogue import catalogue_choices_invalidate
 from permits.services.form_versions import form_versions_publish
 from trail.loading import LoadReport, rows_deactivate, rows_sync
 
@@ -96,6 +97,10 @@ def catalogue_load(*, data: dict) -> LoadReport:
     _load_fields(data, types, report)
     rows_deactivate(PermitType.objects.exclude(code__in=types), report, "type")
     _load_notes(data.get("search_notes", []), report)
+    if report.changed:
+        # New rows go in by bulk_create, which sends no signal: what is kept rendered from
+        # the catalogue (home, service pages, tracking) must be told.
+        catalogue_choices_invalidate()
     return report
 
 

@@ -4,10 +4,12 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from core.shell import slots_fill, slots_new, slots_split
 from permits.selectors.catalogue import catalogue_search, catalogue_size, catalogue_version
 from permits.selectors.service import counter_contact, service_standard, service_steps
 from worktime.calendar import calendar_version
@@ -36,8 +38,7 @@ def whole_catalogue(request) -> str:
 # Service pages as rendered HTML (issue 20.6), the most recent SERVICES_KEPT (81 types in
 # two languages fit); the CSRF token of the "apply" form is a slot filled per visitor.
 SERVICES_KEPT = 256
-CSRF_SLOT = "terang-csrf-slot-7d1e"
-_services_rendered: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+_services_rendered: OrderedDict[tuple, tuple[str, tuple[str, ...]]] = OrderedDict()
 
 
 @require_safe
@@ -75,22 +76,23 @@ def service_page(request, code: str):
     """The service standard (standar pelayanan) of one permit type, rendered once per
     language, catalogue version and calendar version (the counter's hours) in this process;
     each visitor's own CSRF token goes into the kept render's slot."""
-    key = (get_language(), code, catalogue_version(), calendar_version())
+    key = (get_language(), get_script_prefix(), code, catalogue_version(), calendar_version())
     kept = _services_rendered.get(key)
     if kept is None:
         permit_type = service_standard(code)  # 404 for a type that is not offered
+        slots = slots_new("csrf")
         context = {
             "permit": permit_type,
             "requirements": permit_type.active_requirements,
             "steps": service_steps(permit_type),
             "service_hours": counter_contact().hours,
-            "csrf_token": CSRF_SLOT,
+            "csrf_token": slots["csrf"],
         }
-        kept = (permit_type.name, render_to_string("permits/_service.html", context))
-        _services_rendered[key] = kept
+        html = render_to_string("permits/_service.html", context)
+        kept = _services_rendered[key] = (permit_type.name, slots_split(html, slots))
         while len(_services_rendered) > SERVICES_KEPT:
             _services_rendered.popitem(last=False)
-    title, html = kept
+    title, parts = kept
     # Our own template's output, escaped as it was rendered; the token is letters and digits.
-    content = mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308
+    content = mark_safe(slots_fill(parts, {"csrf": get_token(request)}))  # noqa: S308
     return render(request, "permits/service.html", {"title": title, "content": content})

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +102,7 @@ def _body(request, tracking, kiosk: bool) -> str:
     if tracking.app.state in _RENDERED_EVERY_TIME:
         return render_to_string("permits/tracking/_file.html", context, request)
     key = (
+        get_script_prefix(),
         tracking.source,
         # What the page shows of the clock (the badge's time left moves on as it runs).
         sla_badge(tracking.status),

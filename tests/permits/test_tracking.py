@@ -426,7 +426,7 @@ def test_each_anonymous_visitor_gets_their_own_working_csrf_token(office):
         address = f"2001:db8:{uuid.uuid4().hex[:4]}::1"
         visitor = Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
         body = page(visitor, app).content.decode()
-        assert "terang-" not in body  # no slot left unfilled
+        assert not re.search(r"slot-[0-9a-f]{32}", body)  # no slot left unfilled
         [token] = set(TOKEN.findall(body))
         assert f'"X-CSRFToken": "{token}"' in body
         switched = visitor.post("/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": token})
@@ -472,3 +472,14 @@ def test_the_kept_page_follows_the_language_and_the_kiosk(visitor, office):
     visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = page(visitor, app).content.decode()
     assert '<html lang="en">' in english and "Track a file" in english
+
+
+def test_an_address_that_looks_like_a_slot_changes_nothing(visitor, office):
+    app = walk(office, new_file(office), Stage.SUBMITTED)
+    lure = "slot-" + "0" * 32
+    body = page(visitor, app, x=lure).content.decode()
+    head, _main, rest = body.partition('<main id="main"')
+    assert '<article class="track">' in rest and '<article class="track">' not in head
+    assert f'name="next" value="/lacak/{app.tracking_code}/?x={lure}"' in head
+    [token] = set(TOKEN.findall(body))
+    assert token not in head.split('name="next"')[1].split(">")[0]  # not in the address

@@ -50,3 +50,16 @@ def test_the_flag_queues_dismissal_form_is_what_django_renders(db):
             form.is_valid()
         ours, django = both(form["reason"])
         assert ours == django
+
+
+def test_what_is_marked_safe_is_left_alone_as_django_leaves_it():
+    from django.utils.safestring import mark_safe
+
+    class Safe(forms.Form):
+        note = forms.CharField(
+            initial=mark_safe("<b>tebal</b> &amp; tipis"),
+            widget=forms.Textarea(attrs={"placeholder": mark_safe("a &amp; b"), "rows": 3}),
+        )
+
+    ours, django = both(Safe(auto_id="s-%s")["note"])
+    assert ours == django

@@ -43,3 +43,9 @@ def test_an_unknown_name_fails_as_the_url_tag_does():
 
     with pytest.raises(NoReverseMatch):
         fixed_url("no-such-route")
+
+
+def test_it_follows_an_overridden_root_urlconf(settings):
+    assert fixed_url("home") == "/"
+    settings.ROOT_URLCONF = "tests.portal.urls_elsewhere"
+    assert fixed_url("home") == reverse("home") == "/di-tempat-lain/"
