@@ -3,9 +3,12 @@
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.e2e.kit import (
     ARTIFACTS,
@@ -14,6 +17,31 @@ from tests.e2e.kit import (
     axe_violations,
     is_csp_refusal,
 )
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time (each connection still has its
+    thread). On the SQLite pass every request thread shares the test's one in-memory
+    connection: two requests at once (a page's autosave beside an upload) broke each
+    other's transactions ("cannot start a transaction within a transaction"). A browser
+    queues its requests; a deployment's threads each have their own connection."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)  # the whole body, inside the lock
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()  # request_finished, as the server would
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture(scope="session", autouse=True)
