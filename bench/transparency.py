@@ -72,23 +72,13 @@ def answers_seed(count: int) -> int:
     return len(rows)
 
 
-def time_compute(period, rounds: int) -> tuple[float, float, int]:
+def time_work(work, argument, rounds: int) -> tuple[float, float, int]:
+    """``work(argument)`` timed ``rounds`` times: median and worst seconds, its queries."""
     times, queries = [], 0
     for _ in range(rounds):
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            dashboard_compute(period)
-            times.append(time.perf_counter() - start)
-        queries = len(captured)
-    return statistics.median(times), max(times), queries
-
-
-def time_monev(month, rounds: int) -> tuple[float, float, int]:
-    times, queries = [], 0
-    for _ in range(rounds):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            monev_data(month)
+            work(argument)
             times.append(time.perf_counter() - start)
         queries = len(captured)
     return statistics.median(times), max(times), queries
@@ -137,12 +127,12 @@ def main() -> None:
         "| --- | --- | ---: | ---: | ---: |",
     ]
     for period, label in periods:
-        median, worst, queries = time_compute(period, args.rounds)
+        median, worst, queries = time_work(dashboard_compute, period, args.rounds)
         lines.append(
             f"| compute (task) | {label} ({period.key}) | {median:.2f} s | {worst:.2f} s | "
             f"{queries} |"
         )
-    median, worst, queries = time_monev(last_month, args.rounds)
+    median, worst, queries = time_work(monev_data, last_month, args.rounds)
     lines.append(
         f"| monev report's figures (task) | last month ({last_month:%Y-%m}) | {median:.2f} s | "
         f"{worst:.2f} s | {queries} |"

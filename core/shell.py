@@ -29,8 +29,30 @@ from django.template import RequestContext, loader
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-KEPT = 512  # the most recent, in this process
-_kept: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
+
+class KeptRenders:
+    """Renders kept in this process by key, at most ``size`` of them (the oldest kept goes
+    first): the one store of every page part kept rendered."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._renders: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        return self._renders.get(key)
+
+    def keep(self, key, render):
+        """``render`` kept under ``key``; returns it."""
+        self._renders[key] = render
+        while len(self._renders) > self.size:
+            self._renders.popitem(last=False)
+        return render
+
+    def clear(self) -> None:
+        self._renders.clear()
+
+
+_kept = KeptRenders(512)  # the pages around public content
 
 
 def slots_new(*names: str) -> dict[str, str]:
@@ -68,9 +90,7 @@ def kept_page(request, template: str, context: dict, *, content: str, varies=())
         # among them): the kept page holds a slot, never a visitor's token.
         page.push({"csrf_token": slots["csrf"]})
         html = loader.get_template(template).template.render(page)
-        parts = _kept[key] = slots_split(html, slots)
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
+        parts = _kept.keep(key, slots_split(html, slots))
     # The token is letters and digits; the content is our own template's output.
     return HttpResponse(slots_fill(parts, {"content": content, "csrf": get_token(request)}))
 

@@ -1,5 +1,3 @@
-from collections import OrderedDict
-
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -9,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from core.shell import slots_fill, slots_new, slots_split
+from core.shell import KeptRenders, slots_fill, slots_new, slots_split
 from permits.selectors.catalogue import catalogue_search, catalogue_size, catalogue_version
 from permits.selectors.service import counter_contact, service_standard, service_steps
 from worktime.calendar import calendar_version
@@ -35,10 +33,9 @@ def whole_catalogue(request) -> str:
     return html
 
 
-# Service pages as rendered HTML (issue 20.6), the most recent SERVICES_KEPT (81 types in
-# two languages fit); the CSRF token of the "apply" form is a slot filled per visitor.
-SERVICES_KEPT = 256
-_services_rendered: OrderedDict[tuple, tuple[str, tuple[str, ...]]] = OrderedDict()
+# Service pages as rendered HTML (issue 20.6), the most recent 256 (81 types in two
+# languages fit); the CSRF token of the "apply" form is a slot filled per visitor.
+_services_rendered = KeptRenders(256)
 
 
 @require_safe
@@ -89,9 +86,7 @@ def service_page(request, code: str):
             "csrf_token": slots["csrf"],
         }
         html = render_to_string("permits/_service.html", context)
-        kept = _services_rendered[key] = (permit_type.name, slots_split(html, slots))
-        while len(_services_rendered) > SERVICES_KEPT:
-            _services_rendered.popitem(last=False)
+        kept = _services_rendered.keep(key, (permit_type.name, slots_split(html, slots)))
     title, parts = kept
     # Our own template's output, escaped as it was rendered; the token is letters and digits.
     content = mark_safe(slots_fill(parts, {"csrf": get_token(request)}))  # noqa: S308

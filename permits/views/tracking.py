@@ -2,7 +2,6 @@
 and /lacak/<code>/. No sign-in; lookups are rate-limited per address; an unknown file gets
 one message whatever was wrong, so nothing tells which codes or numbers exist."""
 
-from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django import forms
@@ -17,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.ratelimit import allow, client_address
-from core.shell import kept_page
+from core.shell import KeptRenders, kept_page
 from core.templatetags.form_errors import page_error
 from permits.models import Stage, normalise_tracking_code
 from permits.models.application import TRACKING_ALPHABET
@@ -91,9 +90,8 @@ def _start(request, form, *, status=200, error=""):
 # language, the kiosk mode and the catalogue's version. A view of the same file that finds
 # the same rows and the same clock skips the rendering, nothing else; the panel of a file
 # awaiting payment or issued reads its bill or permit as it renders, so those are rendered
-# every time. Kept in this process, the most recent RENDERED_KEPT (issue 20.6).
-RENDERED_KEPT = 256
-_rendered: OrderedDict[tuple, str] = OrderedDict()
+# every time. Kept in this process, the most recent 256 (issue 20.6).
+_rendered = KeptRenders(256)
 _RENDERED_EVERY_TIME = {Stage.AWAITING_PAYMENT, Stage.ISSUED}
 
 
@@ -114,9 +112,9 @@ def _body(request, tracking, kiosk: bool) -> str:
     )
     html = _rendered.get(key)
     if html is None:
-        html = _rendered[key] = render_to_string("permits/tracking/_file.html", context, request)
-        while len(_rendered) > RENDERED_KEPT:
-            _rendered.popitem(last=False)
+        html = _rendered.keep(
+            key, render_to_string("permits/tracking/_file.html", context, request)
+        )
     return mark_safe(html)  # noqa: S308 (our own template's output, escaped as it was rendered)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import textwrap
-from collections import OrderedDict
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -20,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.shell import KeptRenders
 from permits.models.catalogue import SopUnit
 from public.selectors.survey import min_group
 from public.selectors.transparency import (
@@ -128,9 +128,8 @@ PREPARING_RETRY_SECONDS = 20  # a cold period's snapshot is one task away
 # The dashboard's body as rendered HTML, by everything it is drawn from: the language,
 # the snapshot (its period and when it was computed), the filters and the local day (the
 # period list and "today"). The same for every visitor; kept in this process, the most
-# recent RENDERED_KEPT of them (issue 20.6).
-RENDERED_KEPT = 64
-_rendered: OrderedDict[tuple, str] = OrderedDict()
+# recent 64 of them (issue 20.6).
+_rendered = KeptRenders(64)
 
 
 @require_safe
@@ -158,9 +157,7 @@ def dashboard(request):
     html = _rendered.get(key)
     if html is None:
         html, error = _dashboard_body(request, now, period, snapshot, error)
-        _rendered[key] = html
-        while len(_rendered) > RENDERED_KEPT:
-            _rendered.popitem(last=False)
+        _rendered.keep(key, html)
     else:
         error = error or _opd_unknown(request, snapshot.data)
     return render(

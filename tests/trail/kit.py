@@ -5,7 +5,9 @@ switched off for the session (the files with events are ``conftest``'s fixtures)
 from __future__ import annotations
 
 from contextlib import contextmanager
+from io import StringIO
 
+from django.core.management import call_command
 from django.db import connection
 
 from permits.models import ApplicationEvent
@@ -53,3 +55,13 @@ def insert_raw(event: ApplicationEvent) -> None:
     with behind_the_back() as cursor:
         # Identifiers from the model, not from input.
         cursor.execute(f"INSERT INTO {EVENTS} ({columns}) VALUES ({marks})", values)  # noqa: S608
+
+
+def verify() -> tuple[int, str]:
+    """``verify_audit_trail``'s exit code and what it said (stderr when it failed)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("verify_audit_trail", stdout=out, stderr=err)
+    except SystemExit as exit_:
+        return exit_.code, err.getvalue()
+    return 0, out.getvalue()

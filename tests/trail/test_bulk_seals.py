@@ -8,14 +8,13 @@ from __future__ import annotations
 import datetime
 import uuid
 import zoneinfo
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 from permits.models import Document
 from tests.factories import new_file
+from tests.trail.kit import verify
 from trail.content import row_sha256, values_sha256
 from trail.models import Seal, SealAction
 from trail.seals import seal_bulk_fill
@@ -24,15 +23,6 @@ pytestmark = pytest.mark.django_db
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 NAME = "akta — “pendirian” ✓\tv2\\final\n.pdf"
-
-
-def verify() -> tuple[int, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("verify_audit_trail", stdout=out, stderr=err)
-    except SystemExit as exit_:
-        return exit_.code, err.getvalue()
-    return 0, out.getvalue()
 
 
 def document_values(app, check, version: int) -> dict:

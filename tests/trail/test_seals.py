@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from permits.models import Document
 from tests.factories import declared_case, submitted
-from tests.trail.kit import behind_the_back
+from tests.trail.kit import behind_the_back, verify
 from trail.content import row_sha256
 from trail.models import Seal, SealAction, SealHead
 from trail.seals import bound_models, seal_hash
@@ -48,15 +48,6 @@ REQUIRED = {
     "accounts.historicaluser",
 }
 LABELS = sorted(model._meta.label_lower for model in bound_models())
-
-
-def verify() -> tuple[int, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("verify_audit_trail", stdout=out, stderr=err)
-    except SystemExit as exit_:
-        return exit_.code, err.getvalue()
-    return 0, out.getvalue()
 
 
 def test_the_legitimate_flows_seal_every_required_table_and_verify(records):
