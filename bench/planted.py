@@ -69,6 +69,7 @@ from permits.models import (
     Stage,
 )
 from permits.models.stages import EVENT_ACTIONS, FORWARD_TRANSITIONS, STAGE_ROLE
+from permits.services.figures import figures_rebuild
 from trail.chain import chain_bulk_fill
 from trail.seals import seal_bulk
 
@@ -87,6 +88,7 @@ def planted_history(*, files: int = 400, seed: int = 7, days: int = 120) -> Trut
             chain_bulk_fill(sorted(world.events, key=lambda e: e.created_at)), batch_size=2000
         )
         _plant_cases(world, staff, plan)
+        figures_rebuild()  # the rows were written, not moved: their day figures too
     world.truth.files = len(plan)
     world.truth.events = len(world.events)
     return world.truth

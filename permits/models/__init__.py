@@ -15,6 +15,7 @@ from permits.models.catalogue import (
     validate_number_pattern,
 )
 from permits.models.fields import FormVersion, PermitField
+from permits.models.figures import DailyPlaceFigures, DailyTypeFigures
 from permits.models.records import (
     ApplicationEvent,
     CheckStatus,
@@ -40,6 +41,8 @@ __all__ = [
     "BilingualNameMixin",
     "Channel",
     "CheckStatus",
+    "DailyPlaceFigures",
+    "DailyTypeFigures",
     "DataCheck",
     "DataStatus",
     "Document",

@@ -44,6 +44,7 @@ from permits.services.context import (
     action_guards_check,
 )
 from permits.services.events import event_record, file_event, held_attempts_recorded
+from permits.services.figures import figures_count
 from permits.services.form_versions import form_version_current
 from permits.services.notices import transition_notices
 from places.selectors import gazetteer
@@ -242,6 +243,7 @@ def transition_fire(
         at=at,
     )
     _route(app, actor, at)
+    figures_count(application=app, name=name, at=at)
     transition_fired.send(
         sender=Application, application=app, name=name, from_state=from_state, actor=actor, at=at
     )

@@ -28,6 +28,11 @@ Rules (one place, so that the page, the CSV and the tests agree):
   unit the answer was counted for) and in total, from the answers given in the period: as
   ``public.selectors.survey.survey_rollup``, one query.
 
+Received, finished, on time and the working times are added up from the per-day figures
+kept as the files move (``permits.selectors.figures``, the rules of what counts on which
+day in ``permits.models.figures``): a period reads at most one row per type and day, not
+its files. The backlog is counted on the files at its moment.
+
 Every permit type that is active, or had a file or an answer in the period, has a row; an
 OPD has a row when one of its types has. The numbers cost a fixed number of queries
 whatever the volume, and are kept in ``DashboardSnapshot`` (one per period,
@@ -55,6 +60,7 @@ from integrity.inspection.flags.baselines import percentile
 from integrity.inspection.selectors.monev import month_bounds
 from permits.models import OPD, Application, PermitType
 from permits.models.catalogue import SopUnit
+from permits.selectors.figures import TypeFigures, figures_for
 from places.models import Kecamatan
 from public.selectors.survey import Ikm, min_group, survey_rollup
 from worktime.calendar import get_calendar
@@ -62,6 +68,7 @@ from worktime.calendar import get_calendar
 FIRST_YEAR = 2000
 PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 HOUR = datetime.timedelta(hours=1)
+NO_FIGURES = TypeFigures()
 
 
 class PeriodInvalid(ValueError):
@@ -203,27 +210,24 @@ def _summary(target: dict, received: int, finished: int, on_time: int, backlog: 
     return target
 
 
-def _file_facts(start, end, backlog_at, by_type: dict) -> tuple[dict, dict, dict]:
-    """Per type id: files received, files open at ``backlog_at``, and the finished files as
-    (late, working time, share of the SOP); three queries."""
-    received = _counts(Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end))
-    backlog = _counts(
+def _backlog(backlog_at) -> dict[int, int]:
+    """Per type id: files open at ``backlog_at``, counted on the files (one query): a
+    moment's state, not a sum of days."""
+    return _counts(
         Application.objects.filter(submitted_at__lt=backlog_at).filter(
             Q(finished_at__isnull=True) | Q(finished_at__gte=backlog_at)
         )
     )
-    finished = Application.objects.filter(
-        finished_at__gte=start, finished_at__lt=end, clock_started_at__isnull=False
-    ).values_list("permit_type_id", "finished_late", "work_used", "sop_budget")
-    done: dict[int, list] = defaultdict(list)
-    for type_id, late, used, budget in finished:
-        share = used / budget if budget else None
-        done[type_id].append((bool(late), _working_time(by_type[type_id], used, budget), share))
-    return received, backlog, done
 
 
-def _type_row(pt: PermitType, files: list, received: int, backlog: int, ikm) -> dict:
-    times = [t for _late, t, _share in files if t is not None]
+def _shares(figures: TypeFigures) -> list[float]:
+    return [used / budget for used, budget in figures.times if budget]
+
+
+def _type_row(pt: PermitType, figures: TypeFigures, backlog: int, ikm) -> dict:
+    times = [
+        t for used, budget in figures.times if (t := _working_time(pt, used, budget)) is not None
+    ]
     row = {
         "opd": pt.opd.code,
         "opd_name_id": pt.opd.name_id,
@@ -237,9 +241,9 @@ def _type_row(pt: PermitType, files: list, received: int, backlog: int, ikm) -> 
         "p90": _p90(times, 2),
         **_ikm_fields(ikm),
     }
-    on_time = sum(not late for late, _t, _s in files)
-    shares = [s for _late, _t, s in files if s is not None]
-    return _summary(row, received, len(files), on_time, backlog, shares)
+    return _summary(
+        row, figures.received, figures.finished, figures.on_time, backlog, _shares(figures)
+    )
 
 
 def _opd_row(opd: OPD, ikm) -> dict:
@@ -259,42 +263,23 @@ def _opd_row(opd: OPD, ikm) -> dict:
 COUNTS = ("received", "finished", "on_time", "backlog")
 
 
-def _kecamatan_rows(start, end) -> list[dict]:
+def _kecamatan_rows(places: dict[str, Counter]) -> list[dict]:
     """Per kecamatan where the permits are about (a file's site, issue 19.6): files received
-    and finished in the period, and finished on time; three queries. Files whose type names
-    no place are not counted here."""
-    received = Counter(
-        dict(
-            Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-            .exclude(site_kecamatan="")
-            .values_list("site_kecamatan")
-            .annotate(n=Count("id"))
-        )
-    )
-    finished, on_time = Counter(), Counter()
-    for code, late, n in (
-        Application.objects.filter(finished_at__gte=start, finished_at__lt=end)
-        .exclude(site_kecamatan="")
-        .values_list("site_kecamatan", "finished_late")
-        .annotate(n=Count("id"))
-    ):
-        finished[code] += n
-        on_time[code] += 0 if late else n
+    and finished in the period, and finished on time. Files whose type names no place are
+    not counted here."""
     names = dict(Kecamatan.objects.values_list("code", "name"))
-    names |= {code: code for code in set(received) | set(finished) if code not in names}
+    names |= {code: code for code in places if code not in names}
+    empty = Counter()
     return [
         {
             "code": code,
-            "name": names.get(code, code),
-            "received": received[code],
-            "finished": finished[code],
-            "on_time": on_time[code],
-            "on_time_share": _share(on_time[code], finished[code]),
+            "name": names[code],
+            "received": (counts := places.get(code, empty))["received"],
+            "finished": counts["finished"],
+            "on_time": counts["on_time"],
+            "on_time_share": _share(counts["on_time"], counts["finished"]),
         }
-        for code in sorted(
-            set(names) | set(received) | set(finished), key=lambda c: names.get(c, c)
-        )
-        if code in names or received[code] or finished[code]
+        for code in sorted(names, key=lambda c: names[c])
     ]
 
 
@@ -304,24 +289,23 @@ def dashboard_compute(period: Period, *, now: datetime.datetime | None = None) -
     start, end = period.start, period.end
     backlog_at = min(end, now)
     types = list(PermitType.objects.select_related("opd"))
-    received, backlog, done = _file_facts(start, end, backlog_at, {pt.pk: pt for pt in types})
+    figures = figures_for(start, end)
+    backlog = _backlog(backlog_at)
     ikm_types, ikm_units, ikm_all = _ikm(start, end)
 
     type_rows, opd_rows, opd_shares = [], {}, defaultdict(list)
     for pt in sorted(types, key=lambda t: (t.opd.name_id, t.name_id, t.code)):
-        files = done.get(pt.pk, [])
-        shown = pt.active or files or received.get(pt.pk) or backlog.get(pt.pk)
+        files = figures.types.get(pt.pk, NO_FIGURES)
+        shown = pt.active or files.finished or files.received or backlog.get(pt.pk)
         if not shown and pt.pk not in ikm_types:
             continue
-        row = _type_row(
-            pt, files, received.get(pt.pk, 0), backlog.get(pt.pk, 0), ikm_types.get(pt.pk)
-        )
+        row = _type_row(pt, files, backlog.get(pt.pk, 0), ikm_types.get(pt.pk))
         type_rows.append(row)
         opd = opd_rows.setdefault(pt.opd.code, _opd_row(pt.opd, ikm_units.get(pt.opd_id)))
         opd["types"] += 1
         for key in COUNTS:
             opd[key] += row[key]
-        opd_shares[pt.opd.code] += [s for _late, _t, s in files if s is not None]
+        opd_shares[pt.opd.code] += _shares(files)
     for code, opd in opd_rows.items():
         _summary(opd, *(opd[key] for key in COUNTS), opd_shares[code])
     total = _summary(
@@ -337,7 +321,7 @@ def dashboard_compute(period: Period, *, now: datetime.datetime | None = None) -
         "total": total,
         "opds": list(opd_rows.values()),
         "types": type_rows,
-        "kecamatan": _kecamatan_rows(start, end),
+        "kecamatan": _kecamatan_rows(figures.places),
     }
 
 

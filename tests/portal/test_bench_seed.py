@@ -51,6 +51,18 @@ def test_the_seeded_office_verifies_and_keeps_its_shape(seeded):
     )  # fmt: skip
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "sealed row(s) match their seals" in verify.stdout
+    # The per-day figures were rebuilt from the files the seed wrote.
+    check = subprocess.run(
+        [sys.executable, "manage.py", "rebuild_figures", "--check"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+    [(received, submitted)] = rows(
+        connection,
+        "SELECT (SELECT sum(received) FROM permits_dailytypefigures), "
+        "(SELECT count(*) FROM permits_application WHERE submitted_at IS NOT NULL)",
+    )
+    assert received == submitted > 0
     [(files, old_open, future)] = rows(
         connection,
         "SELECT count(*), count(*) FILTER (WHERE finished_at IS NULL "

@@ -76,6 +76,9 @@ def test_a_restored_dump_passes_both_verifiers_with_the_same_head(restored, proj
     assert trail.returncode == 0, trail.stdout + trail.stderr
     register = manage(project_env, restored, "verify_register")
     assert register.returncode == 0, register.stdout + register.stderr
+    figures = manage(project_env, restored, "rebuild_figures", "--check")
+    assert figures.returncode == 0, figures.stdout + figures.stderr
+    assert "The figures agree with the files." in figures.stdout
 
 
 def test_a_row_changed_in_the_restored_copy_is_caught(restored, project_env):
