@@ -7,9 +7,9 @@ With ``--answers`` it first gives that many finished files a survey answer (bulk
 once: files that have one keep it), so the IKM part reads a realistic table. Then it times
 ``dashboard_compute`` for this year, last year and last month (the hourly task's work, done
 on the first request of a period nobody asked for yet) and last month's monev figures
-(``monev_data``, the monthly report's task), and counts their queries, and times
+(``monev_data``, the monthly report's task), and counts their queries, times
 the public page served from its stored snapshot (what every visitor gets) through Django's
-whole stack in process.
+whole stack in process, and what counting the day figures adds to a transition.
 """
 
 import argparse
@@ -29,7 +29,7 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -37,6 +37,7 @@ from django.utils import timezone  # noqa: E402
 from bench.measure import machine, report  # noqa: E402
 from integrity.inspection.selectors.monev import monev_data  # noqa: E402
 from permits.models import Application  # noqa: E402
+from permits.services.figures import figures_count  # noqa: E402
 from public.models import SurveyResponse  # noqa: E402
 from public.models.survey import ELEMENT_FIELDS  # noqa: E402
 from public.selectors.transparency import dashboard_compute, period_month, period_year  # noqa: E402
@@ -101,6 +102,33 @@ def time_page(period, rounds: int) -> tuple[float, float, int]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1], len(captured)
 
 
+def time_counting(rounds: int) -> list[tuple[str, float, float, int]]:
+    """What keeping the day figures adds to a transition: ``figures_count`` for a submission
+    and for a finish, over 400 finished files on one day (rolled back). Median and p95 in
+    milliseconds, and the queries of one call."""
+    files = list(
+        Application.objects.filter(state="issued", clock_started_at__isnull=False)
+        .select_related("permit_type")
+        .order_by("pk")[:400]
+    )
+    now, out = timezone.now(), []
+    if not files:
+        return out
+    for name, label in (("submit", "a submission"), ("sign", "a finish")):
+        times = []
+        with transaction.atomic():
+            for app in files * rounds:
+                start = time.perf_counter()
+                figures_count(application=app, name=name, at=now)
+                times.append((time.perf_counter() - start) * 1000)
+            with CaptureQueriesContext(connection) as captured:
+                figures_count(application=files[0], name=name, at=now)
+            transaction.set_rollback(True)
+        times.sort()
+        out.append((label, statistics.median(times), times[int(len(times) * 0.95)], len(captured)))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=0)
@@ -142,6 +170,11 @@ def main() -> None:
         lines.append(
             f"| page from snapshot | {label} ({period.key}) | {median:.1f} ms | {p95:.1f} ms | "
             f"{queries} |"
+        )
+    for label, median, p95, queries in time_counting(max(args.rounds // 5, 1)):
+        lines.append(
+            f"| day figures counted with {label} (in its transition) | a day's 400 | "
+            f"{median:.2f} ms | {p95:.2f} ms | {queries} |"
         )
     text = "\n".join(lines) + "\n"
     report(text, write=args.write)

@@ -50,6 +50,16 @@ def _add(model, key: dict, **counts: int) -> None:
             model.objects.filter(**key).update(**changes)
 
 
+def _locked(model, key: dict):
+    """The day's row, locked until the transaction ends (made if it is the day's first)."""
+    row = model.objects.select_for_update().filter(**key).first()
+    if row is None:
+        with transaction.atomic():  # a savepoint: a row made meanwhile is taken instead
+            model.objects.get_or_create(**key)
+        row = model.objects.select_for_update().get(**key)
+    return row
+
+
 def figures_count(*, application: Application, name: str, at: datetime.datetime) -> None:
     """Count transition ``name``, just fired on the file at ``at``, into its day."""
     app, day = application, office_day(at)
@@ -65,10 +75,11 @@ def figures_count(*, application: Application, name: str, at: datetime.datetime)
         on_time = int(not app.finished_late)
         _add(DailyPlaceFigures, by_place, finished=1, on_time=on_time)
         if app.clock_started_at is not None:
-            _add(DailyTypeFigures, by_type, finished=1, on_time=on_time)
-            row = DailyTypeFigures.objects.select_for_update().get(**by_type)
+            row = _locked(DailyTypeFigures, by_type)
+            row.finished += 1
+            row.on_time += on_time
             row.times.append(_time(app))
-            row.save(update_fields=["times"])
+            row.save(update_fields=["finished", "on_time", "times"])
 
 
 @dataclass

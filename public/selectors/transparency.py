@@ -67,7 +67,6 @@ from worktime.calendar import get_calendar
 
 FIRST_YEAR = 2000
 PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
-HOUR = datetime.timedelta(hours=1)
 NO_FIGURES = TypeFigures()
 
 
@@ -181,15 +180,6 @@ def _ikm(start, end) -> tuple[dict, dict, Ikm]:
     )
 
 
-def _working_time(permit_type: PermitType, used: datetime.timedelta, budget) -> float | None:
-    """The file's working time in its type's SOP unit (days or hours)."""
-    if permit_type.sop_unit == SopUnit.HOURS:
-        return used / HOUR
-    if not budget:
-        return None
-    return used / (budget / permit_type.sop_duration)
-
-
 def _counts(queryset) -> dict[int, int]:
     return {
         row["permit_type_id"]: row["n"]
@@ -220,14 +210,9 @@ def _backlog(backlog_at) -> dict[int, int]:
     )
 
 
-def _shares(figures: TypeFigures) -> list[float]:
-    return [used / budget for used, budget in figures.times if budget]
-
-
 def _type_row(pt: PermitType, figures: TypeFigures, backlog: int, ikm) -> dict:
-    times = [
-        t for used, budget in figures.times if (t := _working_time(pt, used, budget)) is not None
-    ]
+    # The working time in the type's SOP unit.
+    times = figures.hours() if pt.sop_unit == SopUnit.HOURS else figures.days(pt.sop_duration)
     row = {
         "opd": pt.opd.code,
         "opd_name_id": pt.opd.name_id,
@@ -242,7 +227,7 @@ def _type_row(pt: PermitType, figures: TypeFigures, backlog: int, ikm) -> dict:
         **_ikm_fields(ikm),
     }
     return _summary(
-        row, figures.received, figures.finished, figures.on_time, backlog, _shares(figures)
+        row, figures.received, figures.finished, figures.on_time, backlog, figures.shares()
     )
 
 
@@ -305,7 +290,7 @@ def dashboard_compute(period: Period, *, now: datetime.datetime | None = None) -
         opd["types"] += 1
         for key in COUNTS:
             opd[key] += row[key]
-        opd_shares[pt.opd.code] += _shares(files)
+        opd_shares[pt.opd.code] += files.shares()
     for code, opd in opd_rows.items():
         _summary(opd, *(opd[key] for key in COUNTS), opd_shares[code])
     total = _summary(

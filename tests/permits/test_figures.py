@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from integrity.inspection.selectors.monev import monev_data
 from permits.models import Application, DailyPlaceFigures, DailyTypeFigures, Stage
-from permits.selectors.figures import figures_for
+from permits.selectors.figures import TypeFigures, figures_for
 from permits.services.applications import ActionRefused
 from permits.services.documents import document_upload
 from permits.services.figures import figures_differences, figures_rebuild
@@ -89,7 +91,12 @@ def test_a_file_counts_on_the_office_day_of_each_act(office):
     assert march.types[office.simple_type.pk].received == 1
     assert march.types[office.simple_type.pk].finished == 0
     assert april.types[office.simple_type.pk].finished == 1
-    assert april.types[office.simple_type.pk].times == [(app.work_used, app.sop_budget)]
+    micro = datetime.timedelta(microseconds=1)
+    assert april.types[office.simple_type.pk].times == [
+        [app.work_used // micro, app.sop_budget // micro]
+    ]
+    assert april.types[office.simple_type.pk].shares() == [app.work_used / app.sop_budget]
+    assert april.types[office.simple_type.pk].days(3) == [app.work_used / (app.sop_budget / 3)]
     assert figures_differences() == []
 
 
@@ -228,3 +235,18 @@ def test_a_period_must_run_from_office_midnight_to_midnight():
         figures_for(start + H, start + 24 * H)
     with pytest.raises(ValueError):
         figures_for(start.astimezone(datetime.UTC).replace(hour=0), start + 24 * H)
+
+
+@given(
+    used=st.integers(min_value=0, max_value=10**12),
+    budget=st.integers(min_value=3_600_000_000, max_value=10**13),  # an hour to years
+    days=st.integers(min_value=1, max_value=60),
+)
+def test_working_days_from_the_numbers_equal_the_clocks_own_arithmetic(used, budget, days):
+    """What the figures compute from plain microseconds is what ``timedelta`` gives for the
+    file's own values: ``work_used / (sop_budget / sop_duration)``, its rounding included."""
+    figures = TypeFigures(times=[[used, budget]])
+    used_delta, budget_delta = (datetime.timedelta(microseconds=v) for v in (used, budget))
+    assert figures.days(days) == [used_delta / (budget_delta / days)]
+    assert figures.shares() == [used_delta / budget_delta]
+    assert figures.hours() == [used_delta / H]

@@ -41,8 +41,6 @@ from permits.models import Application, PermitType
 from permits.selectors.figures import figures_for
 from worktime.calendar import get_calendar
 
-HOUR = datetime.timedelta(hours=1)
-
 # Extra sections other apps contribute: callables (start, end) -> MonevSection | None.
 _sections: list = []
 
@@ -140,8 +138,7 @@ def monev_data(month: datetime.date) -> MonevData:
     for type_id, figures in figures_for(start, end).types.items():
         row = types[type_id]
         row.finished, row.on_time, row.returns = figures.finished, figures.on_time, figures.returned
-        row.hours = [used / HOUR for used, _budget in figures.times]
-        row.shares = [used / budget for used, budget in figures.times if budget]
+        row.hours, row.shares = figures.hours(), figures.shares()
     backlog = (
         Application.objects.filter(submitted_at__lt=end)
         .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=end))
