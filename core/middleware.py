@@ -47,15 +47,28 @@ ADMIN_HISTORY_STYLE = {
     "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"]
 }
 
+# The API's docs page (Swagger UI from drf-spectacular-sidecar, served from /static/) sets
+# style attributes as it draws and draws its icons as data: SVG. It shows the OpenAPI
+# document, nothing a visitor wrote; its scripts stay files under /static/ ('self').
+# Its one style element is allowed by its hash (tests/e2e/test_api_docs.py sees no refusal).
+API_DOCS = {
+    "style-src-attr": ["'unsafe-inline'"],
+    "style-src-elem": ["'self'", "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"],
+    "img-src": ["'self'", "data:"],
+}
+
 
 class CSPMiddleware(BaseCSPMiddleware):
-    """django-csp's middleware with one narrow exception: the admin's history pages may apply
-    that one style attribute (by hash, 'unsafe-hashes'); every other inline style or script
-    stays refused there, and every other page keeps the policy of ``settings``."""
+    """django-csp's middleware with two narrow exceptions: the admin's history pages may apply
+    that one style attribute (by hash, 'unsafe-hashes'), and the API's docs page may apply
+    style attributes and show data: images; every other inline style or script stays
+    refused there, and every other page keeps the policy of ``settings``."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         match = getattr(request, "resolver_match", None)
         if match and match.namespace == "admin" and (match.url_name or "").endswith("_history"):
             parts.update = {**(parts.update or {}), **ADMIN_HISTORY_STYLE}
+        if match and match.namespace == "api" and match.url_name == "docs":
+            parts.update = {**(parts.update or {}), **API_DOCS}
         return parts

@@ -88,7 +88,12 @@ INSTALLED_APPS = [
     "integrity",
     "outbox",
     "public",
+    "api",
     "demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -401,6 +406,49 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
     },
 }
+# --- The partners' API (issue 21): /api/v1/ ---------------------------------------------------
+# Partners (other systems) authenticate with OAuth2 client credentials; no cookie session, so no
+# CSRF token either. Errors are RFC 9457 problem details (api.problems).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.scopes.PartnerScopes",
+    "OAUTH2_VALIDATOR_CLASS": "api.validator.PartnerValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 0,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "oauth2_provider.contrib.rest_framework.OAuth2Authentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.PartnerScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Terang API",
+    "DESCRIPTION": (
+        "The partners' API of the public service mall: the permit catalogue, files made on "
+        "behalf of applicants, their documents and stages, issued permits and their "
+        "verification. Partners authenticate with OAuth2 client credentials; every error is "
+        "an RFC 9457 problem document. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
 # Powerful browser features no page uses, refused for the site and anything it embeds.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "

@@ -22,6 +22,7 @@ urlpatterns = [
     path("survei/", include("public.urls_survey")),
     path("kantor/indeks/", include("public.urls_indexes")),
     path("", include("public.urls_transparency")),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.ready, name="healthz"),
     path("healthz/live", health.live, name="healthz_live"),

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = _("API mitra")
+
+    def ready(self) -> None:
+        from api import schema  # noqa: F401  (registers the OpenAPI security extension)
+        from trail.seals import sealed_models_register
+
+        # Every partner's call is a record the audit relies on, like a staff act.
+        sealed_models_register("api.ApiCall")

@@ -1,0 +1,19 @@
+"""``/api/v1/``: the partners' API, its OpenAPI document and its docs page."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from oauth2_provider.views import TokenView
+
+from api.views import catalogue, meta
+
+app_name = "api"
+
+urlpatterns = [
+    path("oauth/token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("catalogue/", catalogue.CatalogueView.as_view(), name="catalogue"),
+    path("catalogue/<str:code>/", catalogue.PermitTypeView.as_view(), name="catalogue_type"),
+    # Anything else under /api/v1/ is a problem document too, never the site's HTML 404.
+    re_path(r"^.*$", meta.not_found, name="not_found"),
+]
