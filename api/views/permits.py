@@ -50,14 +50,27 @@ class PermitVerifyView(PartnerView):
     @extend_schema(
         operation_id="permit_verify",
         summary="Verify a permit by its verification code or its number",
-        parameters=[OpenApiParameter("q", required=True, description="Code or number.")],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
+                required=True,
+                allow_blank=False,
+                description="The verification code or the permit's number.",
+            )
+        ],
         responses={200: VerificationOut, **problems(400, 401, 403, 404, 429)},
     )
     def get(self, request):
+        # The page's own form, so the page's own messages; the text as sent (not trimmed),
+        # so its length is what the document states.
         form = VerifyLookupForm(data={"q": request.query_params.get("q", "")})
-        if not form.is_valid():  # the page's own form: the page's own messages
+        form.fields["q"].strip = False
+        if not form.is_valid():
             raise ValidationError(form.errors)
         query = form.cleaned_data["q"].strip()
+        if not query:
+            raise ValidationError({"q": [form.fields["q"].error_messages["required"]]})
         permit = permit_for_query(query)
         if permit is None:
             self.target = f"permit-query:{query[:60]}"
