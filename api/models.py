@@ -57,6 +57,20 @@ class Partner(models.Model):
         return self.application.client_id
 
 
+class PartnerFile(models.Model):
+    """A file a partner created on an applicant's behalf: the files it may read
+    (``applications:read``) unless it reads every file (the service bus)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="files")
+    application = models.OneToOneField(
+        "permits.Application", on_delete=models.PROTECT, related_name="partner_link"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} → {self.application_id}"
+
+
 class CallOutcome(models.TextChoices):
     OK = "ok", _("Berhasil")
     INVALID = "invalid", _("Masukan tidak sah")

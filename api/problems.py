@@ -34,6 +34,32 @@ KINDS = {
 }
 
 
+# The API's own words for what DRF raises with an English default (DRF is not an installed
+# app, so its catalogue is not loaded: see portal.settings).
+OWN_DETAILS = {
+    exceptions.NotAuthenticated: gettext_lazy(
+        "Sertakan token akses yang sah: Authorization: Bearer <token>."
+    ),
+    exceptions.AuthenticationFailed: gettext_lazy("Token akses tidak sah atau sudah kedaluwarsa."),
+    exceptions.NotFound: "",
+    exceptions.MethodNotAllowed: gettext_lazy("Metode ini tidak didukung di alamat ini."),
+    exceptions.NotAcceptable: gettext_lazy("Jawaban hanya tersedia sebagai JSON."),
+    exceptions.UnsupportedMediaType: gettext_lazy("Kirim isi permintaan sebagai JSON."),
+    exceptions.ParseError: gettext_lazy("Isi permintaan bukan JSON yang sah."),
+}
+
+
+def _detail(exc: exceptions.APIException) -> str:
+    if isinstance(exc, exceptions.Throttled):
+        return _("Coba lagi setelah %(seconds)s detik.") % {"seconds": int(exc.wait or 60)}
+    for kind, text in OWN_DETAILS.items():
+        if isinstance(exc, kind):
+            return str(text)
+    detail = exc.detail if isinstance(exc.detail, str) else ""
+    # A message the API gave (a permission's own words) is kept; DRF's English default not.
+    return "" if str(detail) == str(type(exc).default_detail) else str(detail)
+
+
 def problem(status_code: int, detail: str = "", *, instance: str = "", **extra) -> JsonResponse:
     slug, title = KINDS.get(status_code, ("error", gettext_lazy("Kesalahan")))
     body = {"type": PROBLEM_TYPE.format(slug), "title": str(title), "status": status_code}
@@ -76,8 +102,7 @@ def problem_handler(exc, context):
             errors=_field_errors(exc.detail),
         )
     else:
-        detail = exc.detail if isinstance(exc.detail, str) else ""
-        response = problem(exc.status_code, detail, instance=instance)
+        response = problem(exc.status_code, _detail(exc), instance=instance)
     if getattr(exc, "auth_header", None):
         response["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None):

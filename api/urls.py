@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider.views import TokenView
 
-from api.views import catalogue, meta, permits
+from api.views import applications, catalogue, meta, permits
 
 app_name = "api"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("catalogue/", catalogue.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/<str:code>/", catalogue.PermitTypeView.as_view(), name="catalogue_type"),
+    path(
+        "applications/<str:number>/",
+        applications.ApplicationStatusView.as_view(),
+        name="application_status",
+    ),
     path("permits/verify/", permits.PermitVerifyView.as_view(), name="permit_verify"),
     # Anything else under /api/v1/ is a problem document too, never the site's HTML 404.
     re_path(r"^.*$", meta.not_found, name="not_found"),

@@ -90,7 +90,9 @@ INSTALLED_APPS = [
     "public",
     "api",
     "demo",
-    "rest_framework",
+    # Django REST framework runs without being an installed app: as one, its Indonesian
+    # catalogue would override Django's own for every form on the site ("This field is
+    # required."). The API's words are the project's own (api.problems).
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "oauth2_provider",
@@ -416,6 +418,17 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "REFRESH_TOKEN_EXPIRE_SECONDS": 0,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: no implicit or password grant, no
+    # "plain" PKCE, no token in a query string, `iss` in authorization responses, tokens
+    # stored hashed, a replayed refresh token revoking its family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
 }
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -173,3 +173,25 @@ def test_a_call_with_redis_down_is_answered_and_recorded(client, bearer, redis_d
     partner, token = bearer()
     assert client.get(CATALOGUE, HTTP_AUTHORIZATION=token).status_code == 200
     assert ApiCall.objects.filter(partner=partner, outcome=CallOutcome.OK).count() == 1
+
+
+def test_every_problem_speaks_the_callers_language_never_drfs_english(client, bearer):
+    """DRF's own messages are English; the API answers in its own words, in Indonesian or,
+    asked, in English (and the site's forms keep Django's Indonesian: DRF's catalogue is not
+    loaded)."""
+    refused = client.get(CATALOGUE)
+    assert (
+        refused.json()["detail"] == "Sertakan token akses yang sah: Authorization: Bearer <token>."
+    )
+    bad = client.get(CATALOGUE, HTTP_AUTHORIZATION="Bearer nope")
+    assert bad.json()["detail"] == refused.json()["detail"]
+    _partner, token = bearer(calls_per_minute=1)
+    not_allowed = client.post(
+        CATALOGUE, "{}", content_type="application/json", HTTP_AUTHORIZATION=token
+    )
+    assert not_allowed.status_code == 405
+    assert not_allowed.json()["detail"] == "Metode ini tidak didukung di alamat ini."
+    limited = client.get(CATALOGUE, HTTP_AUTHORIZATION=token, HTTP_ACCEPT_LANGUAGE="en")
+    assert limited.status_code == 429
+    assert limited.json()["title"] == "Too many calls"
+    assert limited.json()["detail"].startswith("Try again in ")

@@ -1,0 +1,118 @@
+"""A file's status for partners (issue 21.3, ``applications:read``): its stage, the SOP
+clock and deadline, the findings the applicant must fix and the public timeline, the same
+facts as the public tracking page (``permits.selectors.tracking``), masked the same way.
+
+A partner reads the files it created; the service bus (``Partner.reads_all_files``) every
+file. Any other file is "not found", so a registration number's existence is not told."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from api.base import PartnerView
+from api.models import PartnerFile
+from api.permissions import partner_of
+from api.scopes import APPLICATIONS_READ
+from api.serializers import problems
+from permits.models import Application, Stage
+from permits.models.stages import FINAL_STAGES
+from permits.selectors.tracking import tracking_lookup
+from permits.sla import ClockState
+from worktime.calendar import get_calendar
+
+
+class ClockOut(serializers.Serializer):
+    state = serializers.ChoiceField(choices=ClockState.choices)
+    deadline = serializers.DateTimeField(allow_null=True, help_text="Office time, with offset.")
+    working_days_left = serializers.IntegerField(
+        allow_null=True, help_text="Negative: late by that many working days."
+    )
+    paused_because = serializers.CharField(allow_blank=True)
+
+
+class FindingOut(serializers.Serializer):
+    requirement = serializers.CharField()
+    verdict = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class StepOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    label = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class ApplicationStatusOut(serializers.Serializer):
+    registration_number = serializers.CharField()
+    permit_type = serializers.CharField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    stage_label = serializers.CharField()
+    finished = serializers.BooleanField()
+    explanation = serializers.CharField()
+    applicant = serializers.CharField(help_text="Masked as on the tracking page.")
+    sop = ClockOut()
+    findings = FindingOut(many=True)
+    timeline = StepOut(many=True)
+
+
+def _local(moment):
+    return None if moment is None else timezone.localtime(moment, get_calendar().timezone)
+
+
+class ApplicationStatusView(PartnerView):
+    scopes = {"GET": APPLICATIONS_READ}
+
+    @extend_schema(
+        operation_id="application_status",
+        summary="A file's stage, SOP deadline, findings to fix and public timeline",
+        responses={200: ApplicationStatusOut, **problems(401, 403, 404, 429)},
+    )
+    def get(self, request, number: str):
+        self.target = f"application:{number[:60]}"
+        partner = partner_of(request)
+        found = (
+            Application.objects.exclude(state=Stage.DRAFT)
+            .filter(registration_number=number.strip().upper()[:40])
+            .values_list("pk", "tracking_code")
+            .first()
+        )
+        if found is None:
+            raise NotFound()
+        pk, tracking_code = found
+        if (
+            not partner.reads_all_files
+            and not PartnerFile.objects.filter(partner=partner, application_id=pk).exists()
+        ):
+            raise NotFound()
+        tracking = tracking_lookup(tracking_code)
+        if tracking is None:
+            raise NotFound()
+        app, status = tracking.app, tracking.status
+        data = {
+            "registration_number": app.registration_number,
+            "permit_type": app.permit_type.code,
+            "stage": app.state,
+            "stage_label": str(Stage(app.state).label),
+            "finished": app.state in FINAL_STAGES,
+            "explanation": tracking.explanation,
+            "applicant": tracking.applicant_masked,
+            "sop": {
+                "state": status.state,
+                "deadline": _local(status.deadline),
+                "working_days_left": tracking.working_days_left,
+                "paused_because": tracking.paused_because,
+            },
+            "findings": [
+                {"requirement": p.name, "verdict": p.status_label, "note": p.note}
+                for p in tracking.problems
+            ],
+            "timeline": [
+                {"at": _local(step.at), "label": step.label, "note": step.note}
+                for step in tracking.timeline
+            ],
+        }
+        return Response(ApplicationStatusOut(data).data)
