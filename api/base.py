@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework.views import APIView
 
@@ -20,21 +21,23 @@ LANGUAGES = ("id", "en")
 
 
 def api_language(request) -> str:
-    """Indonesian unless ``Accept-Language`` prefers English (the first of the two named)."""
-    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    ranked = []
-    for position, part in enumerate(header.split(",")):
-        tag, _sep, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        if primary in LANGUAGES and quality > 0:
-            ranked.append((-quality, position, primary))
-    return min(ranked)[2] if ranked else "id"
+    """Indonesian unless ``Accept-Language`` prefers English (ranked by Django's own parser,
+    which also bounds the header's length); cookies and sessions play no part."""
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        primary = code.split("-")[0]
+        if primary in LANGUAGES:
+            return primary
+    return "id"
+
+
+def in_callers_language(request, respond):
+    """``respond()`` in the caller's language, the answer saying which."""
+    language = api_language(request)
+    with translation.override(language):
+        response = respond()
+    response.headers["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 
 
 OUTCOMES = {
@@ -64,11 +67,10 @@ class PartnerView(APIView):
 
     def dispatch(self, request, *args, **kwargs):
         self.target = ""  # what the call was about, set by the operation
-        language = api_language(request)
-        with translation.override(language):
-            response = super().dispatch(request, *args, **kwargs)
-        response.headers["Content-Language"] = language
-        patch_vary_headers(response, ["Accept-Language", "Authorization"])
+        response = in_callers_language(
+            request, lambda: super(PartnerView, self).dispatch(request, *args, **kwargs)
+        )
+        patch_vary_headers(response, ["Authorization"])
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -7,7 +7,6 @@ file. Any other file is "not found", so a registration number's existence is not
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -22,7 +21,6 @@ from permits.models import Application, Stage
 from permits.models.stages import FINAL_STAGES
 from permits.selectors.tracking import tracking_lookup
 from permits.sla import ClockState
-from worktime.calendar import get_calendar
 
 
 class ClockOut(serializers.Serializer):
@@ -57,10 +55,6 @@ class ApplicationStatusOut(serializers.Serializer):
     sop = ClockOut()
     findings = FindingOut(many=True)
     timeline = StepOut(many=True)
-
-
-def _local(moment):
-    return None if moment is None else timezone.localtime(moment, get_calendar().timezone)
 
 
 class ApplicationStatusView(PartnerView):
@@ -102,7 +96,7 @@ class ApplicationStatusView(PartnerView):
             "applicant": tracking.applicant_masked,
             "sop": {
                 "state": status.state,
-                "deadline": _local(status.deadline),
+                "deadline": status.deadline,
                 "working_days_left": tracking.working_days_left,
                 "paused_because": tracking.paused_because,
             },
@@ -111,7 +105,7 @@ class ApplicationStatusView(PartnerView):
                 for p in tracking.problems
             ],
             "timeline": [
-                {"at": _local(step.at), "label": step.label, "note": step.note}
+                {"at": step.at, "label": step.label, "note": step.note}
                 for step in tracking.timeline
             ],
         }

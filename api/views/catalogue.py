@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
@@ -17,25 +16,10 @@ from api.base import PartnerView
 from api.scopes import CATALOGUE_READ
 from api.serializers import CatalogueOut, PermitTypeOut, permit_type_data, problems
 from core.shell import KeptRenders
-from permits.models import PermitType, Requirement
 from permits.selectors.catalogue import catalogue_version
+from permits.selectors.service import offered_types
 
 _kept = KeptRenders(256)  # bodies and their ETags, per key and catalogue version
-
-
-def _active_types():
-    return (
-        PermitType.objects.filter(active=True, opd__active=True)
-        .select_related("opd")
-        .prefetch_related(
-            Prefetch(
-                "requirements",
-                queryset=Requirement.objects.filter(active=True).order_by("position", "pk"),
-                to_attr="active_requirements",
-            )
-        )
-        .order_by("code")
-    )
 
 
 def _body(key: str) -> tuple[bytes, str] | None:
@@ -45,12 +29,12 @@ def _body(key: str) -> tuple[bytes, str] | None:
     kept = _kept.get((key, version))
     if kept is None:
         if key:
-            permit_type = _active_types().filter(code=key).first()
+            permit_type = offered_types().filter(code=key).first()
             if permit_type is None:
                 return None
             data = permit_type_data(permit_type)
         else:
-            data = {"types": [permit_type_data(t) for t in _active_types()]}
+            data = {"types": [permit_type_data(t) for t in offered_types().order_by("code")]}
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         kept = _kept.keep((key, version), (body, f'"{hashlib.sha256(body).hexdigest()}"'))
     return kept

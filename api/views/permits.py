@@ -3,7 +3,6 @@ shows, for a system. The holder's and business's names are masked as on that pag
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
@@ -16,7 +15,6 @@ from core.masking import mask_name
 from issuance.forms import VerifyLookupForm
 from issuance.models import PermitStatus
 from issuance.selectors import permit_for_query
-from worktime.calendar import get_calendar
 
 
 class PermitTypeRef(serializers.Serializer):
@@ -38,10 +36,6 @@ class VerificationOut(serializers.Serializer):
     valid_until = serializers.DateField(allow_null=True)
     revoked_at = serializers.DateTimeField(allow_null=True)
     pdf_sha256 = serializers.CharField(allow_blank=True)
-
-
-def _local(moment):
-    return None if moment is None else timezone.localtime(moment, get_calendar().timezone)
 
 
 class PermitVerifyView(PartnerView):
@@ -88,10 +82,10 @@ class PermitVerifyView(PartnerView):
             "office": permit.permit_type.opd.name_id,
             "holder": mask_name(permit.holder_name),
             "business": mask_name(permit.business_name) if permit.business_name else "",
-            "issued_at": _local(permit.issued_at),
+            "issued_at": permit.issued_at,
             "valid_from": permit.valid_from,
             "valid_until": permit.valid_until,
-            "revoked_at": _local(permit.revoked_at),
+            "revoked_at": permit.revoked_at,
             "pdf_sha256": permit.pdf_sha256,
         }
         return Response(VerificationOut(data).data)
