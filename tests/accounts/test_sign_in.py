@@ -34,7 +34,17 @@ def test_a_wrong_password_is_refused_with_a_message(plain_client, person):
     assert "_auth_user_id" not in plain_client.session
 
 
-@pytest.mark.parametrize("role", [r for r in Role if r != Role.APPLICANT])
+def test_a_partner_systems_account_never_signs_in_even_with_a_password(plain_client, person):
+    """Its account exists for the API (``api.Partner.account``); an administrator who gave
+    it a password still gets no session for it."""
+    user = person(Role.PARTNER)
+    response = password_step(plain_client, user)
+    assert response.status_code == 200
+    assert "dan sandi yang benar" in response.content.decode()
+    assert "_auth_user_id" not in plain_client.session
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.APPLICANT, Role.PARTNER)])
 def test_the_password_alone_never_signs_staff_in(plain_client, person, role):
     user = person(role)
     response = password_step(plain_client, user)
@@ -164,13 +174,16 @@ def test_wrong_codes_count_towards_the_lockout(plain_client, person, settings):
     assert "_auth_user_id" not in plain_client.session
 
 
-def test_the_demo_shows_the_current_code_only_with_debug_on(plain_client, person, settings):
+def test_the_demo_shows_the_current_code_only_with_debug_on(
+    plain_client, person, settings, window_start
+):
     user = person()
     device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
     password_step(plain_client, user)
     settings.DEBUG = False
     assert "Mode demo" not in plain_client.get(CODE).content.decode()
     settings.DEBUG = True
+    window_start(30)
     page = plain_client.get(CODE).content.decode()
     assert f"<strong>{current_code(device)}</strong>" in page
 

@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent(
     from django.core import mail
     from django.core.management import call_command
     from django.db import transaction
-    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)  # a copy of a migrated file: checked, not redone
 
     from accounts.models import Role, User
     from outbox.models import Message
@@ -85,7 +85,7 @@ def free_port() -> int:
 
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_a_transition_commits_with_redis_down_and_its_message_follows_when_it_is_back(
-    tmp_path, project_env
+    tmp_path, project_env, migrated_sqlite
 ):
     port = free_port()  # nothing listens here until the script starts Redis
     env = {

@@ -183,7 +183,9 @@ def test_the_inbox_shows_a_constant_number_of_queries(
 
 
 @pytest.mark.judged_once  # a fresh process on its own SQLite database
-def test_a_broker_outage_leaves_the_message_pending_for_the_sweep(tmp_path, project_env):
+def test_a_broker_outage_leaves_the_message_pending_for_the_sweep(
+    tmp_path, project_env, migrated_sqlite
+):
     """With Redis unreachable, committing still succeeds and the sweep delivers later."""
     env = {
         **project_env,
@@ -200,7 +202,7 @@ def test_a_broker_outage_leaves_the_message_pending_for_the_sweep(tmp_path, proj
         from django.core import mail
         from django.core.management import call_command
         from django.db import transaction
-        call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)  # a copy of a migrated file: checked, not redone
         from accounts.models import User
         from outbox.models import Message
         from outbox.services import message_queue, messages_deliver
