@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identity import looks_like_phone, nib_validator, nik_validator, phone_normalise
-from accounts.models import User
+from accounts.models import Role, User
 
 
 def identifier_clean(value: str) -> str:
@@ -30,6 +30,17 @@ class SignInForm(AuthenticationForm):
             with contextlib.suppress(ValidationError):
                 self.cleaned_data["username"] = phone_normalise(username)
         return super().clean()
+
+    def confirm_login_allowed(self, user):
+        """A partner system's account never signs in, whatever password it was given: it is
+        refused as a wrong password is, naming nothing."""
+        super().confirm_login_allowed(user)
+        if user.role == Role.PARTNER:
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
 
 
 class PasswordPairMixin(forms.Form):

@@ -22,6 +22,9 @@ class Role(models.TextChoices):
     CASHIER = "cashier", _("Bendahara penerimaan")
     AUDITOR = "auditor", _("Auditor Inspektorat")
     ADMIN = "admin", _("Administrator")
+    # A partner system's own account (``api.Partner.account``): it files on applicants'
+    # behalf through the API and never signs in.
+    PARTNER = "partner", _("Sistem mitra")
 
 
 class ContactChannel(models.TextChoices):

@@ -35,6 +35,16 @@ class Partner(models.Model):
         related_name="partner",
         verbose_name=_("klien OAuth2"),
     )
+    # The account it acts through in the services (``Role.PARTNER``): files it creates are
+    # its, and every act on them names it. It never signs in (no usable password).
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="partner",
+        verbose_name=_("akun"),
+        null=True,
+        editable=False,
+    )
     scopes = models.JSONField(_("cakupan yang diberikan"), default=list)
     # The service bus may read every file; any other partner only the files it created.
     reads_all_files = models.BooleanField(_("boleh membaca semua berkas"), default=False)
@@ -100,3 +110,26 @@ class ApiCall(AppendOnlyModel):
     def __str__(self) -> str:
         when = moment_text(self.at)
         return f"{self.partner_id} {self.method} {self.operation} {self.status} @ {when}"
+
+
+class IdempotentRequest(models.Model):
+    """A partner's ``Idempotency-Key`` and the answer its first request got (issue 21.3): a
+    retried request gets the same answer and never makes a second file. Kept with the act it
+    answered (one transaction), so a key is never known without its file or the reverse."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=255)
+    operation = models.CharField(max_length=80)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request's JSON body
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    location = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "key"], name="idempotency_partner_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}:{self.key}"

@@ -9,11 +9,15 @@ field, the same messages the pages show.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.views import set_rollback
+
+from permits.services.context import ActionRefused
+from permits.services.documents import UploadRefused
 
 PROBLEM_TYPE = "https://terang.go.id/problems/{}"
 MEDIA_TYPE = "application/problem+json"
@@ -41,7 +45,7 @@ OWN_DETAILS = {
         "Sertakan token akses yang sah: Authorization: Bearer <token>."
     ),
     exceptions.AuthenticationFailed: gettext_lazy("Token akses tidak sah atau sudah kedaluwarsa."),
-    exceptions.NotFound: "",
+    exceptions.NotFound: "",  # the view's own words when it gives some, else none
     exceptions.MethodNotAllowed: gettext_lazy("Metode ini tidak didukung di alamat ini."),
     exceptions.NotAcceptable: gettext_lazy("Jawaban hanya tersedia sebagai JSON."),
     exceptions.UnsupportedMediaType: gettext_lazy("Kirim isi permintaan sebagai JSON."),
@@ -53,10 +57,11 @@ def _detail(exc: exceptions.APIException) -> str:
     if isinstance(exc, exceptions.Throttled):
         return _("Coba lagi setelah %(seconds)s detik.") % {"seconds": int(exc.wait or 60)}
     for kind, text in OWN_DETAILS.items():
-        if isinstance(exc, kind):
+        if isinstance(exc, kind) and text:
             return str(text)
     detail = exc.detail if isinstance(exc.detail, str) else ""
-    # A message the API gave (a permission's own words) is kept; DRF's English default not.
+    # A message the API gave ("not issued yet", a permission's own words) is kept; DRF's
+    # English default not.
     return "" if str(detail) == str(type(exc).default_detail) else str(detail)
 
 
@@ -83,12 +88,27 @@ def _field_errors(detail) -> dict[str, list[str]]:
     return {"non_field_errors": [str(m) for m in messages]}
 
 
+class Refused(exceptions.APIException):
+    """A service's refusal (``ActionRefused``): the act conflicts with the file as it is
+    now (a stage moved on, a document missing, the file held); its message says why."""
+
+    status_code = 409
+
+
 def problem_handler(exc, context):
     """DRF's ``EXCEPTION_HANDLER``: what the views raise, as problem details."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, UploadRefused):
+        exc = exceptions.ValidationError({"file": [str(exc.message)]})
+    elif isinstance(exc, ActionRefused):
+        exc = Refused(str(exc.message))
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
     if not isinstance(exc, exceptions.APIException):
         return None  # a real fault: Django's 500, logged
     set_rollback()

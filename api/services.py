@@ -7,6 +7,7 @@ from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, get_application_model
 
+from accounts.models import Role, User
 from api.models import Partner
 from api.scopes import SCOPES
 
@@ -40,6 +41,7 @@ def partner_register(
         name=name.strip(),
         kind=kind,
         application=application,
+        account=partner_account(name=name.strip(), client_id=application.client_id, by=by),
         scopes=sorted(set(scopes)),
         reads_all_files=reads_all_files,
         calls_per_minute=calls_per_minute,
@@ -48,6 +50,20 @@ def partner_register(
     partner.full_clean()
     partner.save()
     return partner, secret
+
+
+def partner_account(*, name: str, client_id: str, by):
+    """The account a partner acts through: ``Role.PARTNER``, no password it could sign in
+    with, named after the partner."""
+    account = User(
+        username=f"mitra-{client_id[:24].lower()}",
+        full_name=name[:150],
+        role=Role.PARTNER,
+    )
+    account.set_unusable_password()
+    account._history_user = by
+    account.save()
+    return account
 
 
 @transaction.atomic
@@ -59,4 +75,9 @@ def partner_deactivate(*, partner: Partner, by) -> Partner:
         partner._history_user = by
         partner.save(update_fields=["active", "deactivated_at"])
         AccessToken.objects.filter(application_id=partner.application_id).delete()
+        if partner.account_id is not None:
+            account = partner.account
+            account.is_active = False
+            account._history_user = by
+            account.save(update_fields=["is_active"])
     return partner

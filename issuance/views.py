@@ -24,9 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role
 from core.masking import mask_name
 from core.moments import TIME, moment_iso, moment_parse, moment_text
-from core.queue import enqueue
 from core.ratelimit import allow, client_address
-from core.storage import checked_response
+from issuance.downloads import permit_pdf_ready, permit_pdf_response
 from issuance.forms import PaymentForm, RevokeForm, VerifyLookupForm, VerifyUploadForm
 from issuance.models import PaymentChannel, Permit
 from issuance.preview import may_preview, permit_preview_png
@@ -46,7 +45,6 @@ from issuance.services.billing import callback_handle, payment_record
 from issuance.services.issue import permit_revoke
 from issuance.services.register import day_entries
 from issuance.signing import pdf_signature_check
-from issuance.tasks import render_permit
 from permits.models import FileView
 from permits.selectors.applicant import applicant_file
 from permits.selectors.backoffice import application_for_page
@@ -77,18 +75,9 @@ def _lookups_allowed(request) -> bool:
 
 def _pdf_response(request, permit: Permit):
     """The stored PDF; if the worker has not made it yet, ask again and say so (202)."""
-    if not permit.pdf_sha256:
-        enqueue(render_permit, permit.pk)
-        permit.refresh_from_db(fields=["pdf", "pdf_sha256"])
-    if not permit.pdf_sha256:
+    if not permit_pdf_ready(permit):
         return render(request, "issuance/permit_pending.html", {"permit": permit}, status=202)
-    safe_number = "".join(ch if ch.isalnum() else "-" for ch in permit.number)
-    return checked_response(
-        permit.pdf,
-        permit.pdf_sha256,
-        content_type="application/pdf",
-        filename=f"izin-{safe_number}.pdf",
-    )
+    return permit_pdf_response(permit)
 
 
 @never_cache

@@ -38,6 +38,11 @@ class VerificationOut(serializers.Serializer):
     pdf_sha256 = serializers.CharField(allow_blank=True)
 
 
+# Something besides white space, as Python's ``str.strip`` (the form's) sees it (ECMAScript's
+# ``\S`` alone would let U+0085 and U+001C–U+001F through), and no NUL, which no form takes.
+NOT_BLANK = r"^[^\u0000]*[^\s\u0000\u001c-\u001f\u0085][^\u0000]*$"
+
+
 class PermitVerifyView(PartnerView):
     scopes = {"GET": PERMITS_VERIFY}
 
@@ -47,7 +52,7 @@ class PermitVerifyView(PartnerView):
         parameters=[
             OpenApiParameter(
                 "q",
-                {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
+                {"type": "string", "minLength": 1, "maxLength": 100, "pattern": NOT_BLANK},
                 required=True,
                 allow_blank=False,
                 description="The verification code or the permit's number.",

@@ -55,6 +55,7 @@ def normalise_tracking_code(text: str) -> str:
 class Channel(models.TextChoices):
     ONLINE = "online", _("Daring")
     COUNTER = "counter", _("Loket")
+    PARTNER = "partner", _("Sistem mitra")
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -267,6 +268,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def is_applicant(self, user) -> bool:
         return user is not None and self.applicant_id is not None and user.pk == self.applicant_id
 
+    def speaks_for_applicant(self, user) -> bool:
+        """Whether ``user`` acts as the applicant on this file: the applicant, a counter
+        officer on a walk-in file, the partner system (``Role.PARTNER``) on a file it filed."""
+        if user is None:
+            return False
+        if self.is_applicant(user):
+            return True
+        if user.role == Role.COUNTER:
+            return self.channel == Channel.COUNTER
+        if user.role == Role.PARTNER:
+            return self.channel == Channel.PARTNER and self.created_by_id == user.pk
+        return False
+
     def may_fire(self, name: str, user) -> bool:
         """Whether ``user`` (None: the system) may fire transition ``name`` now."""
         rule = RULES[name]
@@ -279,7 +293,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         if self.is_applicant(user):
             return rule.applicant
         if rule.on_behalf:
-            return user.role == Role.COUNTER and self.channel == Channel.COUNTER
+            return self.speaks_for_applicant(user)
         if user.role not in rule.roles:
             return False
         if rule.assignee and self.assigned_to_id != user.pk:

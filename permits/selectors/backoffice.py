@@ -35,7 +35,10 @@ BACKOFFICE_ROLES = frozenset(
 def applications_visible_to(user) -> QuerySet[Application]:
     """The files a staff member may open: the one-stop office and auditors see every file,
     an OPD's staff the files of their OPD's permit types; applicants none (back office)."""
-    files = Application.objects.exclude(state=Stage.DRAFT, channel=Channel.ONLINE)
+    # Drafts an applicant or a partner system is still completing are not the office's yet.
+    files = Application.objects.exclude(
+        state=Stage.DRAFT, channel__in=(Channel.ONLINE, Channel.PARTNER)
+    )
     if user.role not in BACKOFFICE_ROLES:
         return files.none()
     if user.role == Role.AUDITOR or (user.unit and user.unit.code == settings.OFFICE_UNIT_CODE):

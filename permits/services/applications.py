@@ -74,10 +74,12 @@ APPLICANT_FIELDS = (
 def application_create(
     *, permit_type: PermitType, actor: Actor, applicant=None, **applicant_fields
 ) -> Application:
-    """A new draft file, online by its applicant or at the counter on their behalf.
+    """A new draft file, online by its applicant, at the counter or by a partner system
+    (the API) on their behalf.
 
     The file gets one requirement check per active requirement of its type. Counter staff
-    create walk-in files (channel "counter"); anyone else creates their own online file.
+    create walk-in files (channel "counter"), a partner's account partner files; an
+    applicant creates their own online file.
     """
     user = actor.user
     if user is None:
@@ -89,6 +91,8 @@ def application_create(
         raise TypeError(f"unknown applicant fields: {sorted(unknown)}")
     if user.role == Role.COUNTER:
         channel = Channel.COUNTER
+    elif user.role == Role.PARTNER:
+        channel = Channel.PARTNER
     elif user.role == Role.APPLICANT:
         channel, applicant = Channel.ONLINE, user
     else:
@@ -156,11 +160,9 @@ def application_draft_update(
 
 
 def may_fill_details(app: Application, user) -> bool:
-    """A draft's details are filled by its applicant, or at the counter for a walk-in."""
-    if app.state != Stage.DRAFT or user is None:
-        return False
-    walk_in = app.channel == Channel.COUNTER and user.role == Role.COUNTER
-    return app.is_applicant(user) or walk_in
+    """A draft's details are filled by whoever speaks for its applicant: the applicant, the
+    counter for a walk-in, the partner system that filed it."""
+    return app.state == Stage.DRAFT and app.speaks_for_applicant(user)
 
 
 @transaction.atomic
@@ -294,7 +296,7 @@ def application_submit(*, application: Application, actor: Actor, expected_state
         raise ContactUnverified
     if app.state != Stage.DRAFT:
         raise ActionRefused(STALE_MESSAGE)
-    if app.channel == Channel.ONLINE:
+    if app.channel != Channel.COUNTER:  # no paper at a counter: every mandatory scan first
         missing = [
             check.requirement.name
             for check in app.checks.select_related("requirement").filter(
@@ -340,8 +342,9 @@ def application_resubmit(*, application: Application, actor: Actor, expected_sta
     app = _locked(application)
     if expected_state is not None and app.state != expected_state:
         raise ActionRefused(STALE_MESSAGE)
-    if app.held_since is None:
-        app.authorize("resubmit", actor.user)
+    if app.held_since is not None:  # said first: nothing else matters while it is held
+        raise HeldRefused(app.pk, actor, "resubmit")
+    app.authorize("resubmit", actor.user)
     waiting = checks_awaiting_replacement(application=app)
     if waiting:
         raise ActionRefused(

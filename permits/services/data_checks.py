@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from permits.details.spec import labels
 from permits.details.values import details_clean
 from permits.event_names import DATA_CHECKED, DATA_CORRECTED
-from permits.models import Application, Channel, DataCheck, DataStatus, Stage
+from permits.models import Application, DataCheck, DataStatus, Stage
 from permits.services.checks import may_check
 from permits.services.context import (
     ActionRefused,
@@ -104,12 +103,9 @@ def data_check_update(
 
 
 def may_correct(application: Application, user) -> bool:
-    """The applicant (or, on a walk-in file, a counter officer) may correct the named fields
-    of a returned file."""
-    if application.state != Stage.RETURNED or user is None:
-        return False
-    walk_in = application.channel == Channel.COUNTER and user.role == Role.COUNTER
-    return application.is_applicant(user) or walk_in
+    """Whoever speaks for the applicant (the applicant, the counter on a walk-in file, the
+    partner system that filed it) may correct the named fields of a returned file."""
+    return application.state == Stage.RETURNED and application.speaks_for_applicant(user)
 
 
 @transaction.atomic

@@ -22,13 +22,20 @@ APPLICANT_UPLOAD_STAGES = {Stage.DRAFT, Stage.RETURNED}
 COUNTER_UPLOAD_STAGES = {Stage.DRAFT, Stage.SUBMITTED, Stage.VERIFICATION, Stage.RETURNED}
 
 
+class UploadRefused(ActionRefused):
+    """The upload itself is wrong (its content, format or size), not the file's state."""
+
+
 def may_upload(application: Application, user) -> bool:
-    """The applicant while the file is theirs to complete; counter staff for walk-in files
-    and the counter officer holding the file (scans of paper documents)."""
+    """The applicant (or the partner system that filed it) while the file is theirs to
+    complete; counter staff for walk-in files and the counter officer holding the file
+    (scans of paper documents)."""
     if user is None:
         return False
-    if application.is_applicant(user):
-        return application.state in APPLICANT_UPLOAD_STAGES
+    if application.is_applicant(user) or user.role == Role.PARTNER:
+        return application.state in APPLICANT_UPLOAD_STAGES and application.speaks_for_applicant(
+            user
+        )
     if user.role != Role.COUNTER or application.state not in COUNTER_UPLOAD_STAGES:
         return False
     return application.channel == Channel.COUNTER or application.assigned_to_id == user.pk
@@ -55,10 +62,10 @@ def document_upload(
             uploaded, formats=requirement.formats, max_size_kb=requirement.max_size_kb
         )
     except UploadRejected as exc:
-        raise ActionRefused(f"{requirement.name}: {exc.message}") from exc
+        raise UploadRefused(f"{requirement.name}: {exc.message}") from exc
     check = app.checks.filter(requirement=requirement).first()
     if check is not None and check.status in BAD and sha256 in wanting_digests(check):
-        raise ActionRefused(
+        raise UploadRefused(
             f"{requirement.name}: "
             + _(
                 "Berkas ini sama persis dengan yang dikembalikan petugas. "

@@ -9,6 +9,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
+from schemathesis.checks import positive_data_acceptance
 
 from api.scopes import SCOPES
 from portal.wsgi import application
@@ -42,7 +43,20 @@ def every_scope(bearer, catalogue):
         signal.connect(close_old_connections)
 
 
+# Where the input's rules go beyond what JSON Schema states, a request the document allows
+# may rightly be refused (400): a NIK encodes a region and a birth date, a type's code and
+# a requirement's come from the catalogue. There, every other check still holds.
+BEYOND_THE_SCHEMA = {"file_create", "file_document_upload"}
+
+
 @schema.parametrize()
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+# Derandomised: the same requests on every run, so CI's verdict does not depend on a draw.
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None, derandomize=True
+)
 def test_no_request_breaks_an_operation_or_strays_from_the_document(case, every_scope):
-    case.call_and_validate(headers={"Authorization": every_scope})
+    excluded = (
+        [positive_data_acceptance] if case.operation.definition.raw.get("operationId")
+        in BEYOND_THE_SCHEMA else []
+    )  # fmt: skip
+    case.call_and_validate(headers={"Authorization": every_scope}, excluded_checks=excluded)
