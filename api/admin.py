@@ -17,9 +17,17 @@ from oauth2_provider.models import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from api.models import ApiCall, Partner
+from api.models import (
+    ApiCall,
+    DeliveryStatus,
+    Partner,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from api.scopes import SCOPES
 from api.services import partner_deactivate, partner_register
+from api.webhooks import delivery_replay
 from core.admin import ReadOnlyAdmin
 
 for model in (
@@ -97,3 +105,50 @@ class ApiCallAdmin(ReadOnlyAdmin):
     list_display = ["at", "partner", "method", "operation", "target", "status", "outcome"]
     list_filter = ["outcome", "partner"]
     date_hierarchy = "at"
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ReadOnlyAdmin):
+    """Partners make their subscriptions through the API; here they are read (never their
+    secret)."""
+
+    list_display = ["partner", "url", "active", "created_at"]
+    list_filter = ["active", "partner"]
+    exclude = ["secret"]
+
+
+class AttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    fields = ["at", "status_code", "error", "duration_ms"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """Every delivery and its attempts; a parked one (``dead``) is replayed from here."""
+
+    list_display = ["created_at", "event", "subscription", "status", "attempts", "delivered_at"]
+    list_filter = ["status", "event", "subscription__partner"]
+    date_hierarchy = "created_at"
+    inlines = [AttemptInline]
+    actions = ["replay"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)  # ReadOnlyAdmin: no change, but this acts
+        if "replay" not in actions:
+            actions["replay"] = self.get_action("replay")
+        return actions
+
+    @admin.action(description=_("Kirim ulang kiriman yang terhenti"))
+    def replay(self, request, queryset):
+        parked = list(queryset.filter(status=DeliveryStatus.DEAD))
+        for delivery in parked:
+            delivery_replay(delivery, by=request.user)
+        self.message_user(
+            request, _("%(n)d kiriman dijadwalkan ulang.") % {"n": len(parked)}, messages.SUCCESS
+        )

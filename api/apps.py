@@ -12,3 +12,11 @@ class ApiConfig(AppConfig):
 
         # Every partner's call is a record the audit relies on, like a staff act.
         sealed_models_register("api.ApiCall")
+
+        from api.receivers import on_permit_revoked, on_transition
+        from issuance.services.issue import permit_revoked
+        from permits.services.applications import transition_fired
+
+        # Webhook deliveries, inside the transaction of the act they report.
+        transition_fired.connect(on_transition, dispatch_uid="api.webhooks.transition")
+        permit_revoked.connect(on_permit_revoked, dispatch_uid="api.webhooks.revoked")

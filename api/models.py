@@ -9,6 +9,8 @@ deleted: its calls stay attributable.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -133,3 +135,100 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}:{self.key}"
+
+
+# --- webhooks (issue 21.4) -----------------------------------------------------------------
+
+
+class WebhookEvent(models.TextChoices):
+    FILE_RECEIVED = "file.received", _("Berkas diterima kantor")
+    FILE_RETURNED = "file.returned", _("Berkas dikembalikan ke pemohon")
+    PAYMENT_REQUESTED = "payment.requested", _("Retribusi ditagihkan")
+    PERMIT_ISSUED = "permit.issued", _("Izin terbit")
+    PERMIT_REVOKED = "permit.revoked", _("Izin dicabut")
+    FILE_REJECTED = "file.rejected", _("Berkas ditolak")
+
+
+class WebhookSubscription(models.Model):
+    """A partner's address for the events it chose. Deliveries are signed with the
+    subscription's secret (Standard Webhooks), which the partner is shown once."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="webhooks")
+    url = models.URLField(_("alamat"), max_length=500)
+    events = models.JSONField(_("peristiwa"), default=list)
+    secret = models.CharField(max_length=64, editable=False)  # "whsec_" + base64, to sign
+    active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        verbose_name = _("langganan webhook")
+        verbose_name_plural = _("langganan webhook")
+
+    def __str__(self) -> str:
+        return f"{self.partner} → {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu dikirim")
+    DELIVERED = "delivered", _("Terkirim")
+    DEAD = "dead", _("Gagal sehari penuh, menunggu dikirim ulang")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription: written in the transaction of the act it reports
+    (an outbox), delivered after commit or by the sweep, retried with growing waits for
+    about a day, then parked (``DEAD``) until an administrator replays it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    event = models.CharField(_("peristiwa"), max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    next_attempt_at = models.DateTimeField(_("coba lagi pada"), default=timezone.now)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+    # The last replay of a parked delivery: who asked, when.
+    replayed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replayed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kiriman webhook")
+        verbose_name_plural = _("kiriman webhook")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription_id} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """The ``webhook-id``: the same on every attempt, so a partner can drop repeats."""
+        return f"msg_{self.public_id.hex}"
+
+
+class WebhookAttempt(AppendOnlyModel):
+    """One try at delivering: when, what the partner answered (or why nothing came back)."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.PROTECT, related_name="attempt_log"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} @ {moment_text(self.at)}: {self.status_code or self.error}"

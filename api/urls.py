@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider.views import TokenView
 
-from api.views import applications, catalogue, files, meta, permits
+from api.views import applications, catalogue, files, meta, permits, webhooks
 
 app_name = "api"
 
@@ -33,6 +33,13 @@ urlpatterns = [
         name="application_status",
     ),
     path("permits/verify/", permits.PermitVerifyView.as_view(), name="permit_verify"),
+    path("webhooks/", webhooks.SubscriptionsView.as_view(), name="webhooks"),
+    path("webhooks/<uuid:public_id>/", webhooks.SubscriptionView.as_view(), name="webhook"),
+    path(
+        "webhooks/<uuid:public_id>/deliveries/",
+        webhooks.DeliveriesView.as_view(),
+        name="webhook_deliveries",
+    ),
     # Anything else under /api/v1/ is a problem document too, never the site's HTML 404.
     re_path(r"^[\s\S]*$", meta.not_found, name="not_found"),  # a newline in the path too
 ]

@@ -38,6 +38,13 @@ SCHEDULES = [
         "gateway down).",
     ),
     Schedule(
+        name="api.deliver_webhooks",
+        task="api.tasks.deliver_webhooks",
+        crontab={"minute": "*"},
+        description="Delivers partners' webhooks that are due: those the after-commit kick "
+        "could not send and the retries of failed ones (for about a day).",
+    ),
+    Schedule(
         name="permits.send_sla_reminders",
         task="permits.tasks.send_sla_reminders",
         crontab={"minute": "*/30"},

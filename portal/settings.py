@@ -322,6 +322,7 @@ CELERY_TASK_ROUTES = {
     "permits.tasks.render_receipt": {"queue": "rendering"},
     "integrity.tasks.render_monev": {"queue": "rendering"},
     "outbox.tasks.deliver_messages": {"queue": "messages"},
+    "api.tasks.deliver_webhooks": {"queue": "messages"},
     "integrity.tasks.evaluate_flags": {"queue": "flags"},
     "integrity.tasks.sweep_flags": {"queue": "flags"},
 }
@@ -349,6 +350,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A message that fails this many times (about a day and a half of retries) waits in the
 # admin as "failed" to be sent again by hand; it is never deleted.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))
+# Partners' webhooks go to public HTTPS addresses only; a demo (DEBUG) may post to plain
+# HTTP on its own machine or network (api.webhooks.url_check).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
 
 # --- Security -------------------------------------------------------------------------
 # Staff sign in with a password and a TOTP code (django-otp); there is no switch to turn
@@ -460,6 +464,10 @@ SPECTACULAR_SETTINGS = {
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.operation_links",
+    ],
 }
 
 # Powerful browser features no page uses, refused for the site and anything it embeds.

@@ -239,7 +239,6 @@ FILE_PROBLEMS = problems(400, 401, 403, 404, 409, 429)
 
 
 FILE_PROBLEMS = (401, 403, 404, 409, 429)
-FILE_ID = OpenApiParameter("id", {"type": "string", "format": "uuid"}, OpenApiParameter.PATH)
 
 
 class FileCreateView(PartnerView):
@@ -320,7 +319,6 @@ class FileView(PartnerView):
     @extend_schema(
         operation_id="file_read",
         summary="A file the partner filed: its stage, requirements, documents, what it lacks",
-        parameters=[FILE_ID],
         responses={200: FileOut, **problems(*FILE_PROBLEMS)},
     )
     def get(self, request, public_id):
@@ -340,7 +338,6 @@ class DocumentUploadView(PartnerView):
             "size. On a returned file, a document the counter found wanting is refused if it "
             "comes back unchanged."
         ),
-        parameters=[FILE_ID],
         request={"multipart/form-data": DocumentIn},
         responses={201: FileOut, **problems(400, *FILE_PROBLEMS, 413, 415)},
     )
@@ -371,7 +368,6 @@ class SubmitView(PartnerView):
         operation_id="file_submit",
         summary="Submit a draft: it gets its registration number and goes to the counter",
         description="Every mandatory document and field first; a second submit is a 409.",
-        parameters=[FILE_ID],
         request=None,
         responses={200: FileOut, **problems(*FILE_PROBLEMS)},
     )
@@ -393,7 +389,6 @@ class ResubmitView(PartnerView):
             "Upload a new document for every requirement the counter found wanting first; "
             "send the corrected values of the fields it found wrong in `details`."
         ),
-        parameters=[FILE_ID],
         request=ResubmitIn,
         responses={200: FileOut, **problems(400, *FILE_PROBLEMS)},
     )
@@ -454,7 +449,6 @@ class PermitView(PartnerView):
     @extend_schema(
         operation_id="file_permit",
         summary="The permit issued on a file the partner filed",
-        parameters=[FILE_ID],
         responses={200: PermitOut, **problems(*FILE_PROBLEMS)},
     )
     def get(self, request, public_id):
@@ -504,7 +498,6 @@ class PermitPdfView(PartnerView):
             "The PDF as signed, checked against its stored SHA-256. While it is still being "
             "made the answer is 202 with `Retry-After`: ask again."
         ),
-        parameters=[FILE_ID],
         responses={
             (200, "application/pdf"): OpenApiResponse(
                 {"type": "string", "format": "binary"}, description="The signed PDF."

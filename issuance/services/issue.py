@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,6 +117,11 @@ def permit_render(permit: Permit) -> bool:
     return True
 
 
+# Sent inside ``permit_revoke``'s transaction, after the revocation is recorded (the API's
+# webhooks listen).
+permit_revoked = Signal()
+
+
 @transaction.atomic
 def permit_revoke(*, permit: Permit, actor: Actor, reason: str) -> Permit:
     """Revocation (pencabutan) by the head of office, with a reason; the holder is told
@@ -146,4 +152,5 @@ def permit_revoke(*, permit: Permit, actor: Actor, reason: str) -> Permit:
         at=permit.revoked_at,
     )
     permit.notice = applicant_notify(app, "permit.revoked", permit=permit, **permit_links(permit))
+    permit_revoked.send(sender=Permit, permit=permit, at=permit.revoked_at)
     return permit

@@ -45,8 +45,9 @@ def every_scope(bearer, catalogue):
 
 # Where the input's rules go beyond what JSON Schema states, a request the document allows
 # may rightly be refused (400): a NIK encodes a region and a birth date, a type's code and
-# a requirement's come from the catalogue. There, every other check still holds.
-BEYOND_THE_SCHEMA = {"file_create", "file_document_upload"}
+# a requirement's come from the catalogue, a webhook's address must resolve to a public
+# host. There, every other check still holds.
+BEYOND_THE_SCHEMA = {"file_create", "file_document_upload", "webhooks_subscribe"}
 
 
 @schema.parametrize()
@@ -60,3 +61,27 @@ def test_no_request_breaks_an_operation_or_strays_from_the_document(case, every_
         in BEYOND_THE_SCHEMA else []
     )  # fmt: skip
     case.call_and_validate(headers={"Authorization": every_scope}, excluded_checks=excluded)
+
+
+def test_chained_calls_follow_the_documents_links_without_breaking(every_scope):
+    """The stateful phase: a created file's or subscription's ``id`` (the document's
+    links) fed to the operations that take it, in drawn sequences; the same checks."""
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": every_scope}}
+
+        def validate_response(self, response, case, **kwargs):
+            excluded = [positive_data_acceptance]  # see BEYOND_THE_SCHEMA
+            case.validate_response(response, excluded_checks=excluded)
+
+    assert Workflow.bundles, "the document's links give the fuzzer nothing to chain"
+    Workflow.run(
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
