@@ -182,6 +182,8 @@ else:
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if TESTING:  # django-oauth-toolkit's tables from one migration: tests/dot_migrations
+    MIGRATION_MODULES = {"oauth2_provider": "tests.dot_migrations"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -416,6 +418,12 @@ CONTENT_SECURITY_POLICY = {
 # Partners (other systems) authenticate with OAuth2 client credentials; no cookie session, so no
 # CSRF token either. Errors are RFC 9457 problem details (api.problems).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# The toolkit's defaults, named so a migration made from its models (tests/dot_migrations)
+# can refer to them as its own migrations do.
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "api.scopes.PartnerScopes",
     "OAUTH2_VALIDATOR_CLASS": "api.validator.PartnerValidator",
