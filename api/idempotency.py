@@ -11,11 +11,13 @@ is carried out.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
@@ -94,3 +96,14 @@ def once(
     if location:
         response["Location"] = location
     return response
+
+
+KEPT_DAYS = 30  # a retry comes within hours; a month covers a partner's longest outage
+
+
+def idempotency_keys_expire(*, now=None) -> int:
+    """Forget the keys older than ``KEPT_DAYS`` (their files stay, of course): a request
+    with such a key is new again. How many were forgotten."""
+    limit = (now or timezone.now()) - datetime.timedelta(days=KEPT_DAYS)
+    deleted, _by_model = IdempotentRequest.objects.filter(created_at__lt=limit).delete()
+    return deleted

@@ -45,6 +45,13 @@ SCHEDULES = [
         "could not send and the retries of failed ones (for about a day).",
     ),
     Schedule(
+        name="api.housekeeping",
+        task="api.tasks.api_housekeeping",
+        crontab={"minute": "40", "hour": "2"},
+        description="Deletes partners' expired access tokens and forgets idempotency keys "
+        "older than 30 days.",
+    ),
+    Schedule(
         name="permits.send_sla_reminders",
         task="permits.tasks.send_sla_reminders",
         crontab={"minute": "*/30"},

@@ -472,6 +472,8 @@ SPECTACULAR_SETTINGS = {
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name for a choice set the document uses in several places.
+    "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "api.models.WebhookEvent"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.operation_links",

@@ -29,3 +29,21 @@ def test_a_deployment_runs_the_toolkits_own_migrations(project_env):
         text=True, check=True,
     )  # fmt: skip
     assert shown.stdout.strip() == "{}"
+
+
+@pytest.mark.judged_once  # reads no database
+def test_the_stand_in_replaces_every_migration_the_toolkit_ships():
+    """Applied, it records the toolkit's own as applied, so a process that runs them (a
+    subprocess on the test database) has nothing to redo: the list must be whole."""
+    import importlib
+    from pathlib import Path
+
+    import oauth2_provider
+
+    shipped = sorted(
+        path.stem for path in (Path(oauth2_provider.__file__).parent / "migrations").glob("0*.py")
+    )
+    stand_in = importlib.import_module(
+        "tests.dot_migrations.0001_squashed_0022_refreshtoken_token_family_index"
+    )
+    assert stand_in.Migration.replaces == [("oauth2_provider", name) for name in shipped]

@@ -378,3 +378,22 @@ def test_a_partner_reads_and_downloads_the_permit_of_its_file(
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     content = b"".join(pdf.streaming_content)
     assert hashlib.sha256(content).hexdigest() == permit["pdf_sha256"]
+
+
+def test_keys_are_kept_a_month_and_expired_tokens_are_cleared(client, filer):
+    import datetime
+
+    import time_machine
+    from oauth2_provider.models import AccessToken
+
+    from api.tasks import api_housekeeping
+
+    partner, token = filer
+    first = create(client, token, key="oss-month")
+    assert api_housekeeping() == 0
+    assert create(client, token, key="oss-month").json()["id"] == first.json()["id"]
+    with time_machine.travel(datetime.timedelta(days=31)):
+        assert api_housekeeping() == 1  # the key forgotten, its file kept
+        assert not AccessToken.objects.filter(application=partner.application).exists()
+    assert Application.objects.filter(public_id=first.json()["id"]).exists()
+    assert not IdempotentRequest.objects.exists()

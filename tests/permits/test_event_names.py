@@ -14,11 +14,14 @@ from permits.event_names import EVENT_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIPPED = {".venv", "tests", "migrations", "staticfiles", "node_modules", "var"}
-# Outbox message kinds that read like an event (another namespace): where they are written.
+# Outbox message kinds and partners' webhook event types that read like an event (other
+# namespaces): where they are written.
 MESSAGE_KINDS = {
     ("integrity/conflicts/services/cases.py", "integrity.case_overdue"),
     ("issuance/services/issue.py", "permit.revoked"),
     ("integrity/conflicts/services/suspicions.py", "integrity.suspicion_reported"),
+    ("api/models.py", "permit.issued"),
+    ("api/models.py", "permit.revoked"),
 }
 LABELS = ROOT / "permits/templates/permits/backoffice/_event_label.html"
 

@@ -10,6 +10,33 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Recorded as all of the toolkit's own when applied: a process that runs them (a
+    # subprocess, bench/seed.py on the test database) finds nothing left to do.
+    replaces = [
+        ('oauth2_provider', '0001_initial'),
+        ('oauth2_provider', '0002_auto_20190406_1805'),
+        ('oauth2_provider', '0003_auto_20201211_1314'),
+        ('oauth2_provider', '0004_auto_20200902_2022'),
+        ('oauth2_provider', '0005_auto_20211222_2352'),
+        ('oauth2_provider', '0006_alter_application_client_secret'),
+        ('oauth2_provider', '0007_application_post_logout_redirect_uris'),
+        ('oauth2_provider', '0008_alter_accesstoken_token'),
+        ('oauth2_provider', '0009_add_hash_client_secret'),
+        ('oauth2_provider', '0010_application_allowed_origins'),
+        ('oauth2_provider', '0011_refreshtoken_token_family'),
+        ('oauth2_provider', '0012_add_token_checksum'),
+        ('oauth2_provider', '0013_alter_application_authorization_grant_type_device'),
+        ('oauth2_provider', '0014_alter_help_text'),
+        ('oauth2_provider', '0015_refreshtoken_token_checksum'),
+        ('oauth2_provider', '0016_alter_devicegrant_scope'),
+        ('oauth2_provider', '0017_application_dcr_created'),
+        ('oauth2_provider', '0018_resource_indicators'),
+        ('oauth2_provider', '0019_application_registration_source'),
+        ('oauth2_provider', '0020_cimd_application_fields'),
+        ('oauth2_provider', '0021_translatable_field_labels'),
+        ('oauth2_provider', '0022_refreshtoken_token_family_index'),
+    ]
+
     initial = True
 
     dependencies = [
