@@ -31,11 +31,11 @@ import requests
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
+from api.links import file_links
 from api.models import (
     DeliveryStatus,
     Partner,
@@ -145,18 +145,13 @@ def webhook_unsubscribe(*, subscription: WebhookSubscription, by) -> WebhookSubs
 
 
 def _file_data(app) -> dict:
-    here = reverse("api:file", args=[app.public_id])
-    status = (
-        reverse("api:application_status", args=[app.registration_number])
-        if app.registration_number
-        else None
-    )
+    links = file_links(app)
     return {
         "id": str(app.public_id),
         "registration_number": app.registration_number or None,
         "permit_type": app.permit_type.code,
         "stage": app.state,
-        "links": {"file": here, "status": status},
+        "links": {"file": links["self"], "status": links["status"]},
     }
 
 

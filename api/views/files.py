@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from api.base import PartnerView
 from api.forms import PartnerFileForm
 from api.idempotency import HEADER, once
+from api.links import file_links
 from api.models import PartnerFile
 from api.permissions import partner_of
 from api.scopes import APPLICATIONS_READ, APPLICATIONS_WRITE, DOCUMENTS_WRITE, PERMITS_READ
@@ -40,6 +41,7 @@ from permits.services.applications import (
     application_resubmit,
     application_submit,
     details_wanting,
+    documents_wanting,
 )
 from permits.services.checks import checks_awaiting_replacement
 from permits.services.context import Actor
@@ -134,23 +136,7 @@ class ResubmitIn(serializers.Serializer):
 # --- the file as its partner sees it --------------------------------------------------------
 
 
-def _links(app: Application) -> dict:
-    here = reverse("api:file", args=[app.public_id])
-    status = (
-        reverse("api:application_status", args=[app.registration_number])
-        if app.registration_number
-        else None
-    )
-    return {
-        "self": here,
-        "documents": reverse("api:file_documents", args=[app.public_id]),
-        "submit": reverse("api:file_submit", args=[app.public_id]),
-        "resubmit": reverse("api:file_resubmit", args=[app.public_id]),
-        "status": status,
-    }
-
-
-def _wanting(app: Application, checks, documents) -> dict:
+def _wanting(app: Application) -> dict:
     if app.state == Stage.RETURNED:
         return {
             "documents": [c.requirement.code for c in checks_awaiting_replacement(application=app)],
@@ -158,13 +144,8 @@ def _wanting(app: Application, checks, documents) -> dict:
         }
     if app.state != Stage.DRAFT:
         return {"documents": [], "details": []}
-    filed = {d.requirement_id for d in documents}
     return {
-        "documents": [
-            c.requirement.code
-            for c in checks
-            if c.requirement.mandatory and c.requirement_id not in filed
-        ],
+        "documents": [requirement.code for requirement in documents_wanting(app)],
         "details": details_wanting(app),
     }
 
@@ -205,8 +186,8 @@ def file_data(app: Application) -> dict:
                 }
                 for c in checks
             ],
-            "wanting": _wanting(app, checks, documents),
-            "links": _links(app),
+            "wanting": _wanting(app),
+            "links": file_links(app),
         }
     ).data
 

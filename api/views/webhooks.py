@@ -11,7 +11,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from api.base import PartnerView
-from api.models import WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
+from api.models import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 from api.permissions import partner_of
 from api.scopes import WEBHOOKS_MANAGE
 from api.serializers import problems
@@ -170,7 +176,9 @@ class DeliveriesView(PartnerView):
                 "status": d.status,
                 "created_at": d.created_at,
                 "delivered_at": d.delivered_at,
-                "next_attempt_at": d.next_attempt_at if d.status == "pending" else None,
+                "next_attempt_at": d.next_attempt_at
+                if d.status == DeliveryStatus.PENDING
+                else None,
                 "payload": d.payload,
                 "attempts": [
                     {
