@@ -6,8 +6,9 @@
 
 Both go through Django's whole stack in process, for the same open file (the one with the
 most events), in interleaved rounds. The API call carries a service-bus partner's bearer
-token (registered once in the database, as an administrator would) and is recorded and
-sealed like every partner call; the tracking page is the anonymous visitor's. The API's
+token (registered once in the database, as an administrator would) and is recorded like
+every partner call (its seal is a worker's catch-up a moment later, off the call's path;
+no worker runs here); the tracking page is the anonymous visitor's. The API's
 rate is set beyond the run, the page's lookup limits likewise.
 """
 

@@ -19,6 +19,12 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 
+def model_columns(model, names=None) -> list[str]:
+    """The attnames of ``model``'s concrete fields (those in ``names``, or all) in the
+    model's field order, as ``Model.from_db`` wants them."""
+    return [f.attname for f in model._meta.concrete_fields if names is None or f.attname in names]
+
+
 @dataclass
 class _Compiled:
     compiler: object

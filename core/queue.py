@@ -13,10 +13,11 @@ from kombu.exceptions import OperationalError as BrokerError
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task, *args, **kwargs) -> bool:
-    """Send ``task`` now; False (and a warning) if the broker cannot be reached."""
+def enqueue(task, *args, countdown: float | None = None, **kwargs) -> bool:
+    """Send ``task`` now (to run ``countdown`` seconds later, if given); False (and a
+    warning) if the broker cannot be reached."""
     try:
-        task.apply_async(args=args, kwargs=kwargs, retry=False)
+        task.apply_async(args=args, kwargs=kwargs, retry=False, countdown=countdown)
     except (BrokerError, OSError) as exc:
         logger.warning("Broker unreachable, %s not sent now: %s", task.name, exc)
         return False

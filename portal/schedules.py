@@ -45,6 +45,13 @@ SCHEDULES = [
         "could not send and the retries of failed ones (for about a day).",
     ),
     Schedule(
+        name="trail.seal_sweep",
+        task="trail.tasks.seal_sweep",
+        crontab={"minute": "*"},
+        description="Seals the partners' calls (and any other record sealed after its "
+        "write) that their writers' catch-up left unsealed.",
+    ),
+    Schedule(
         name="api.housekeeping",
         task="api.tasks.api_housekeeping",
         crontab={"minute": "40", "hour": "2"},

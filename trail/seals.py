@@ -14,7 +14,8 @@ registration: a save or delete through the ORM (a queryset's ``delete()`` includ
 it sends the signals) re-seals inside the writer's transaction, so only a write behind the
 application's back leaves a row that no longer matches its latest seal, which
 ``manage.py verify_audit_trail`` names. Paths that send no signal must seal themselves:
-``bulk_create`` (``seal_bulk``) and ``queryset.update()`` (``seal_rows``).
+``bulk_create`` (``seal_bulk``) and ``queryset.update()`` (``seal_rows``). One kind of
+record is sealed in batches after its write instead (``sealed_later_register``).
 
 When: a write inside a transaction is sealed as the row stands just before the
 transaction commits (``Atomic.__exit__`` of the outermost block flushes the rows written,
@@ -28,14 +29,17 @@ lock order of ``trail.chain.chain_append`` (no row lock after writing an event) 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import time
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
@@ -45,13 +49,17 @@ from trail.content import row_fields, row_sha256, values_sha256
 from trail.models import GENESIS, ChainHead, Seal, SealAction, SealHead
 
 __all__ = [
+    "SealedLater",
     "bound_models",
     "seal_bulk",
     "seal_bulk_fill",
     "seal_hash",
     "seal_history_bulk",
     "seal_rows",
+    "sealed_later",
+    "sealed_later_register",
     "sealed_models_register",
+    "seals_catch_up",
     "seals_connect",
 ]
 
@@ -77,6 +85,101 @@ def sealed_models_register(*labels: str) -> None:
         model = apps.get_model(label)
         _sealed.add(model._meta.label_lower)
         _connect(model)
+
+
+@dataclass(frozen=True)
+class SealedLater:
+    """An append-only model whose rows are sealed in batches after they are written
+    (``seals_catch_up``), not in the writer's transaction; ``at`` names its time field and
+    ``within`` how long a row may wait for its seal before the verifier calls it forged."""
+
+    label: str
+    at: str
+    within: datetime.timedelta
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.label)
+
+
+_sealed_later: dict[str, SealedLater] = {}
+
+
+def sealed_later_register(label: str, *, at: str, within: datetime.timedelta) -> None:
+    """Seal the rows of ``label`` ("app.Model") in batches, a moment after each is written.
+
+    For a record written on a hot path whose rows nobody may change once written (an
+    ``AppendOnlyModel``, refused UPDATE and DELETE by the database itself on PostgreSQL): a
+    partner's call, recorded as it ends in one INSERT, where sealing it there would be
+    most of the call's time (issue 21.9). The writer asks for a catch-up soon after
+    (``trail.tasks.seal_catch_up``), and a sweep every minute seals what is left. Until a
+    row is sealed, nothing but the table's append-only guard protects it; a row inserted
+    behind the application's back in that moment is sealed like the others. The verifier
+    accepts a row without a seal only while it is younger than ``within``.
+    """
+    model = apps.get_model(label)
+    _sealed.add(model._meta.label_lower)
+    _sealed_later[model._meta.label_lower] = SealedLater(model._meta.label_lower, at, within)
+
+
+def sealed_later(model) -> SealedLater | None:
+    """How ``model``'s rows are sealed after the write, or None (sealed in the writer's
+    transaction)."""
+    return _sealed_later.get(model._meta.label_lower)
+
+
+def seals_catch_up(*, lookback: int = 1000) -> int:
+    """Seal every row of the sealed-later models that has no seal yet, among those after
+    the newest sealed one (and the ``lookback`` before it, for a row whose insert committed
+    after a later one's). One transaction per model; the rows are found after the heads are
+    locked, so two catch-ups at once never seal a row twice. Returns the seals written."""
+    written = 0
+    for label in sorted(_sealed_later):
+        model = _sealed_later[label].model
+        with transaction.atomic():
+            head = _heads_locked()
+            newest = (
+                Seal.objects.filter(model=label)
+                .order_by("-row_id")
+                .values_list("row_id", flat=True)
+                .first()
+            )
+            rows = model._base_manager.order_by("pk")
+            if newest is not None:
+                rows = rows.filter(pk__gte=newest - lookback)
+            pks = list(
+                rows.exclude(
+                    Exists(Seal.objects.filter(model=label, row_id=OuterRef("pk")))
+                ).values_list("pk", flat=True)
+            )
+            if pks:
+                entries = _seal_now(model, pks, created=frozenset(pks))
+                written += len(_link(entries, head=head))
+    return written
+
+
+# A catch-up asked for by this process runs this long after (``seals_catch_up_soon``).
+CATCH_UP_AFTER = 1.0
+SWEEP_LOOKBACK = 100_000  # rows before the newest sealed one the minute's sweep looks at
+_catch_up_sent_until = 0.0
+
+
+def seals_catch_up_soon() -> None:
+    """Have the rows just written to a sealed-later model sealed in a moment: a catch-up
+    task is sent to run ``CATCH_UP_AFTER`` seconds from now, unless one this process sent is
+    still to run (it will find these rows too). With the broker unreachable nothing is
+    lost: the minute's sweep seals them. With tasks in process (the demo) the catch-up runs
+    at once, every time."""
+    global _catch_up_sent_until
+    from core.queue import enqueue
+    from trail.tasks import seal_catch_up
+
+    if seal_catch_up.app.conf.task_always_eager:
+        seal_catch_up.apply()
+        return
+    now = time.monotonic()
+    if now >= _catch_up_sent_until and enqueue(seal_catch_up, countdown=CATCH_UP_AFTER):
+        _catch_up_sent_until = now + CATCH_UP_AFTER
 
 
 def bound_models() -> list[type[models.Model]]:
@@ -133,20 +236,25 @@ def _heads_locked(*, head_model=ChainHead, seal_head_model=SealHead):
     return head
 
 
-def _link(entries, *, seal_model=Seal, head_model=ChainHead, seal_head_model=SealHead) -> list:
+def _link(
+    entries, *, seal_model=Seal, head_model=ChainHead, seal_head_model=SealHead, head=None
+) -> list:
     """Append ``entries`` ((label, row id, action, fields, sha256), in order) to the seal
-    chain; the caller's transaction holds the heads until it commits."""
+    chain; the caller's transaction holds the heads until it commits (``head``: the seal
+    head the caller locked already)."""
     if not entries:
         return []
-    seals = [seal_model(**link) for link in _links(entries, head_model, seal_head_model)]
+    links = _links(entries, head_model, seal_head_model, head=head)
+    seals = [seal_model(**link) for link in links]
     seal_model.objects.bulk_create(seals)
     return seals
 
 
-def _links(entries, head_model=ChainHead, seal_head_model=SealHead) -> list[dict]:
+def _links(entries, head_model=ChainHead, seal_head_model=SealHead, head=None) -> list[dict]:
     """The seal rows ({attname: value}) that append ``entries`` to the chain, the head moved
     past them (locked until the caller's transaction ends, which must write them)."""
-    head = _heads_locked(head_model=head_model, seal_head_model=seal_head_model)
+    if head is None:
+        head = _heads_locked(head_model=head_model, seal_head_model=seal_head_model)
     seq, prev, links, now = head.seq, head.hash, [], timezone.now()
     for label, row_id, action, fields, digest in entries:
         seq += 1

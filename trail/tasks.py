@@ -15,3 +15,21 @@ def record_chain_anchor() -> str:
     from trail.anchors import anchor_record
 
     return anchor_record().at.isoformat()
+
+
+@shared_task
+def seal_catch_up() -> int:
+    """Seal the rows of sealed-later models written since the last catch-up (asked for by
+    their writers a moment after each write)."""
+    from trail.seals import seals_catch_up
+
+    return seals_catch_up()
+
+
+@shared_task
+def seal_sweep() -> int:
+    """Every minute: seal what the catch-ups left (the broker was down, a process ended
+    before its catch-up ran), looking further back than they do."""
+    from trail.seals import SWEEP_LOOKBACK, seals_catch_up
+
+    return seals_catch_up(lookback=SWEEP_LOOKBACK)

@@ -7,7 +7,8 @@ A row of a sealed table (``trail.seals``: messages, staff views, document versio
 declarations, conflict cases, findings and follow-ups, complaint entries and evidence,
 every field-history row) that has no seal, that no longer hashes to its latest seal, or
 that is gone while its latest seal is not a deletion was written behind the application's
-back. Someone who can write the database could rewrite a whole chain from a link onwards,
+back; except that a row of a model sealed after its write (a partner's call:
+``trail.seals.sealed_later_register``) may wait for its seal a while. Someone who can write the database could rewrite a whole chain from a link onwards,
 head included, and re-seal the rows they changed; the hourly anchors (``ChainAnchor``, sent
 outside the database: mailed to the inspectorate, shown on the public register), the day
 heads recorded in ``ChainDay`` (both append-only) and a head an auditor copied elsewhere
@@ -26,14 +27,16 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from trail.anchors import anchor_hash
 from trail.chain import GENESIS, HEAD, chained_events, event_hash
 from trail.content import row_sha256
 from trail.models import ChainAnchor, ChainDay, ChainHead, Seal, SealAction, SealHead
-from trail.seals import SEAL_HEAD, bound_models, seal_hash
+from trail.seals import SEAL_HEAD, bound_models, seal_hash, sealed_later
 
 CHUNK = 2000
+CLOCK_SKEW = datetime.timedelta(minutes=1)  # a row's time ahead of the verifier's clock
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,18 @@ def _latest_seals(seals):
         yield current
 
 
+def _waiting_for_seal(model):
+    """For a model sealed after the write (``trail.seals.sealed_later_register``): is a row
+    without a seal still within its wait (written less than ``within`` ago, and not later
+    than now)? A row of any other model never waits."""
+    later = sealed_later(model)
+    if later is None:
+        return lambda row: False
+    now = timezone.now()
+    earliest, latest = now - later.within, now + CLOCK_SKEW
+    return lambda row: earliest <= getattr(row, later.at) <= latest
+
+
 def _table_problem(model, chunk_size: int) -> tuple[str, int]:
     """Merge the rows of ``model`` (by id) with each row's latest seal: a row without one
     was inserted, a row that does not hash to it was edited, a sealed row that is gone
@@ -280,8 +295,12 @@ def _table_problem(model, chunk_size: int) -> tuple[str, int]:
     def name(row_id) -> str:
         return f"{table} row {row_id} ({label})"
 
+    waiting = _waiting_for_seal(model)
     while row is not None or seal is not None:
         if seal is None or (row is not None and row.pk < seal[0]):
+            if waiting(row):
+                row = next(rows, None)
+                continue
             inserted = "has no seal: it was inserted behind the application's back"
             return f"{name(row.pk)} {inserted}", checked
         row_id, seq, action, fields, digest = seal

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from accounts.models import Role, User
-from core.prepared import PreparedQuery
+from core.prepared import PreparedQuery, model_columns
 from permits.models import (
     OPD,
     Application,
@@ -46,32 +46,34 @@ TRACKING_COLUMNS = (
 VIEWS_SHOWN = 20
 
 
-def _attnames(model, names) -> list[str]:
-    """``names`` in the model's field order, as ``Model.from_db`` wants them."""
-    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
-
-
-_TRACKING_APP = _attnames(
+_TRACKING_APP = model_columns(
     Application,
     {"id", "public_id", "registration_number", "tracking_code", "state", "applicant_name",
      "applicant_nik", "applicant_deadline", "rejection_reason", "rejection_legal_basis",
      "permit_type_id", "assigned_to_id", "held_since", *CLOCK_COLUMNS, *CHECK_COLUMNS},
 )  # fmt: skip
-_TRACKING_HOLDER = _attnames(
+_TRACKING_HOLDER = model_columns(
     User, {"id", "username", "full_name", "first_name", "last_name", "role", "unit_id"}
 )
-_TRACKING_UNIT = _attnames(OPD, {"id", "name_id", "name_en"})
-_SAMPLE_CODE, _SAMPLE_ID = "#tracking-code#", -7_340_001
+_TRACKING_UNIT = model_columns(OPD, {"id", "name_id", "name_en"})
+_SAMPLE_CODE, _SAMPLE_NUMBER, _SAMPLE_ID = "#tracking-code#", "#registration#", -7_340_001
 
 # The tracking page's queries, compiled once (core.prepared: the ORM's compile time was
 # most of this page's time at 100 000 files).
-_tracking_app = PreparedQuery(
-    lambda code: Application.objects.filter(tracking_code=code).values_list(
+
+
+def _tracking_file(**where):
+    return Application.objects.filter(**where).values_list(
         *_TRACKING_APP,
         *(f"assigned_to__{name}" for name in _TRACKING_HOLDER),
         *(f"assigned_to__unit__{name}" for name in _TRACKING_UNIT),
-    )[:1],
-    _SAMPLE_CODE,
+    )[:1]
+
+
+_tracking_app = PreparedQuery(lambda code: _tracking_file(tracking_code=code), _SAMPLE_CODE)
+# The same by registration number, for the partners' API (issue 21.9).
+_tracking_app_by_number = PreparedQuery(
+    lambda number: _tracking_file(registration_number=number), _SAMPLE_NUMBER
 )
 _tracking_events = PreparedQuery(
     lambda pk: (
@@ -110,7 +112,16 @@ def tracking_lookup(code: str):
 
     Drafts are not trackable (nothing was submitted yet).
     """
-    rows = _tracking_app(normalise_tracking_code(code)[:14])
+    return _tracking_of(_tracking_app(normalise_tracking_code(code)[:14]))
+
+
+def tracking_by_number(registration_number: str):
+    """``tracking_lookup`` for the file with ``registration_number`` (the partners' API,
+    which knows files by number): the same three prepared queries."""
+    return _tracking_of(_tracking_app_by_number(registration_number.strip().upper()[:40]))
+
+
+def _tracking_of(rows):
     if not rows:
         return None
     row, alias = rows[0], Application.objects.db
