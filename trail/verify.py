@@ -8,8 +8,9 @@ declarations, conflict cases, findings and follow-ups, complaint entries and evi
 every field-history row) that has no seal, that no longer hashes to its latest seal, or
 that is gone while its latest seal is not a deletion was written behind the application's
 back; except that a row of a model sealed after its write (a partner's call:
-``trail.seals.sealed_later_register``) may wait for its seal a while. Someone who can write the database could rewrite a whole chain from a link onwards,
-head included, and re-seal the rows they changed; the hourly anchors (``ChainAnchor``, sent
+``trail.seals.sealed_later_register``) may wait for its seal a while. Someone who can write
+the database could rewrite a whole chain from a link onwards, head included, and re-seal
+the rows they changed; the hourly anchors (``ChainAnchor``, sent
 outside the database: mailed to the inspectorate, shown on the public register), the day
 heads recorded in ``ChainDay`` (both append-only) and a head an auditor copied elsewhere
 (``expect``) catch that, from the first anchor the rewrite passed: only changes made since
