@@ -1,8 +1,13 @@
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
+from api.models import Partner
 from demo.services import DEMO_PASSWORD
+from permits.models import Application
+from tests.api.conftest import basic
 
 pytestmark = pytest.mark.django_db
 
@@ -12,17 +17,41 @@ def test_it_creates_a_user_for_every_role_and_prints_them(catalogue, settings, c
     call_command("seed_demo", files=0)
     out = capsys.readouterr().out
     roles = set(User.objects.values_list("role", flat=True))
-    # Every role a person holds; a partner system's account comes with its registration
-    # (``manage.py partner_register``), never with a password.
-    assert roles == set(Role.values) - {Role.PARTNER}
+    assert roles == set(Role.values)
     technical_units = set(
         User.objects.filter(role=Role.TECHNICAL).values_list("unit__code", flat=True)
     )
     assert len(technical_units) >= 2
     assert DEMO_PASSWORD in out
-    for user in User.objects.all():
+    # Every person; the demo partner's account came with its registration, never with a
+    # password (it calls the API with its client credentials, below).
+    for user in User.objects.exclude(role=Role.PARTNER):
         assert user.username in out
         assert user.check_password(DEMO_PASSWORD)
+    assert not User.objects.get(role=Role.PARTNER).has_usable_password()
+
+
+def test_the_printed_partner_credentials_read_a_demo_file_through_the_api(
+    catalogue, settings, capsys, client
+):
+    settings.DEBUG = True
+    call_command("seed_demo", files=3)
+    call_command("seed_demo", files=0)  # run again: the same credentials hold
+    out = capsys.readouterr().out.split("Partners' API")[-1]
+    client_id = re.search(r"client id +(\S+)", out).group(1)
+    secret = re.search(r"client secret +(\S+)", out).group(1)
+    answer = client.post(
+        "/api/v1/oauth/token/",
+        {"grant_type": "client_credentials"},
+        HTTP_AUTHORIZATION=basic(client_id, secret),
+    )
+    assert answer.status_code == 200, answer.content
+    token = f"Bearer {answer.json()['access_token']}"
+    number = Application.objects.exclude(registration_number=None).first().registration_number
+    status = client.get(f"/api/v1/applications/{number}/", HTTP_AUTHORIZATION=token)
+    assert status.status_code == 200
+    assert status.json()["registration_number"] == number
+    assert Partner.objects.filter(active=True).count() == 1
 
 
 def test_staff_have_a_direct_supervisor_up_to_the_head(catalogue, settings):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.twofactor import secret_for_display
 from demo.files import demo_files_seed
 from demo.integrity import demo_case_seed, demo_register_seed, demo_suspicion_seed
+from demo.partners import DEMO_PARTNER_SECRET, demo_partner_seed
 from demo.public import demo_complaints_seed, demo_survey_seed
 from demo.services import DEMO_PASSWORD, demo_device_ensure, demo_users_seed
 from permits.models import OPD
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         demo_suspicion_seed()
         demo_survey_seed()
         demo_complaints_seed()
+        partner = demo_partner_seed()
         today = timezone.localdate()
         for back in range(7, 0, -1):  # the audit trail's daily heads, as the nightly task keeps
             chain_day_record(today - datetime.timedelta(days=back))
@@ -52,3 +54,10 @@ class Command(BaseCommand):
             f"\n{files} demo files in every stage (sign in as loket, teknis.kes, ...)."
         )
         self.stdout.write("\nSign in at http://127.0.0.1:8000/akun/masuk/ (admin: /admin/)\n")
+        self.stdout.write(
+            f"\nPartners' API (docs/api.md): {partner.name}, every scope, every file\n"
+            f"  client id     {partner.client_id}\n"
+            f"  client secret {DEMO_PARTNER_SECRET}\n"
+            "  token at http://127.0.0.1:8000/api/v1/oauth/token/ "
+            "(docs at /api/v1/docs/)\n"
+        )
