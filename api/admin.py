@@ -7,6 +7,7 @@ orphan a partner's record. Partners are the one place."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import (
     get_access_token_model,
@@ -132,11 +133,27 @@ class AttemptInline(admin.TabularInline):
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
     """Every delivery and its attempts; a parked one (``dead``) is replayed from here."""
 
-    list_display = ["created_at", "event", "subscription", "status", "attempts", "delivered_at"]
+    list_display = ["created_at", "event", "partner", "status", "attempts", "delivered_at"]
     list_filter = ["status", "event", "subscription__partner"]
+    list_select_related = ["subscription__partner"]
     date_hierarchy = "created_at"
     inlines = [AttemptInline]
     actions = ["replay"]
+    fields = [
+        "subscription", "event", "status", "attempts", "next_attempt", "created_at",
+        "delivered_at", "replayed_by", "replayed_at", "payload",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description=_("mitra"), ordering="subscription__partner__name")
+    def partner(self, delivery):
+        return delivery.subscription.partner
+
+    @admin.display(description=_("coba lagi pada"))
+    def next_attempt(self, delivery):
+        """None for a delivery that is delivered or parked: nothing more is tried."""
+        shown = delivery.next_attempt_at if delivery.status == DeliveryStatus.PENDING else None
+        return display_for_value(shown, self.get_empty_value_display())
 
     def get_actions(self, request):
         actions = super().get_actions(request)  # ReadOnlyAdmin: no change, but this acts

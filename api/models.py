@@ -96,17 +96,22 @@ class ApiCall(AppendOnlyModel):
     """One call of a partner: who, with which scope, on what, and how it ended. Sealed into
     the audit chain (``trail.seals``) like a staff act on a file."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="calls")
-    at = models.DateTimeField(default=timezone.now)
-    method = models.CharField(max_length=10)
-    operation = models.CharField(max_length=80)  # the OpenAPI operation's route name
-    scope = models.CharField(max_length=40, blank=True)
-    target = models.CharField(max_length=120, blank=True)  # "application:123", a type's code…
-    status = models.PositiveSmallIntegerField()
-    outcome = models.CharField(max_length=10, choices=CallOutcome.choices)
-    request_id = models.CharField(max_length=64, blank=True)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="calls", verbose_name=_("mitra")
+    )
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    method = models.CharField(_("metode"), max_length=10)
+    operation = models.CharField(_("operasi"), max_length=80)  # the OpenAPI route name
+    scope = models.CharField(_("cakupan"), max_length=40, blank=True)
+    # "application:123", a type's code…
+    target = models.CharField(_("sasaran"), max_length=120, blank=True)
+    status = models.PositiveSmallIntegerField(_("kode HTTP"))
+    outcome = models.CharField(_("hasil"), max_length=10, choices=CallOutcome.choices)
+    request_id = models.CharField(_("ID permintaan"), max_length=64, blank=True)
 
     class Meta:
+        verbose_name = _("panggilan API")
+        verbose_name_plural = _("panggilan API")
         indexes = [models.Index(fields=["partner", "at"], name="apicall_partner_at")]
 
     def __str__(self) -> str:
@@ -154,13 +159,15 @@ class WebhookSubscription(models.Model):
     subscription's secret (Standard Webhooks), which the partner is shown once."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="webhooks")
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="webhooks", verbose_name=_("mitra")
+    )
     url = models.URLField(_("alamat"), max_length=500)
     events = models.JSONField(_("peristiwa"), default=list)
     secret = models.CharField(max_length=64, editable=False)  # "whsec_" + base64, to sign
     active = models.BooleanField(_("aktif"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    deactivated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    deactivated_at = models.DateTimeField(_("dinonaktifkan"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["secret"])
 
@@ -185,10 +192,13 @@ class WebhookDelivery(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subscription = models.ForeignKey(
-        WebhookSubscription, on_delete=models.PROTECT, related_name="deliveries"
+        WebhookSubscription,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("langganan"),
     )
     event = models.CharField(_("peristiwa"), max_length=40, choices=WebhookEvent.choices)
-    payload = models.JSONField()
+    payload = models.JSONField(_("isi"))
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -198,9 +208,14 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
     # The last replay of a parked delivery: who asked, when.
     replayed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikirim ulang oleh"),
     )
-    replayed_at = models.DateTimeField(null=True, blank=True)
+    replayed_at = models.DateTimeField(_("dikirim ulang pada"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kiriman webhook")
@@ -208,7 +223,7 @@ class WebhookDelivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due")]
 
     def __str__(self) -> str:
-        return f"{self.event} → {self.subscription_id} ({self.status})"
+        return f"{self.get_event_display()} ({self.get_status_display()})"
 
     @property
     def message_id(self) -> str:
@@ -220,15 +235,20 @@ class WebhookAttempt(AppendOnlyModel):
     """One try at delivering: when, what the partner answered (or why nothing came back)."""
 
     delivery = models.ForeignKey(
-        WebhookDelivery, on_delete=models.PROTECT, related_name="attempt_log"
+        WebhookDelivery,
+        on_delete=models.PROTECT,
+        related_name="attempt_log",
+        verbose_name=_("kiriman"),
     )
-    at = models.DateTimeField(default=timezone.now)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    duration_ms = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(_("kode HTTP"), null=True, blank=True)
+    error = models.CharField(_("galat"), max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(_("lama (ms)"), default=0)
 
     class Meta:
+        verbose_name = _("percobaan kirim")
+        verbose_name_plural = _("percobaan kirim")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.delivery_id} @ {moment_text(self.at)}: {self.status_code or self.error}"
+        return f"{moment_text(self.at)}: {self.status_code or self.error}"

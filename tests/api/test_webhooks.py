@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -218,9 +219,17 @@ def test_a_partner_down_is_retried_for_a_day_then_parked_then_replayed(
     assert parked["status"] == "dead" and parked["next_attempt_at"] is None
     assert [a["status_code"] for a in parked["attempts"]] == [503] * MAX_ATTEMPTS
 
+    # The administrator finds it parked: no retry time is shown (none will come), each
+    # attempt in the office's time.
+    client.force_login(office.admin)
+    shown = client.get(f"/admin/api/webhookdelivery/{delivery.pk}/change/").content.decode()
+    next_row = re.search(r"Coba lagi pada:</label>\s*<div class=\"readonly\">([^<]*)<", shown)
+    assert next_row and next_row.group(1).strip() == "-"
+    first = timezone.localtime(delivery.attempt_log.first().at)
+    assert f"{first:%H.%M}" in shown and "Gagal sehari penuh" in shown
+
     # The administrator replays it from the admin; the partner is back.
     receiver.status = 200
-    client.force_login(office.admin)
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(
             "/admin/api/webhookdelivery/",
