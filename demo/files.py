@@ -18,7 +18,7 @@ from integrity.conflicts.services.declarations import declaration_needed, file_d
 from issuance.models import Bill, PaymentChannel
 from issuance.services.billing import payment_record
 from permits.details.examples import details_example
-from permits.models import Application, CheckStatus, PermitType, Stage
+from permits.models import Application, CheckStatus, PermitType, Stage, Verdict
 from permits.services.applications import (
     application_create,
     application_details_update,
@@ -30,6 +30,7 @@ from permits.services.checks import check_update
 from permits.services.context import Actor
 from permits.services.data_checks import data_check_of, data_check_update
 from permits.services.documents import document_upload
+from permits.services.recommendations import recommendation_draft, recommendation_sign
 from places.selectors import gazetteer
 from worktime.calendar import get_calendar
 
@@ -86,6 +87,8 @@ def demo_files_seed(*, count: int = 40, seed: int = 7) -> int:
     rng = random.Random(seed)
     calendar = get_calendar()
     types = _types()
+    # The files left in technical review or at approval show the technical team at work.
+    teamed = [t for t in types if t.recommenders.exists()] or types
     applicant = User.objects.get(username="pemohon")
     counter = User.objects.filter(role=Role.COUNTER).first()
     cashier = User.objects.filter(role=Role.CASHIER).first()
@@ -93,7 +96,9 @@ def demo_files_seed(*, count: int = 40, seed: int = 7) -> int:
     places = gazetteer()
     for i in range(count):
         target = TARGETS[i % len(TARGETS)]
-        permit_type = rng.choice(types)
+        permit_type = rng.choice(
+            teamed if target in {Stage.TECHNICAL_REVIEW, Stage.APPROVAL} else types
+        )
         # Start between 1 and 15 working days ago, during service hours.
         start = calendar.shift_working_time(now, -datetime.timedelta(hours=rng.uniform(3, 110)))
         moment = start
@@ -130,6 +135,9 @@ def demo_files_seed(*, count: int = 40, seed: int = 7) -> int:
                     )
             app = application_submit(application=app, actor=Actor(creator, "10.0.0.5", "demo"))
             app = _advance(app, target, rng, later, cashier)
+            if app.state == Stage.TECHNICAL_REVIEW:
+                # Left in review: one agency has answered, the others are still asked.
+                _recommendations_give(app, rng, later, leave=1)
     return Application.objects.count()
 
 
@@ -170,6 +178,7 @@ def _advance(app, target, rng, later, cashier):
                 data_check_update(application=app, status="ok", note="", actor=Actor(officer))
             app = fire("declare_complete", officer)
         elif app.state == Stage.TECHNICAL_REVIEW:
+            _recommendations_give(app, rng, later)
             app = fire("finish_review", officer, note="Memenuhi ketentuan teknis.")
         elif app.state == Stage.INSPECTION:
             app = fire("finish_inspection", officer, note="Lokasi sesuai dokumen.")
@@ -199,6 +208,52 @@ def _advance(app, target, rng, later, cashier):
         if target == Stage.REJECTED and app.state == Stage.SIGNING:
             break
     return app
+
+
+# What the demo's agencies answer (tim teknis): mostly yes, some with conditions.
+ANSWERS = [
+    (Verdict.RECOMMEND, {}),
+    (Verdict.WITH_CONDITIONS, {"conditions": "Menyediakan sumur resapan sesuai luas atap."}),
+    (Verdict.RECOMMEND, {}),
+    (
+        Verdict.WITH_CONDITIONS,
+        {"conditions": "Rambu dan marka parkir dipasang sebelum beroperasi."},
+    ),
+]
+
+
+def _recommendations_give(app, rng, later, *, leave: int = 0) -> None:
+    """Each agency asked on ``app`` answers through the services, but the last ``leave``:
+    its officer declares and drafts, its supervisor declares and signs off."""
+    asked = list(
+        app.recommendations.filter(signed_at__isnull=True).select_related("opd", "assigned_to")
+    )
+    for rec in asked[: max(0, len(asked) - leave)]:
+        officer = (
+            rec.assigned_to
+            or User.objects.filter(role=Role.TECHNICAL, unit=rec.opd, is_active=True).first()
+        )
+        supervisor = User.objects.filter(role=Role.SUPERVISOR, unit=rec.opd, is_active=True).first()
+        if officer is None or supervisor is None:
+            continue
+        verdict, answer = rng.choice(ANSWERS)
+        later(rng.uniform(1, 6))
+        _declared(app, officer)
+        recommendation_draft(
+            recommendation=rec,
+            actor=Actor(officer, "10.0.0.9", "demo"),
+            verdict=verdict,
+            **answer,
+        )
+        later(rng.uniform(0.5, 3))
+        _declared(app, supervisor)
+        recommendation_sign(recommendation=rec, actor=Actor(supervisor, "10.0.0.9", "demo"))
+
+
+def _declared(app, person) -> None:
+    """Before their first act on the file, an agency's officer or supervisor declares."""
+    if declaration_needed(app, person, "recommendation_draft"):
+        file_declare(application=app, actor=Actor(person, "10.0.0.9", "demo"), has_conflict=False)
 
 
 def moment_ok(app) -> bool:

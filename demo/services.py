@@ -72,6 +72,39 @@ DEMO_USERS = [
         "Penata Bangunan Gedung",
         "atasan.pupr",
     ),
+    # The technical team's agencies (tim teknis): they recommend on other offices' types.
+    DemoUser(
+        "atasan.dlh",
+        "Ir. Wulan Sari, M.Si.",
+        Role.SUPERVISOR,
+        "DLH",
+        "Kepala Bidang Tata Lingkungan",
+        "kadis",
+    ),
+    DemoUser(
+        "teknis.dlh",
+        "Arif Budiman, S.T.",
+        Role.TECHNICAL,
+        "DLH",
+        "Penelaah Dampak Lingkungan",
+        "atasan.dlh",
+    ),
+    DemoUser(
+        "atasan.hub",
+        "Drs. Joko Susilo",
+        Role.SUPERVISOR,
+        "DISHUB",
+        "Kepala Bidang Lalu Lintas",
+        "kadis",
+    ),
+    DemoUser(
+        "teknis.hub",
+        "Tono Wibowo, A.Md.",
+        Role.TECHNICAL,
+        "DISHUB",
+        "Analis Lalu Lintas",
+        "atasan.hub",
+    ),
     DemoUser(
         "auditor", "Fajar Nugroho, S.E., Ak.", Role.AUDITOR, None, "Auditor Inspektorat Daerah"
     ),

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from issuance.models import Permit
 from issuance.signing import pdf_sign
+from permits.models import Verdict
 from permits.selectors.details import file_details
 
 
@@ -29,6 +30,14 @@ def permit_context(permit: Permit, *, preview: bool = False) -> dict:
         "app": permit.application,
         "permit_type": permit.permit_type,
         "details": file_details(permit.application, only="printed"),
+        # The technical team's conditions (issue 22.1): each agency's, signed off.
+        "recommended_conditions": list(
+            permit.application.recommendations.filter(
+                signed_at__isnull=False, verdict=Verdict.WITH_CONDITIONS
+            )
+            .select_related("opd")
+            .order_by("opd__name_id", "pk")
+        ),
         "verification_url": url,
         # A PNG: WeasyPrint lays out an SVG QR code path by path, ten times slower. A fixed
         # mask spares segno scoring all eight (7 ms a permit); any mask is a valid code.

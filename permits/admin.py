@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
-from permits.models import OPD, FormVersion, PermitField, PermitType, Requirement, SearchNote
+from permits.models import (
+    OPD,
+    FormVersion,
+    PermitField,
+    PermitType,
+    Recommendation,
+    Requirement,
+    SearchNote,
+    TypeRecommender,
+)
 from permits.services.form_versions import form_versions_publish
 
 
@@ -27,6 +36,15 @@ class RequirementInline(admin.TabularInline):
         "max_size_kb",
         "active",
     ]
+
+
+class TypeRecommenderInline(admin.TabularInline):
+    """The agencies whose recommendation the type needs (tim teknis), each with its share
+    of the SOP time; files already asked keep what they were asked."""
+
+    model = TypeRecommender
+    fields = ["opd", "working_days"]
+    extra = 0
 
 
 @admin.register(PermitType)
@@ -53,7 +71,7 @@ class PermitTypeAdmin(SimpleHistoryAdmin):
     ]
     search_fields = ["code", "name_id", "name_en", "search_terms", "legal_basis"]
     list_select_related = ["opd"]
-    inlines = [RequirementInline]
+    inlines = [RequirementInline, TypeRecommenderInline]
     readonly_fields = ["form_fields_summary"]
 
     @admin.display(description=_("isian permohonan"))
@@ -117,3 +135,23 @@ class FormVersionAdmin(ReadOnlyAdmin):
     list_select_related = ["permit_type"]
     search_fields = ["permit_type__code"]
     readonly_fields = ["permit_type", "number", "spec", "created_at"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    """The technical team's recommendations, read only: they are given in the back office,
+    under the file's guards."""
+
+    list_display = ["application", "opd", "verdict", "due_at", "signed_at", "escalated_at"]
+    list_filter = ["opd", "verdict"]
+    list_select_related = ["application", "opd"]
+    search_fields = ["application__registration_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -26,6 +26,14 @@ APPLICATION_REJECTED = "application.rejected"
 APPLICATION_WITHDRAWN = "application.withdrawn"
 APPLICATION_EXPIRED = "application.expired"
 
+# The technical team's recommendations (tim teknis): asked of each agency the type names,
+# drafted by its officer, sent back or signed off by its supervisor, escalated when late.
+RECOMMENDATION_REQUESTED = "recommendation.requested"
+RECOMMENDATION_DRAFTED = "recommendation.drafted"
+RECOMMENDATION_SENT_BACK = "recommendation.sent_back"
+RECOMMENDATION_SIGNED = "recommendation.signed"
+RECOMMENDATION_ESCALATED = "recommendation.escalated"
+
 # A requirement's document uploaded (a new version).
 DOCUMENT_UPLOADED = "document.uploaded"
 

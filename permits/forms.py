@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.identity import nib_validator, nik_validator, phone_normalise
 from accounts.models import User
 from permits.details.spec import label, labels
-from permits.models import Application, CheckStatus, DataStatus, PermitType, Stage
+from permits.models import Application, CheckStatus, DataStatus, PermitType, Stage, Verdict
 from permits.selectors.backoffice import WorklistFilters
 from permits.selectors.catalogue import catalogue_choices
 from permits.services.checks import verdict_stands, wanting_notice
@@ -456,4 +456,29 @@ class WithdrawForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Tuliskan alasan Anda mencabut permohonan.")},
+    )
+
+
+class RecommendationForm(forms.Form):
+    """An agency officer's recommendation on a file (the service says what each verdict
+    needs: conditions, or reasons with their legal basis)."""
+
+    verdict = forms.ChoiceField(
+        label=_("Rekomendasi"), choices=Verdict.choices, widget=forms.RadioSelect
+    )
+    conditions = forms.CharField(
+        label=_("Syarat yang dimuat dalam izin"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reasons = forms.CharField(
+        label=_("Alasan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    legal_basis = forms.CharField(label=_("Dasar hukum"), required=False, max_length=1000)
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label=_("Yang harus diperbaiki"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -11,7 +11,11 @@ def expire_returned_files() -> int:
 
 @shared_task
 def send_sla_reminders() -> dict[str, int]:
-    return sla_reminders_send()
+    from permits.services.recommendations import recommendations_escalate
+
+    sent = sla_reminders_send()
+    sent["recommendations_late"] = recommendations_escalate()
+    return sent
 
 
 @shared_task

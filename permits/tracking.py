@@ -131,6 +131,17 @@ class StaffView:
     when: str = ""
 
 
+@dataclass(frozen=True)
+class AgencyWait:
+    """An agency's recommendation as the applicant sees it: asked, answered or late (not
+    its verdict: that is the office's to weigh, and the decision says it)."""
+
+    agency: str
+    answered: bool
+    late: bool = False
+    working_days_late: int = 0  # whole working days past its due day
+
+
 @dataclass
 class Tracking:
     app: Application
@@ -144,6 +155,7 @@ class Tracking:
     working_days_left: int | None = None  # negative: late by that many working days
     paused_because: str = ""
     check: CheckClock | None = None  # the completeness check's deadline, while it waits
+    agencies: list[AgencyWait] = field(default_factory=list)  # technical team, in review
     source: str = ""  # the digest of the rows it was made from (the page's kept render)
 
     @property
@@ -151,9 +163,12 @@ class Tracking:
         return max(0, -(self.working_days_left or 0))
 
 
-def tracking_for(app: Application, events, problems=(), views=(), *, now=None) -> Tracking:
+def tracking_for(
+    app: Application, events, problems=(), views=(), *, recommendations=(), now=None
+) -> Tracking:
     """The page's words from plain rows: ``events`` (action, at, note), ``problems``
-    (requirement name id/en, status, note) and ``views`` (at, role, kind, unit id/en)."""
+    (requirement name id/en, status, note), ``views`` (at, role, kind, unit id/en) and
+    ``recommendations`` (agency name id/en, due, signed)."""
     now = now or timezone.now()
     calendar = get_calendar()
     status = clock_status(app, now, calendar)
@@ -210,4 +225,19 @@ def tracking_for(app: Application, events, problems=(), views=(), *, now=None) -
         paused_because=str(paused),
         views=staff_views,
         check=check_status(app, now, calendar),
+        agencies=[
+            AgencyWait(
+                (name_en if english and name_en else name_id),
+                answered=signed is not None,
+                late=signed is None and due < now,
+                working_days_late=_working_days_past(due, now, calendar) if signed is None else 0,
+            )
+            for name_id, name_en, due, signed in recommendations
+        ],
     )
+
+
+def _working_days_past(due, now, calendar) -> int:
+    """Whole working days from ``due``'s day to ``now``'s (0 on the day itself or before)."""
+    today, due_day = timezone.localtime(now).date(), timezone.localtime(due).date()
+    return max(0, calendar.working_days_between(due_day, today))

@@ -11,6 +11,11 @@ urlpatterns = [
     path("berkas/<uuid:public_id>/", views.file_page, name="file"),
     path("berkas/<uuid:public_id>/aksi/<slug:name>/", views.file_action, name="action"),
     path("berkas/<uuid:public_id>/periksa/", views.file_checklist, name="checklist"),
+    path(
+        "berkas/<uuid:public_id>/rekomendasi/<slug:act>/",
+        views.file_recommendation,
+        name="recommendation",
+    ),
     path("berkas/<uuid:public_id>/data/", views.file_details_save, name="details"),
     path("berkas/<uuid:public_id>/unggah/", views.file_upload, name="upload"),
     path("berkas/<uuid:public_id>/pindah/", views.file_reassign, name="reassign"),

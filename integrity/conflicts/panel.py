@@ -11,7 +11,7 @@ from integrity.conflicts.forms import ConflictDeclarationForm, OpenCaseForm, Sus
 from integrity.conflicts.models import CaseState
 from integrity.conflicts.selectors import cases_visible_to, suspicions_visible_to
 from integrity.conflicts.services.cases import file_officers, may_open_case
-from integrity.conflicts.services.declarations import declaration_needed, may_declare_conflict
+from integrity.conflicts.services.declarations import declaration_due, may_declare_conflict
 from integrity.conflicts.services.suspicions import may_report_suspicion, suspicion_officers
 from permits.sla import clock_status, held_clock_note
 from worktime.calendar import get_calendar
@@ -34,7 +34,7 @@ def file_panel(app, user, *, status=None, posted: dict | None = None) -> dict:
     return {
         "app": app,
         "user": user,
-        "must_declare": declaration_needed(app, user),
+        "must_declare": declaration_due(app, user),
         "may_declare_conflict": may_declare_conflict(app, user, officers),
         "conflict_form": posted.get("conflict_form") or ConflictDeclarationForm(),
         "suspicion_form": (

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from permits.details.spec import COMMON
-from permits.models import OPD, PermitField, PermitType, Requirement, SearchNote
+from permits.models import OPD, PermitField, PermitType, Requirement, SearchNote, TypeRecommender
 from permits.selectors.catalogue import catalogue_choices_invalidate
 from permits.services.form_versions import form_versions_publish
 from trail.loading import LoadReport, rows_deactivate, rows_sync
@@ -95,6 +95,7 @@ def catalogue_load(*, data: dict) -> LoadReport:
         "requirement",
     )
     _load_fields(data, types, report)
+    _load_recommenders(data, types, opds, report)
     rows_deactivate(PermitType.objects.exclude(code__in=types), report, "type")
     _load_notes(data.get("search_notes", []), report)
     if report.changed:
@@ -132,6 +133,34 @@ def _expanded(row: dict, field_sets: dict) -> list[dict]:
         else:
             fields.append(entry)
     return fields
+
+
+def _load_recommenders(data: dict, types: dict, opds: dict, report: LoadReport) -> None:
+    """The agencies whose recommendation each type needs (``recommenders``: OPD code and
+    working days). One the file no longer names is removed (its field history keeps it);
+    files already asked keep their recommendations."""
+    wanted = {}
+    for row in data["permit_types"]:
+        permit_type = types[row["code"]]
+        for item in row.get("recommenders", []):
+            if item["opd"] not in opds or item["opd"] == row["opd"]:
+                raise ValidationError(
+                    f"{row['code']}: recommender {item['opd']!r} is not another OPD"
+                )
+            wanted[(permit_type.pk, item["opd"])] = {
+                "permit_type": permit_type,
+                "opd": opds[item["opd"]],
+                "working_days": item["working_days"],
+            }
+    stored = {
+        (r.permit_type_id, r.opd.code): r for r in TypeRecommender.objects.select_related("opd")
+    }
+    rows_sync(TypeRecommender, wanted, stored, report, "recommender", "permit_type")
+    loaded = {permit_type.pk for permit_type in types.values()}
+    for key, row in stored.items():
+        if key not in wanted and row.permit_type_id in loaded:
+            row.delete()
+            report.add("recommender", "removed")
 
 
 def _load_fields(data: dict, types: dict, report: LoadReport) -> None:

@@ -16,6 +16,7 @@ from permits.models.catalogue import (
 )
 from permits.models.fields import FormVersion, PermitField
 from permits.models.figures import DailyPlaceFigures, DailyTypeFigures
+from permits.models.recommendations import Recommendation, TypeRecommender, Verdict
 from permits.models.records import (
     ApplicationEvent,
     CheckStatus,
@@ -53,6 +54,7 @@ __all__ = [
     "PermitFamily",
     "PermitField",
     "PermitType",
+    "Recommendation",
     "ReminderKind",
     "Requirement",
     "RequirementCheck",
@@ -60,6 +62,8 @@ __all__ = [
     "SlaReminder",
     "SopUnit",
     "Stage",
+    "TypeRecommender",
+    "Verdict",
     "new_tracking_code",
     "normalise_tracking_code",
     "validate_number_pattern",

@@ -24,7 +24,7 @@ from accounts.models import Role
 from core.history import HistoricalRecords
 from permits import sla
 from permits.details.values import details_clean, details_facts
-from permits.models.catalogue import PermitType
+from permits.models.catalogue import OPD, PermitType
 from permits.models.stages import (
     APPLICANT_STAGES,
     FINAL_STAGES,
@@ -420,6 +420,17 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def finish_review(self, *, by, at) -> str:
         self.authorize("finish_review", by)
+        waiting = [
+            str(opd)
+            for opd in OPD.objects.filter(
+                pk__in=self.recommendations.filter(signed_at__isnull=True).values("opd_id")
+            )
+        ]
+        if waiting:
+            raise ValidationError(
+                _("Kajian teknis belum dapat diselesaikan: menunggu rekomendasi %(opds)s.")
+                % {"opds": ", ".join(waiting)}
+            )
         return self._advance(Stage.TECHNICAL_REVIEW, at)
 
     @transition(

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from permits.models import OPEN_STAGES, Application, Channel, Stage
+from permits.models import OPEN_STAGES, Application, Channel, Recommendation, Stage
 from permits.numbering import REGISTRATION_NUMBER
 from permits.selectors.catalogue import catalogue_types
 from permits.selectors.columns import CHECK_COLUMNS, CLOCK_COLUMNS, HOLDER_COLUMNS
@@ -45,7 +45,9 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return files
     if user.unit_id is None:
         return files.none()
-    return files.filter(permit_type__opd_id=user.unit_id)
+    # An agency asked for its recommendation on a file sees that file too (issue 22.1).
+    asked = Recommendation.objects.filter(application=OuterRef("pk"), opd_id=user.unit_id)
+    return files.filter(Q(permit_type__opd_id=user.unit_id) | Exists(asked))
 
 
 @dataclass
@@ -187,7 +189,18 @@ def application_page_parts(application: Application) -> dict:
                 None,
             )
     events = list(application.events.select_related("actor").order_by("-created_at", "-id"))
-    return {"checks": checks, "events": events}
+    # Asked only when the file enters technical review, which only a file declared
+    # complete (``verified_by``) ever does: no query for the others.
+    recommendations = (
+        list(
+            application.recommendations.select_related(
+                "opd", "assigned_to", "drafted_by", "signed_by"
+            ).order_by("opd__name_id", "pk")
+        )
+        if application.verified_by_id is not None
+        else []
+    )
+    return {"checks": checks, "events": events, "recommendations": recommendations}
 
 
 @dataclass

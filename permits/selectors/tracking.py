@@ -13,6 +13,7 @@ from permits.models import (
     ApplicationEvent,
     CheckStatus,
     FileView,
+    Recommendation,
     RequirementCheck,
     Stage,
     normalise_tracking_code,
@@ -106,9 +107,20 @@ _tracking_problems = PreparedQuery(
 )
 
 
+_tracking_recommendations = PreparedQuery(
+    lambda pk: (
+        Recommendation.objects.filter(application_id=pk)
+        .order_by("opd__name_id", "id")
+        .values_list("opd__name_id", "opd__name_en", "due_at", "signed_at")
+    ),
+    _SAMPLE_ID,
+)
+
+
 def tracking_lookup(code: str):
     """The parts of the public tracking page for ``code``, or None: three prepared queries
-    (four for a returned file), the permit type coming from ``catalogue_types``.
+    (four for a returned file or one in technical review), the permit type coming from
+    ``catalogue_types``.
 
     Drafts are not trackable (nothing was submitted yet).
     """
@@ -138,8 +150,10 @@ def _tracking_of(rows):
     events = _tracking_events(app.pk)
     views = _tracking_views(app.pk)
     problems = _tracking_problems(app.pk) if app.state == Stage.RETURNED else []
-    tracking = tracking_for(app, events, problems, views)
-    tracking.source = hashlib.sha256(repr((row, events, views, problems)).encode()).hexdigest()
+    asked = _tracking_recommendations(app.pk) if app.state == Stage.TECHNICAL_REVIEW else []
+    tracking = tracking_for(app, events, problems, views, recommendations=asked)
+    digested = (row, events, views, problems, asked)
+    tracking.source = hashlib.sha256(repr(digested).encode()).hexdigest()
     return tracking
 
 

@@ -47,6 +47,7 @@ from permits.services.events import event_record, file_event, held_attempts_reco
 from permits.services.figures import figures_count
 from permits.services.form_versions import form_version_current
 from permits.services.notices import transition_notices
+from permits.services.recommendations import recommendations_request
 from places.selectors import gazetteer
 from trail.seals import seal_history_bulk
 from worktime.calendar import get_calendar
@@ -245,6 +246,8 @@ def transition_fire(
         at=at,
     )
     _route(app, actor, at)
+    if app.state == Stage.TECHNICAL_REVIEW:
+        recommendations_request(app, actor, at)
     figures_count(application=app, name=name, at=at)
     transition_fired.send(
         sender=Application, application=app, name=name, from_state=from_state, actor=actor, at=at

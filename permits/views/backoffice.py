@@ -17,6 +17,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import OVERSIGHT_ROLES, Role
@@ -28,8 +29,10 @@ from permits.details.form import DetailsForm
 from permits.forms import (
     ChecklistForm,
     ReassignForm,
+    RecommendationForm,
     RejectForm,
     ReturnForm,
+    SendBackForm,
     TransitionForm,
     UploadForm,
     WalkInForm,
@@ -65,6 +68,14 @@ from permits.services.context import ActionRefused, Actor
 from permits.services.data_checks import data_check_of
 from permits.services.file_messages import (
     file_message_post,
+)
+from permits.services.recommendations import (
+    may_draft,
+    may_sign,
+    recommendation_draft,
+    recommendation_send_back,
+    recommendation_sign,
+    recommendations_waiting_for,
 )
 from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
@@ -112,6 +123,9 @@ def worklist(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
+    if not request.htmx:
+        context["recommendations"] = recommendations_waiting_for(request.user)
+        context["now"] = now
     template = (
         "permits/backoffice/_worklist_table.html"
         if request.htmx
@@ -161,6 +175,7 @@ def file_page_render(request, app, *, forms=None, status=200):
         **parts,
         **(forms or {}),
     }
+    context.update(_recommendation_part(app, user, parts["recommendations"], forms or {}))
     if rights.may_reassign:
         context.setdefault("reassign_form", ReassignForm())
         context["candidates"] = [
@@ -169,6 +184,75 @@ def file_page_render(request, app, *, forms=None, status=200):
             if o.pk != app.assigned_to_id and officer_may_take(o, app)
         ]
     return render(request, "permits/backoffice/file.html", context, status=status)
+
+
+def _recommendation_part(app, user, recommendations, forms) -> dict:
+    """The user's own agency's recommendation on the file, and what they may do with it."""
+    mine = next((r for r in recommendations if r.opd_id == user.unit_id), None)
+    for rec in recommendations:
+        rec.application = app
+    drafting = mine is not None and may_draft(mine, user)
+    signing = mine is not None and may_sign(mine, user)
+    return {
+        "my_recommendation": mine,
+        "may_draft_recommendation": drafting,
+        "may_sign_recommendation": signing,
+        "recommendation_form": forms.get("recommendation_form")
+        or RecommendationForm(
+            initial={
+                "verdict": mine.verdict,
+                "conditions": mine.conditions,
+                "reasons": mine.reasons,
+                "legal_basis": mine.legal_basis,
+            }
+            if mine
+            else None
+        ),
+        "send_back_form": forms.get("send_back_form") or SendBackForm(),
+    }
+
+
+RECOMMENDATION_DONE = {
+    "draft": gettext_lazy("Rekomendasi disimpan dan menunggu pengesahan atasan."),
+    "sign": gettext_lazy("Rekomendasi disahkan."),
+    "send_back": gettext_lazy("Rekomendasi dikembalikan kepada penyusunnya."),
+}
+
+
+@require_POST
+@backoffice(roles={Role.TECHNICAL, Role.SUPERVISOR, Role.HEAD})
+def file_recommendation(request, public_id, act):
+    """Draft, sign off or send back the user's agency's recommendation on the file (the
+    one recommendation an agency gives on a file: reached by the file, never by its id)."""
+    app = application_for_page(user=request.user, public_id=public_id)
+    rec = app.recommendations.select_related("opd").filter(opd_id=request.user.unit_id).first()
+    if rec is None or act not in RECOMMENDATION_DONE:
+        raise Http404
+    actor = Actor.from_request(request)
+    form_name, form = None, None
+    try:
+        if act == "draft":
+            form_name, form = "recommendation_form", RecommendationForm(request.POST)
+            if form.is_valid():
+                recommendation_draft(recommendation=rec, actor=actor, **form.cleaned_data)
+        elif act == "send_back":
+            form_name, form = "send_back_form", SendBackForm(request.POST)
+            if form.is_valid():
+                recommendation_send_back(
+                    recommendation=rec, actor=actor, note=form.cleaned_data["note"]
+                )
+        else:
+            recommendation_sign(recommendation=rec, actor=actor)
+    except ActionRefused as refused:
+        if form is None:
+            messages.error(request, refused.message)
+            return redirect(f"{reverse('backoffice:file', args=[app.public_id])}#rekomendasi")
+        form.add_error(None, refused.message)
+    if form is not None and form.errors:
+        app.refresh_from_db()
+        return file_page_render(request, app, forms={form_name: form}, status=400)
+    messages.success(request, RECOMMENDATION_DONE[act])
+    return redirect(f"{reverse('backoffice:file', args=[app.public_id])}#rekomendasi")
 
 
 @require_safe

@@ -113,3 +113,12 @@ def test_it_replays_files_in_every_stage_through_the_real_services(catalogue, se
     assert ClockState.NOT_STARTED in clocks
     assert clocks & {ClockState.LATE, ClockState.ON_TIME, ClockState.DUE_SOON}
     assert all(a.events.exists() for a in Application.objects.all())
+    # The technical team at work: an agency still asked on a file in review, answers signed
+    # off on the files past it.
+    from permits.models import Recommendation
+
+    waiting = Recommendation.objects.filter(
+        signed_at__isnull=True, application__state=Stage.TECHNICAL_REVIEW
+    )
+    assert waiting.exists()
+    assert Recommendation.objects.filter(signed_at__isnull=False).exists()

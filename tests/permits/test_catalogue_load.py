@@ -130,3 +130,42 @@ def test_search_notes_are_loaded_and_a_removed_one_is_deactivated(catalogue):
     report = catalogue_load(data=edited)
     assert report.counts["note.deactivated"] == 1
     assert not SearchNote.objects.get(code="ho-situ").active
+
+
+def test_the_technical_team_of_each_type_loads_and_follows_the_file(catalogue):
+    from permits.models import TypeRecommender
+
+    catalogue_load(data=catalogue)
+    pbg = {
+        (r.opd.code, r.working_days)
+        for r in TypeRecommender.objects.filter(permit_type__code="PU-PBG").select_related("opd")
+    }
+    assert pbg == {("DLH", 5), ("DISHUB", 5)}
+    assert not catalogue_load(data=catalogue).changed, "loaded twice, nothing changes"
+    edited = copy.deepcopy(catalogue)
+    row = next(t for t in edited["permit_types"] if t["code"] == "PU-PBG")
+    row["recommenders"] = [{"opd": "DLH", "working_days": 4}]
+    report = catalogue_load(data=edited)
+    assert (report.counts["recommender.updated"], report.counts["recommender.removed"]) == (1, 1)
+    pbg = TypeRecommender.objects.filter(permit_type__code="PU-PBG")
+    assert [(r.opd.code, r.working_days) for r in pbg] == [("DLH", 4)]
+    assert TypeRecommender.history.filter(history_type="-").count() == 1  # DISHUB, kept
+
+
+@pytest.mark.parametrize(
+    ("recommender", "problem"),
+    [
+        ({"opd": "DPUPR", "working_days": 3}, "not another OPD"),  # the type's own office
+        ({"opd": "NOPE", "working_days": 3}, "not another OPD"),
+        ({"opd": "DLH", "working_days": 15}, "waktu SOP"),  # PU-PBG's SOP is 14 days
+        ({"opd": "DLH", "working_days": 0}, "1 hari kerja"),
+    ],
+)
+def test_a_wrong_technical_team_is_refused(catalogue, recommender, problem):
+    from django.core.exceptions import ValidationError
+
+    edited = copy.deepcopy(catalogue)
+    row = next(t for t in edited["permit_types"] if t["code"] == "PU-PBG")
+    row["recommenders"] = [recommender]
+    with pytest.raises(ValidationError, match=problem):
+        catalogue_load(data=edited)

@@ -57,7 +57,13 @@ def run(django_capture_on_commit_callbacks):
 
 def sop(due_soon, late):
     """What the task reports when only SOP reminders are sent."""
-    return {"due_soon": due_soon, "late": late, "check_due_soon": 0, "check_late": 0}
+    return {
+        "due_soon": due_soon,
+        "late": late,
+        "check_due_soon": 0,
+        "check_late": 0,
+        "recommendations_late": 0,
+    }
 
 
 def inbox(user):

@@ -21,25 +21,37 @@ from permits.event_names import (
 from permits.models import Application
 from permits.services.context import ActionRefused, Actor
 from permits.services.events import file_event
+from permits.services.recommendations import RECOMMENDATION_ACTIONS, recommendation_actor
 
 # Staff who declare (registers, conflicts on files): everyone in the office but the
 # administrator of the system.
 DECLARING_ROLES = RESPONSIBLE_ROLES
 
 
-def declaration_needed(app: Application, user) -> bool:
-    """The officer holding the file has not declared on it yet."""
+def declaration_needed(app: Application, user, action: str = "") -> bool:
+    """The officer holding the file, or acting on one of its recommendations (an agency's
+    officer or supervisor: ``RECOMMENDATION_ACTIONS``), has not declared on it yet."""
     return (
         user is not None
         and user.role in STAFF_ROLES
-        and app.assigned_to_id == user.pk
+        and (app.assigned_to_id == user.pk or action in RECOMMENDATION_ACTIONS)
         and not FileDeclaration.objects.filter(application=app, officer=user).exists()
+    )
+
+
+def declaration_due(app: Application, user) -> bool:
+    """What the file page asks ``user`` to declare first: as the file's holder, or as an
+    agency's officer or supervisor with a recommendation of the file to give."""
+    if declaration_needed(app, user):
+        return True
+    return recommendation_actor(app, user) and declaration_needed(
+        app, user, next(iter(RECOMMENDATION_ACTIONS))
     )
 
 
 def declaration_guard(app: Application, user, action: str) -> None:
     """No declaration, no action (registered with permits' action guards)."""
-    if declaration_needed(app, user):
+    if declaration_needed(app, user, action):
         raise ActionRefused(
             _(
                 "Nyatakan dulu ada atau tidaknya konflik kepentingan Anda pada berkas ini "
@@ -61,7 +73,7 @@ def may_declare_conflict(app: Application, user, officers=None) -> bool:
     ``officers``: the file's ``file_officers`` when the caller has them already."""
     if user is None or not user.is_active or user.role not in DECLARING_ROLES or app.is_final:
         return False
-    if app.assigned_to_id == user.pk:
+    if app.assigned_to_id == user.pk or recommendation_actor(app, user):
         return True
     if officers is not None:
         return any(officer.pk == user.pk for officer in officers)
@@ -89,7 +101,7 @@ def file_declare(
     app = Application.objects.select_for_update().get(pk=application.pk)
     if user is None or user.role not in DECLARING_ROLES:
         raise PermissionDenied
-    if app.assigned_to_id != user.pk and not has_conflict:
+    if app.assigned_to_id != user.pk and not has_conflict and not recommendation_actor(app, user):
         raise ActionRefused(_("Hanya petugas yang memegang berkas menyatakan tidak ada konflik."))
     if has_conflict and not may_declare_conflict(app, user):
         raise ActionRefused(

@@ -1,0 +1,147 @@
+"""Technical team recommendations (tim teknis, issue 22.1).
+
+A permit type names the agencies (OPD) whose recommendation it needs (``TypeRecommender``,
+data the administrator edits beside the type). When a file of that type reaches technical
+review, each agency gets its own task (``Recommendation``) at once, in parallel, due after
+its share of the SOP time. An officer of the agency drafts the answer; a supervisor of the
+same agency signs it off, and only then does it count. The file leaves technical review
+only when every agency has answered (``Application.finish_review``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from permits.models.application import Application
+from permits.models.catalogue import OPD, PermitType, SopUnit
+
+
+class TypeRecommender(models.Model):
+    """A permit type needs this agency's recommendation, within ``working_days``."""
+
+    permit_type = models.ForeignKey(
+        PermitType,
+        on_delete=models.CASCADE,
+        related_name="recommenders",
+        verbose_name=_("jenis izin"),
+    )
+    opd = models.ForeignKey(
+        OPD, on_delete=models.PROTECT, related_name="+", verbose_name=_("OPD pemberi rekomendasi")
+    )
+    working_days = models.PositiveSmallIntegerField(
+        _("waktu rekomendasi (hari kerja)"),
+        help_text=_("Bagian waktu SOP untuk rekomendasi ini, dihitung sejak kajian teknis."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("OPD pemberi rekomendasi")
+        verbose_name_plural = _("OPD pemberi rekomendasi")
+        constraints = [
+            models.UniqueConstraint(fields=["permit_type", "opd"], name="type_recommender_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permit_type_id}: {self.opd}"
+
+    def clean(self) -> None:
+        if self.working_days is None:
+            return
+        if self.working_days < 1:
+            raise ValidationError({"working_days": _("Sekurang-kurangnya 1 hari kerja.")})
+        permit_type = getattr(self, "permit_type", None) if self.permit_type_id else None
+        if permit_type is None:
+            return
+        if permit_type.sop_unit == SopUnit.DAYS and self.working_days > permit_type.sop_duration:
+            raise ValidationError(
+                {
+                    "working_days": _(
+                        "Tidak boleh melebihi waktu SOP jenis izin ini (%(days)d hari kerja)."
+                    )
+                    % {"days": permit_type.sop_duration}
+                }
+            )
+        if permit_type.opd_id == self.opd_id:
+            raise ValidationError({"opd": _("OPD penanggung jawab jenis izin ini sendiri.")})
+
+
+class Verdict(models.TextChoices):
+    RECOMMEND = "recommend", _("Merekomendasikan")
+    WITH_CONDITIONS = "conditions", _("Merekomendasikan dengan syarat")
+    NOT_RECOMMENDED = "not_recommended", _("Tidak merekomendasikan")
+
+
+class Recommendation(models.Model):
+    """One agency's recommendation on one file: requested, drafted by an officer of the
+    agency, signed off by a supervisor of the agency."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("berkas"),
+    )
+    opd = models.ForeignKey(OPD, on_delete=models.PROTECT, related_name="+", verbose_name=_("OPD"))
+    requested_at = models.DateTimeField(_("diminta"), default=timezone.now)
+    due_at = models.DateTimeField(_("batas waktu"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendation_tasks",
+        verbose_name=_("petugas"),
+    )
+    verdict = models.CharField(_("rekomendasi"), max_length=20, choices=Verdict.choices, blank=True)
+    conditions = models.TextField(_("syarat"), blank=True)
+    reasons = models.TextField(_("alasan"), blank=True)
+    legal_basis = models.TextField(_("dasar hukum"), blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disusun oleh"),
+    )
+    drafted_at = models.DateTimeField(_("disusun"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disahkan oleh"),
+    )
+    signed_at = models.DateTimeField(_("disahkan"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("dilaporkan terlambat"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rekomendasi teknis")
+        verbose_name_plural = _("rekomendasi teknis")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "opd"], name="recommendation_once")
+        ]
+        indexes = [
+            # Late ones still unanswered, for the escalation sweep.
+            models.Index(fields=["signed_at", "due_at"], name="recommendation_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.opd}"
+
+    @property
+    def answered(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def dissents(self) -> bool:
+        return self.answered and self.verdict == Verdict.NOT_RECOMMENDED
