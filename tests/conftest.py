@@ -502,3 +502,38 @@ def bucket_for(s3_server, settings):
         "STORAGE_SECRET_KEY": S3_KEYS["aws_secret_access_key"],
     }
     return SimpleNamespace(name=name, client=client, body=body, env=env)
+
+
+# The technical team (issue 22.1) -----------------------------------------------------
+
+
+@pytest.fixture
+def team(office):
+    """Public works (2 working days) and the environment office (3) recommend on the full
+    type; each has a technical officer and a supervisor answering to the head."""
+    from permits.models import TypeRecommender
+
+    pupr = OPDFactory(code="DPUPR", name_id="Dinas PUPR", name_en="Public Works Office")
+    dlh = OPDFactory(code="DLH", name_id="Dinas Lingkungan Hidup", name_en="")
+    people = users_bulk(
+        pupr_officer={"role": Role.TECHNICAL, "username": "teknis.pupr", "unit": pupr},
+        pupr_officer2={"role": Role.TECHNICAL, "username": "teknis.pupr2", "unit": pupr},
+        dlh_officer={"role": Role.TECHNICAL, "username": "teknis.dlh", "unit": dlh},
+        pupr_supervisor={
+            "role": Role.SUPERVISOR,
+            "username": "atasan.pupr",
+            "unit": pupr,
+            "supervisor": office.head,
+        },
+        dlh_supervisor={
+            "role": Role.SUPERVISOR,
+            "username": "atasan.dlh",
+            "unit": dlh,
+            "supervisor": office.head,
+        },
+    )
+    TypeRecommender.objects.create(permit_type=office.full_type, opd=pupr, working_days=2)
+    TypeRecommender.objects.create(permit_type=office.full_type, opd=dlh, working_days=3)
+    office.pupr, office.dlh = pupr, dlh
+    vars(office).update(people)
+    return office

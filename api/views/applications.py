@@ -44,6 +44,13 @@ class StepOut(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
+class AgencyWaitOut(serializers.Serializer):
+    agency = serializers.CharField()
+    answered = serializers.BooleanField()
+    late = serializers.BooleanField()
+    working_days_late = serializers.IntegerField()
+
+
 class ApplicationStatusOut(serializers.Serializer):
     registration_number = serializers.CharField()
     permit_type = serializers.CharField()
@@ -55,6 +62,11 @@ class ApplicationStatusOut(serializers.Serializer):
     sop = ClockOut()
     findings = FindingOut(many=True)
     timeline = StepOut(many=True)
+    recommendations = AgencyWaitOut(
+        many=True,
+        help_text="In technical review: the agencies asked for their recommendation (not "
+        "their verdicts), as on the tracking page.",
+    )
 
 
 class ApplicationStatusView(PartnerView):
@@ -98,6 +110,15 @@ class ApplicationStatusView(PartnerView):
             "timeline": [
                 {"at": step.at, "label": step.label, "note": step.note}
                 for step in tracking.timeline
+            ],
+            "recommendations": [
+                {
+                    "agency": wait.agency,
+                    "answered": wait.answered,
+                    "late": wait.late,
+                    "working_days_late": wait.working_days_late,
+                }
+                for wait in tracking.agencies
             ],
         }
         return Response(_STATUS_OUT.to_representation(data))

@@ -100,3 +100,19 @@ def test_reading_a_file_costs_the_same_queries_however_long_its_story(
     client.get(url(app), HTTP_AUTHORIZATION=token)
     with django_assert_max_num_queries(16):
         assert client.get(url(app), HTTP_AUTHORIZATION=token).status_code == 200
+
+
+def test_a_file_in_review_names_the_agencies_it_waits_for(client, bearer, team):
+    from tests.permits.test_recommendations import answered, in_review
+
+    _bus, token = bearer(scopes=("applications:read",), reads_all_files=True)
+    app = in_review(team)
+    answered(team, app, team.pupr, team.pupr_officer, team.pupr_supervisor)
+    body = client.get(url(app), HTTP_AUTHORIZATION=token).json()
+    assert body["recommendations"] == [
+        {"agency": "Dinas Lingkungan Hidup", "answered": False, "late": False,
+         "working_days_late": 0},
+        {"agency": "Dinas PUPR", "answered": True, "late": False, "working_days_late": 0},
+    ]  # fmt: skip
+    english = client.get(url(app), HTTP_AUTHORIZATION=token, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["recommendations"][1]["agency"] == "Public Works Office"
