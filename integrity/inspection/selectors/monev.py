@@ -22,7 +22,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from integrity.conflicts.models import (
@@ -232,3 +232,63 @@ def _findings(start, end) -> dict:
         "overdue": overdue,
         "reports": reports,
     }
+
+
+def recommendations_section(start, end) -> MonevSection | None:
+    """The technical team's month (issue 22.1): recommendations asked, answered (late ones
+    and dissents among them) and still awaited at the month's end, in all and per agency.
+    Three queries; no section in a month without any."""
+    from django.utils.translation import gettext as _
+
+    from permits.models import Recommendation, Verdict
+
+    asked = Counter(
+        dict(
+            Recommendation.objects.filter(requested_at__gte=start, requested_at__lt=end)
+            .values_list("opd__name_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    answered = {
+        name: (n, late, dissent)
+        for name, n, late, dissent in Recommendation.objects.filter(
+            signed_at__gte=start, signed_at__lt=end
+        )
+        .values_list("opd__name_id")
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=Q(signed_at__gt=F("due_at"))),
+            dissent=Count("id", filter=Q(verdict=Verdict.NOT_RECOMMENDED)),
+        )
+    }
+    awaited = Counter(
+        dict(
+            Recommendation.objects.filter(requested_at__lt=end)
+            .filter(Q(signed_at__isnull=True) | Q(signed_at__gte=end))
+            .values_list("opd__name_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    if not (asked or answered or awaited):
+        return None
+    given = sum(n for n, _late, _dissent in answered.values())
+    rows = [
+        (_("Rekomendasi diminta"), str(sum(asked.values()))),
+        (_("Rekomendasi disahkan"), str(given)),
+        (_("… melewati batas waktunya"), str(sum(v[1] for v in answered.values()))),
+        (_("… tidak merekomendasikan"), str(sum(v[2] for v in answered.values()))),
+        (_("Belum diberikan di akhir bulan"), str(sum(awaited.values()))),
+    ]
+    for name in sorted(set(asked) | set(answered) | set(awaited)):
+        n, late, _dissent = answered.get(name, (0, 0, 0))
+        rows.append(
+            (
+                name,
+                _("%(asked)d diminta, %(given)d disahkan (%(late)d terlambat), %(awaited)d belum")
+                % {"asked": asked[name], "given": n, "late": late, "awaited": awaited[name]},
+            )
+        )
+    return MonevSection(_("Rekomendasi tim teknis"), rows)
+
+
+monev_section(recommendations_section)
