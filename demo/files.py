@@ -30,7 +30,7 @@ from permits.services.checks import check_update
 from permits.services.context import Actor
 from permits.services.data_checks import data_check_of, data_check_update
 from permits.services.documents import document_upload
-from permits.services.recommendations import recommendation_draft, recommendation_sign
+from permits.services.recommendations import DRAFT, recommendation_draft, recommendation_sign
 from places.selectors import gazetteer
 from worktime.calendar import get_calendar
 
@@ -252,7 +252,7 @@ def _recommendations_give(app, rng, later, *, leave: int = 0) -> None:
 
 def _declared(app, person) -> None:
     """Before their first act on the file, an agency's officer or supervisor declares."""
-    if declaration_needed(app, person, "recommendation_draft"):
+    if declaration_needed(app, person, DRAFT):
         file_declare(application=app, actor=Actor(person, "10.0.0.9", "demo"), has_conflict=False)
 
 

@@ -138,7 +138,7 @@ class FormVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """The technical team's recommendations, read only: they are given in the back office,
     under the file's guards."""
 
@@ -146,12 +146,3 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     list_filter = ["opd", "verdict"]
     list_select_related = ["application", "opd"]
     search_fields = ["application__registration_number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -55,9 +55,9 @@ class TypeRecommender(models.Model):
             return
         if self.working_days < 1:
             raise ValidationError({"working_days": _("Sekurang-kurangnya 1 hari kerja.")})
-        permit_type = getattr(self, "permit_type", None) if self.permit_type_id else None
-        if permit_type is None:
+        if self.permit_type_id is None:
             return
+        permit_type = self.permit_type
         if permit_type.sop_unit == SopUnit.DAYS and self.working_days > permit_type.sop_duration:
             raise ValidationError(
                 {
@@ -141,6 +141,11 @@ class Recommendation(models.Model):
     @property
     def answered(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def late(self) -> bool:
+        """Still unanswered past its due time."""
+        return not self.answered and self.due_at < timezone.now()
 
     @property
     def dissents(self) -> bool:

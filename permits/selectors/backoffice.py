@@ -268,3 +268,26 @@ def late_files_of_team(*, supervisor, now=None, limit: int = 50) -> list[Applica
     for app in late:
         app.permit_type = types[app.permit_type_id]
     return late
+
+
+def recommendations_waiting_for(user) -> list[Recommendation]:
+    """The recommendations ``user`` has to give now, the earliest due first (one query):
+    an agency officer's to draft (theirs, or nobody's yet, or sent back), an agency
+    supervisor's to sign off (drafted by someone else)."""
+    if user.unit_id is None or user.role not in {Role.TECHNICAL, Role.SUPERVISOR, Role.HEAD}:
+        return []
+    waiting = Recommendation.objects.filter(
+        opd_id=user.unit_id,
+        signed_at__isnull=True,
+        application__state=Stage.TECHNICAL_REVIEW,
+        application__held_since__isnull=True,
+    )
+    if user.role == Role.TECHNICAL:
+        waiting = waiting.filter(drafted_at__isnull=True).filter(
+            Q(assigned_to=user) | Q(assigned_to__isnull=True)
+        )
+    else:
+        waiting = waiting.filter(drafted_at__isnull=False).exclude(drafted_by=user)
+    return list(
+        waiting.select_related("application__permit_type", "opd").order_by("due_at", "pk")[:50]
+    )

@@ -140,7 +140,8 @@ def recommendation_actor(app: Application, user) -> bool:
 
 
 def _locked(recommendation: Recommendation, actor: Actor, action: str):
-    """The file and the recommendation, locked, with the guards every file act passes."""
+    """The file and the recommendation, locked, with the guards every file act passes; a
+    recommendation signed off already takes no act."""
     app = Application.objects.select_for_update(of=("self",)).get(pk=recommendation.application_id)
     locked = Recommendation.objects.select_for_update(of=("self",)).get(pk=recommendation.pk)
     locked.application = app
@@ -149,6 +150,8 @@ def _locked(recommendation: Recommendation, actor: Actor, action: str):
     if app.state != Stage.TECHNICAL_REVIEW:
         raise ActionRefused(_("Rekomendasi hanya dapat diberikan selama kajian teknis."))
     action_guards_check(app, actor.user, action)
+    if locked.answered:
+        raise ActionRefused(ALREADY_SIGNED)
     return app, locked
 
 
@@ -182,8 +185,6 @@ def recommendation_draft(
     """The agency officer's answer, for their supervisor to sign off (a draft may be
     written again until it is signed)."""
     app, rec = _locked(recommendation, actor, DRAFT)
-    if rec.answered:
-        raise ActionRefused(ALREADY_SIGNED)
     if not may_draft(rec, actor.user):
         raise ActionRefused(_("Anda tidak berwenang menyusun rekomendasi ini."))
     answer = _clean_answer(verdict, conditions, reasons, legal_basis)
@@ -211,8 +212,6 @@ def recommendation_send_back(
 ) -> Recommendation:
     """The supervisor does not sign the draft: it goes back to its officer with a note."""
     app, rec = _locked(recommendation, actor, SEND_BACK)
-    if rec.answered:
-        raise ActionRefused(ALREADY_SIGNED)
     if not may_sign(rec, actor.user):
         raise ActionRefused(_("Anda tidak berwenang mengesahkan rekomendasi ini."))
     if not note.strip():
@@ -237,8 +236,6 @@ def recommendation_send_back(
 def recommendation_sign(*, recommendation: Recommendation, actor: Actor) -> Recommendation:
     """The agency supervisor signs the draft off: the agency has answered."""
     app, rec = _locked(recommendation, actor, SIGN)
-    if rec.answered:
-        raise ActionRefused(ALREADY_SIGNED)
     if not may_sign(rec, actor.user):
         raise ActionRefused(_("Anda tidak berwenang mengesahkan rekomendasi ini."))
     now = timezone.now()
@@ -289,10 +286,12 @@ def recommendations_escalate(*, now=None) -> int:
         .select_related("opd", "application__permit_type", "assigned_to")
         .order_by("due_at", "pk")
     )
-    by_head = defaultdict(list)
+    by_head, heads_of = defaultdict(list), {}
     with transaction.atomic():
         for rec in late:
-            for head in agency_heads(rec.opd):
+            if rec.opd_id not in heads_of:
+                heads_of[rec.opd_id] = agency_heads(rec.opd)
+            for head in heads_of[rec.opd_id]:
                 by_head[head].append(rec)
             rec.escalated_at = now
             rec._history_user = None
@@ -312,29 +311,3 @@ def recommendations_escalate(*, now=None) -> int:
                 application=recs[0].application if len(recs) == 1 else None,
             )
     return len(late)
-
-
-# --- what the back office shows ------------------------------------------------------------
-
-
-def recommendations_waiting_for(user) -> list[Recommendation]:
-    """The recommendations ``user`` has to give now, the earliest due first (one query):
-    an agency officer's to draft (theirs, or nobody's yet, or sent back), an agency
-    supervisor's to sign off (drafted by someone else)."""
-    if user.unit_id is None or user.role not in {Role.TECHNICAL, *SIGNING_ROLES}:
-        return []
-    waiting = Recommendation.objects.filter(
-        opd_id=user.unit_id,
-        signed_at__isnull=True,
-        application__state=Stage.TECHNICAL_REVIEW,
-        application__held_since__isnull=True,
-    )
-    if user.role == Role.TECHNICAL:
-        waiting = waiting.filter(drafted_at__isnull=True).filter(
-            Q(assigned_to=user) | Q(assigned_to__isnull=True)
-        )
-    else:
-        waiting = waiting.filter(drafted_at__isnull=False).exclude(drafted_by=user)
-    return list(
-        waiting.select_related("application__permit_type", "opd").order_by("due_at", "pk")[:50]
-    )

@@ -47,6 +47,7 @@ from permits.selectors.backoffice import (
     application_page_parts,
     applications_visible_to,
     late_files_of_team,
+    recommendations_waiting_for,
     team_load,
     timeline_filter,
     worklist_for,
@@ -75,7 +76,6 @@ from permits.services.recommendations import (
     recommendation_draft,
     recommendation_send_back,
     recommendation_sign,
-    recommendations_waiting_for,
 )
 from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
@@ -125,7 +125,6 @@ def worklist(request):
     context = {"form": form, "page": page, "query": query.urlencode()}
     if not request.htmx:
         context["recommendations"] = recommendations_waiting_for(request.user)
-        context["now"] = now
     template = (
         "permits/backoffice/_worklist_table.html"
         if request.htmx
@@ -249,7 +248,6 @@ def file_recommendation(request, public_id, act):
             return redirect(f"{reverse('backoffice:file', args=[app.public_id])}#rekomendasi")
         form.add_error(None, refused.message)
     if form is not None and form.errors:
-        app.refresh_from_db()
         return file_page_render(request, app, forms={form_name: form}, status=400)
     messages.success(request, RECOMMENDATION_DONE[act])
     return redirect(f"{reverse('backoffice:file', args=[app.public_id])}#rekomendasi")

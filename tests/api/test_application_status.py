@@ -107,7 +107,7 @@ def test_a_file_in_review_names_the_agencies_it_waits_for(client, bearer, team):
 
     _bus, token = bearer(scopes=("applications:read",), reads_all_files=True)
     app = in_review(team)
-    answered(team, app, team.pupr, team.pupr_officer, team.pupr_supervisor)
+    answered(team, app, "pupr")
     body = client.get(url(app), HTTP_AUTHORIZATION=token).json()
     assert body["recommendations"] == [
         {"agency": "Dinas Lingkungan Hidup", "answered": False, "late": False,

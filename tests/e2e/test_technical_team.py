@@ -6,8 +6,10 @@ the applicant's tracking page says which agency has answered and which is still 
 import re
 
 import pytest
+from django.utils import dateformat, timezone, translation
 from playwright.sync_api import expect
 
+from permits.models import Recommendation
 from tests.e2e.kit import open_file, staff_sign_in
 from tests.permits.test_recommendations import in_review
 
@@ -38,6 +40,11 @@ def test_an_agency_recommends_with_conditions_from_a_phone(live_server, team, op
     panel.get_by_role("button", name="Simpan dan ajukan untuk disahkan").click()
     expect(officer.locator(".messages")).to_contain_text("menunggu pengesahan atasan")
     expect(officer.locator("#rekomendasi")).to_contain_text("Sumur resapan 2 unit.")
+    # Its due time, in the office's time (WIB) and Indonesian month names.
+    due = Recommendation.objects.get(application=app, opd=team.pupr).due_at
+    with translation.override("id"):
+        due_text = dateformat.format(timezone.localtime(due), "j M Y, H.i")
+    expect(officer.locator("#rekomendasi")).to_contain_text(due_text)
 
     supervisor = open_page()
     staff_sign_in(supervisor, base, team.pupr_supervisor)

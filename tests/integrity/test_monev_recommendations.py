@@ -25,9 +25,7 @@ def test_the_month_counts_what_was_asked_given_and_awaited(team):
     answered(
         team,
         app,
-        team.dlh,
-        team.dlh_officer,
-        team.dlh_supervisor,
+        "dlh",
         Verdict.NOT_RECOMMENDED,
         reasons="Sempadan sungai.",
         legal_basis="Perda RTRW",

@@ -153,13 +153,11 @@ def test_the_approver_sees_a_dissent(client, team):
     from tests.factories import fire, walk
 
     app = in_review(team)
-    answered(team, app, team.pupr, team.pupr_officer, team.pupr_supervisor)
+    answered(team, app, "pupr")
     answered(
         team,
         app,
-        team.dlh,
-        team.dlh_officer,
-        team.dlh_supervisor,
+        "dlh",
         Verdict.NOT_RECOMMENDED,
         reasons="Tidak ada pengelolaan limbah medis.",
         legal_basis="PP 22/2021",

@@ -51,9 +51,12 @@ def draft(rec, user, verdict=Verdict.RECOMMEND, **answer):
     return recommendation_draft(recommendation=rec, actor=act(user), verdict=verdict, **answer)
 
 
-def answered(office, app, opd, officer, supervisor, verdict=Verdict.RECOMMEND, **answer):
-    draft(of(app, opd), declared(app, officer), verdict, **answer)
-    return recommendation_sign(recommendation=of(app, opd), actor=act(declared(app, supervisor)))
+def answered(team, app, agency: str, verdict=Verdict.RECOMMEND, **answer):
+    """``agency`` ("pupr" or "dlh") answers: its officer drafts, its supervisor signs off."""
+    opd = getattr(team, agency)
+    draft(of(app, opd), declared(app, getattr(team, f"{agency}_officer")), verdict, **answer)
+    supervisor = declared(app, getattr(team, f"{agency}_supervisor"))
+    return recommendation_sign(recommendation=of(app, opd), actor=act(supervisor))
 
 
 def test_each_agency_is_asked_at_once_with_its_share_of_the_sop_time(team):
@@ -73,15 +76,13 @@ def test_the_file_leaves_review_only_when_every_agency_has_answered(team):
     app = in_review(team)
     with pytest.raises(ActionRefused, match="menunggu rekomendasi Dinas Lingkungan Hidup, Dinas"):
         fire(app, "finish_review", app.assigned_to)
-    answered(team, app, team.pupr, team.pupr_officer, team.pupr_supervisor)
+    answered(team, app, "pupr")
     with pytest.raises(ActionRefused, match="menunggu rekomendasi Dinas Lingkungan Hidup\\."):
         fire(app, "finish_review", app.assigned_to)
     answered(
         team,
         app,
-        team.dlh,
-        team.dlh_officer,
-        team.dlh_supervisor,
+        "dlh",
         Verdict.NOT_RECOMMENDED,
         reasons="Lokasi di sempadan sungai.",
         legal_basis="Perda RTRW Pasal 40",
@@ -226,8 +227,8 @@ def test_a_held_file_takes_no_recommendation_and_the_attempt_is_recorded(team):
 
 def test_a_recommendation_is_given_only_in_technical_review(team):
     app = in_review(team)
-    answered(team, app, team.pupr, team.pupr_officer, team.pupr_supervisor)
-    answered(team, app, team.dlh, team.dlh_officer, team.dlh_supervisor)
+    answered(team, app, "pupr")
+    answered(team, app, "dlh")
     fire(app, "finish_review", app.assigned_to)
     rec = of(app, team.pupr)
     with pytest.raises(ActionRefused, match="selama kajian teknis"):
@@ -236,7 +237,7 @@ def test_a_recommendation_is_given_only_in_technical_review(team):
 
 def test_a_file_returned_and_completed_again_keeps_the_answers_it_had(team):
     app = in_review(team)
-    answered(team, app, team.pupr, team.pupr_officer, team.pupr_supervisor)
+    answered(team, app, "pupr")
     app = return_file(team, app)
     document_upload(
         application=app,
@@ -278,7 +279,7 @@ def test_escalation_waits_for_working_time(team):
 
 def test_the_tracking_page_says_which_agency_it_waits_for_and_how_late(team, client, time_machine):
     app = in_review(team)
-    answered(team, app, team.pupr, team.pupr_officer, team.pupr_supervisor)
+    answered(team, app, "pupr")
     dlh_due = of(app, team.dlh).due_at
     calendar = get_calendar()
     next_day = calendar.add_working_days(dlh_due, 1)
@@ -298,13 +299,11 @@ def test_the_conditions_of_each_agency_go_on_the_permit(team):
     answered(
         team,
         app,
-        team.pupr,
-        team.pupr_officer,
-        team.pupr_supervisor,
+        "pupr",
         Verdict.WITH_CONDITIONS,
         conditions="Menyediakan sumur resapan 2 unit",
     )
-    answered(team, app, team.dlh, team.dlh_officer, team.dlh_supervisor)
+    answered(team, app, "dlh")
     app = walk(team, fire(app, "finish_review", app.assigned_to), Stage.SIGNING)
     fire(app, "sign", app.assigned_to)
     app.refresh_from_db()

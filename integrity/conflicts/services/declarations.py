@@ -21,7 +21,11 @@ from permits.event_names import (
 from permits.models import Application
 from permits.services.context import ActionRefused, Actor
 from permits.services.events import file_event
-from permits.services.recommendations import RECOMMENDATION_ACTIONS, recommendation_actor
+from permits.services.recommendations import (
+    DRAFT,
+    RECOMMENDATION_ACTIONS,
+    recommendation_actor,
+)
 
 # Staff who declare (registers, conflicts on files): everyone in the office but the
 # administrator of the system.
@@ -44,9 +48,7 @@ def declaration_due(app: Application, user) -> bool:
     agency's officer or supervisor with a recommendation of the file to give."""
     if declaration_needed(app, user):
         return True
-    return recommendation_actor(app, user) and declaration_needed(
-        app, user, next(iter(RECOMMENDATION_ACTIONS))
-    )
+    return recommendation_actor(app, user) and declaration_needed(app, user, DRAFT)
 
 
 def declaration_guard(app: Application, user, action: str) -> None:
