@@ -15,6 +15,7 @@ from django.db import transaction
 
 from permits.details.spec import COMMON
 from permits.models import OPD, PermitField, PermitType, Requirement, SearchNote, TypeRecommender
+from permits.models.recommendations import recommendation_time_problem
 from permits.selectors.catalogue import catalogue_choices_invalidate
 from permits.services.form_versions import form_versions_publish
 from trail.loading import LoadReport, rows_deactivate, rows_sync
@@ -147,6 +148,9 @@ def _load_recommenders(data: dict, types: dict, opds: dict, report: LoadReport) 
                 raise ValidationError(
                     f"{row['code']}: recommender {item['opd']!r} is not another OPD"
                 )
+            problem = recommendation_time_problem(permit_type, item["working_days"])
+            if problem:
+                raise ValidationError(f"{row['code']}: {item['opd']}: {problem}")
             wanted[(permit_type.pk, item["opd"])] = {
                 "permit_type": permit_type,
                 "opd": opds[item["opd"]],

@@ -58,17 +58,48 @@ class TypeRecommender(models.Model):
         if self.permit_type_id is None:
             return
         permit_type = self.permit_type
-        if permit_type.sop_unit == SopUnit.DAYS and self.working_days > permit_type.sop_duration:
-            raise ValidationError(
-                {
-                    "working_days": _(
-                        "Tidak boleh melebihi waktu SOP jenis izin ini (%(days)d hari kerja)."
-                    )
-                    % {"days": permit_type.sop_duration}
-                }
-            )
         if permit_type.opd_id == self.opd_id:
             raise ValidationError({"opd": _("OPD penanggung jawab jenis izin ini sendiri.")})
+        problem = recommendation_time_problem(permit_type, self.working_days)
+        if problem:
+            raise ValidationError({"working_days": problem})
+
+
+# What the SOP must still hold once every agency has answered: the approval and the
+# signature take at least a working day between them.
+DAYS_AFTER_RECOMMENDATIONS = 1
+
+
+def recommendation_time_problem(permit_type: PermitType, working_days: int) -> str:
+    """Why an agency's share of ``working_days`` does not fit the type's SOP beside its
+    other stages, or "" when it fits. The agencies answer in parallel, so each share is
+    weighed alone: the completeness check before it, the approval and signature after."""
+    if permit_type.sop_unit != SopUnit.DAYS:
+        return _(
+            "Jenis izin dengan SOP dalam jam kerja tidak dapat menunggu rekomendasi "
+            "yang dihitung dalam hari kerja."
+        )
+    if working_days > permit_type.sop_duration:
+        return _("Tidak boleh melebihi waktu SOP jenis izin ini (%(days)d hari kerja).") % {
+            "days": permit_type.sop_duration
+        }
+    needed = permit_type.check_duration + working_days + DAYS_AFTER_RECOMMENDATIONS
+    if needed > permit_type.sop_duration:
+        return _(
+            "Pemeriksaan kelengkapan (%(check)d) ditambah rekomendasi (%(days)d) harus "
+            "menyisakan %(after)d hari kerja untuk persetujuan dan penandatanganan dalam "
+            "waktu SOP (%(sop)d hari kerja). Paling lama %(most)d hari kerja."
+        ) % {
+            "check": permit_type.check_duration,
+            "days": working_days,
+            "after": DAYS_AFTER_RECOMMENDATIONS,
+            "sop": permit_type.sop_duration,
+            "most": max(
+                permit_type.sop_duration - permit_type.check_duration - DAYS_AFTER_RECOMMENDATIONS,
+                0,
+            ),
+        }
+    return ""
 
 
 class Verdict(models.TextChoices):

@@ -159,6 +159,8 @@ def test_the_technical_team_of_each_type_loads_and_follows_the_file(catalogue):
         ({"opd": "NOPE", "working_days": 3}, "not another OPD"),
         ({"opd": "DLH", "working_days": 15}, "waktu SOP"),  # PU-PBG's SOP is 14 days
         ({"opd": "DLH", "working_days": 0}, "1 hari kerja"),
+        # Check (1) + 13 + approval and signing (1) is 15: past the SOP's 14.
+        ({"opd": "DLH", "working_days": 13}, "Paling lama 12 hari kerja"),
     ],
 )
 def test_a_wrong_technical_team_is_refused(catalogue, recommender, problem):
@@ -169,3 +171,24 @@ def test_a_wrong_technical_team_is_refused(catalogue, recommender, problem):
     row["recommenders"] = [recommender]
     with pytest.raises(ValidationError, match=problem):
         catalogue_load(data=edited)
+
+
+def test_a_technical_team_filling_the_sop_to_its_last_day_loads(catalogue):
+    from permits.models import TypeRecommender
+
+    edited = copy.deepcopy(catalogue)
+    row = next(t for t in edited["permit_types"] if t["code"] == "PU-PBG")
+    row["recommenders"] = [{"opd": "DLH", "working_days": 12}]  # 1 + 12 + 1 = 14
+    catalogue_load(data=edited)
+    assert TypeRecommender.objects.get(permit_type__code="PU-PBG").working_days == 12
+
+
+def test_a_type_measured_in_working_hours_cannot_wait_for_a_recommendation(catalogue):
+    from django.core.exceptions import ValidationError
+
+    edited = copy.deepcopy(catalogue)
+    row = next(t for t in edited["permit_types"] if t["sop_unit"] == "hours")
+    row["recommenders"] = [{"opd": "DLH" if row["opd"] != "DLH" else "DPUPR", "working_days": 1}]
+    with pytest.raises(ValidationError, match="jam kerja"):
+        catalogue_load(data=edited)
+    assert not PermitType.objects.filter(code=row["code"], recommenders__isnull=False).exists()
