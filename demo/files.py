@@ -18,7 +18,7 @@ from integrity.conflicts.services.declarations import declaration_needed, file_d
 from issuance.models import Bill, PaymentChannel
 from issuance.services.billing import payment_record
 from permits.details.examples import details_example
-from permits.models import Application, CheckStatus, PermitType, Stage, Verdict
+from permits.models import AnswerChannel, Application, CheckStatus, PermitType, Stage, Verdict
 from permits.services.applications import (
     application_create,
     application_details_update,
@@ -31,6 +31,7 @@ from permits.services.context import Actor
 from permits.services.data_checks import data_check_of, data_check_update
 from permits.services.documents import document_upload
 from permits.services.recommendations import DRAFT, recommendation_draft, recommendation_sign
+from permits.services.site_visits import site_visit_answer, site_visit_propose
 from places.selectors import gazetteer
 from worktime.calendar import get_calendar
 
@@ -138,6 +139,10 @@ def demo_files_seed(*, count: int = 40, seed: int = 7) -> int:
             if app.state == Stage.TECHNICAL_REVIEW:
                 # Left in review: one agency has answered, the others are still asked.
                 _recommendations_give(app, rng, later, leave=1)
+            if app.state == Stage.INSPECTION and not app.site_visits.exists():
+                # Left in inspection: a visit proposed for a day to come, which an online
+                # applicant (the demo's Siti) still has to confirm.
+                _visit_agreed(app, app.assigned_to, rng, answer=not online, after=now)
     return Application.objects.count()
 
 
@@ -181,6 +186,11 @@ def _advance(app, target, rng, later, cashier):
             _recommendations_give(app, rng, later)
             app = fire("finish_review", officer, note="Memenuhi ketentuan teknis.")
         elif app.state == Stage.INSPECTION:
+            visit = _visit_agreed(app, officer, rng)
+            # To the appointment, and the visit's length; not past the present.
+            later(calendar_hours(timezone.now(), visit.appointment_at) + rng.uniform(1, 2))
+            if timezone.now() < visit.appointment_at:
+                return app  # the appointment is still ahead: the file waits for it
             app = fire("finish_inspection", officer, note="Lokasi sesuai dokumen.")
         elif app.state == Stage.AWAITING_PAYMENT:
             bill = Bill.objects.get(application=app)
@@ -248,6 +258,39 @@ def _recommendations_give(app, rng, later, *, leave: int = 0) -> None:
         later(rng.uniform(0.5, 3))
         _declared(app, supervisor)
         recommendation_sign(recommendation=rec, actor=Actor(supervisor, "10.0.0.9", "demo"))
+
+
+def calendar_hours(start, end) -> float:
+    """Working hours from ``start`` to ``end`` (0 if ``end`` is not later)."""
+    if end <= start:
+        return 0.0
+    return get_calendar().working_time_between(start, end).total_seconds() / 3600
+
+
+def _visit_agreed(app, officer, rng, *, answer: bool = True, after=None):
+    """The holder proposes a visit at 09.00-13.00 on the working day after ``after`` (the
+    clock's today by default); the applicant confirms it, online in their account or, for
+    a walk-in, by telephone recorded by the holder (``answer``)."""
+    calendar = get_calendar()
+    today = timezone.localtime(after or timezone.now()).date()
+    day = calendar.next_working_day(today)
+    slot = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(9, 13))))
+    _declared(app, officer)
+    visit = site_visit_propose(
+        application=app,
+        actor=Actor(officer, "10.0.0.9", "demo"),
+        appointment_at=slot,
+        note="Mohon siapkan dokumen asli di lokasi.",
+    )
+    if not answer:
+        return visit
+    online = app.applicant_id is not None
+    return site_visit_answer(
+        application=app,
+        actor=Actor(app.applicant if online else officer, "10.0.0.5", "demo"),
+        confirm=True,
+        channel=AnswerChannel.ACCOUNT if online else AnswerChannel.TELEPHONE,
+    )
 
 
 def _declared(app, person) -> None:

@@ -57,6 +57,14 @@ DEMO_USERS = [
         "atasan.kes",
     ),
     DemoUser(
+        "teknis2.kes",
+        "apt. Lina Kartika, S.Farm.",
+        Role.TECHNICAL,
+        "DINKES",
+        "Analis Perizinan Kesehatan",
+        "atasan.kes",
+    ),
+    DemoUser(
         "atasan.pupr",
         "Ir. Agus Salim",
         Role.SUPERVISOR,
@@ -67,6 +75,14 @@ DEMO_USERS = [
     DemoUser(
         "teknis.pupr",
         "Rina Marlina, S.T.",
+        Role.TECHNICAL,
+        "DPUPR",
+        "Penata Bangunan Gedung",
+        "atasan.pupr",
+    ),
+    DemoUser(
+        "teknis2.pupr",
+        "Hendra Gunawan, S.T.",
         Role.TECHNICAL,
         "DPUPR",
         "Penata Bangunan Gedung",

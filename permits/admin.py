@@ -11,6 +11,8 @@ from permits.models import (
     Recommendation,
     Requirement,
     SearchNote,
+    SiteVisit,
+    SiteVisitMember,
     TypeRecommender,
 )
 from permits.services.form_versions import form_versions_publish
@@ -146,3 +148,26 @@ class RecommendationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["opd", "verdict"]
     list_select_related = ["application", "opd"]
     search_fields = ["application__registration_number"]
+
+
+class SiteVisitMemberInline(admin.TabularInline):
+    model = SiteVisitMember
+    fields = ["position", "officer"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SiteVisit)
+class SiteVisitAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Field inspections' appointments and teams, read only: they are set on the file pages,
+    under the file's guards."""
+
+    list_display = ["application", "appointment_at", "status", "lead", "proposals"]
+    list_filter = ["status"]
+    list_select_related = ["application", "lead"]
+    search_fields = ["application__registration_number"]
+    inlines = [SiteVisitMemberInline]

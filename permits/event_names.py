@@ -34,6 +34,12 @@ RECOMMENDATION_SENT_BACK = "recommendation.sent_back"
 RECOMMENDATION_SIGNED = "recommendation.signed"
 RECOMMENDATION_ESCALATED = "recommendation.escalated"
 
+# The field inspection (peninjauan lapangan): an appointment proposed by the lead officer,
+# confirmed by the applicant or asked to move, the team drawn with it.
+SITE_VISIT_PROPOSED = "site_visit.proposed"
+SITE_VISIT_CONFIRMED = "site_visit.confirmed"
+SITE_VISIT_MOVE_ASKED = "site_visit.move_asked"
+
 # A requirement's document uploaded (a new version).
 DOCUMENT_UPLOADED = "document.uploaded"
 

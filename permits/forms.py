@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identity import nib_validator, nik_validator, phone_normalise
 from accounts.models import User
 from permits.details.spec import label, labels
-from permits.models import Application, CheckStatus, DataStatus, PermitType, Stage, Verdict
+from permits.models import (
+    AnswerChannel,
+    Application,
+    CheckStatus,
+    DataStatus,
+    PermitType,
+    Stage,
+    Verdict,
+)
 from permits.selectors.backoffice import WorklistFilters
 from permits.selectors.catalogue import catalogue_choices
 from permits.services.checks import verdict_stands, wanting_notice
@@ -481,4 +492,104 @@ class RecommendationForm(forms.Form):
 class SendBackForm(forms.Form):
     note = forms.CharField(
         label=_("Yang harus diperbaiki"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --- the field inspection's appointment (issue 22.2) -----------------------------------
+
+
+class _AppointmentFields(forms.Form):
+    """A date and a time in the office's time zone, as a phone's pickers give them."""
+
+    when_required = True
+    day = forms.DateField(
+        label=_("Tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Tulis tanggal seperti 14-12-2026.")},
+    )
+    hour = forms.TimeField(
+        label=_("Jam"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        error_messages={"invalid": _("Tulis jam seperti 10.00.")},
+    )
+
+    def moment(self):
+        """The aware moment chosen, or None."""
+        day, hour = self.cleaned_data.get("day"), self.cleaned_data.get("hour")
+        if day is None or hour is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(day, hour))
+
+    def clean(self):
+        cleaned = super().clean()
+        wanted = self.when_required or cleaned.get("answer") == "move"
+        if wanted and not self.errors:
+            if cleaned.get("day") is None:
+                self.add_error("day", _("Pilih tanggal peninjauan."))
+            if cleaned.get("hour") is None:
+                self.add_error("hour", _("Pilih jam peninjauan."))
+        return cleaned
+
+
+class SiteVisitProposeForm(_AppointmentFields):
+    """The lead officer's proposed time and place for the visit."""
+
+    address = forms.CharField(
+        label=_("Alamat lokasi"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Terisi dari data permohonan; tambahkan patokan bila perlu."),
+    )
+    note = forms.CharField(
+        label=_("Catatan untuk pemohon"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Misalnya dokumen asli yang perlu disiapkan di lokasi."),
+    )
+
+
+class SiteVisitAnswerForm(_AppointmentFields):
+    """The applicant's answer to a proposed time: confirmed, or another time asked for."""
+
+    when_required = False
+    answer = forms.ChoiceField(
+        label=_("Jawaban"),
+        choices=[
+            ("confirm", _("Saya bersedia pada jadwal ini")),
+            ("move", _("Saya minta jadwal lain")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih jawaban Anda.")},
+    )
+    note = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SiteVisitAnswerOnBehalfForm(SiteVisitAnswerForm):
+    """The lead records the applicant's answer given by telephone or at the office."""
+
+    answer = forms.ChoiceField(
+        label=_("Jawaban pemohon"),
+        choices=[
+            ("confirm", _("Pemohon bersedia pada jadwal ini")),
+            ("move", _("Pemohon meminta jadwal lain")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih jawaban pemohon.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("Dijawab lewat"),
+        choices=[
+            (AnswerChannel.TELEPHONE, AnswerChannel.TELEPHONE.label),
+            (AnswerChannel.IN_PERSON, AnswerChannel.IN_PERSON.label),
+        ],
+        error_messages={"required": _("Sebutkan bagaimana pemohon menjawab.")},
     )

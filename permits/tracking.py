@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.masking import mask_name, mask_nik
-from core.moments import moment_iso, moment_text
+from core.moments import LONG, moment_iso, moment_text
 from permits.event_names import (
     APPLICATION_APPROVED,
     APPLICATION_COMPLETED,
@@ -142,6 +142,17 @@ class AgencyWait:
     working_days_late: int = 0  # whole working days past its due day
 
 
+@dataclass(frozen=True)
+class VisitPlan:
+    """The field inspection's appointment as the applicant sees it."""
+
+    at: datetime.datetime
+    when: str  # "Senin, 14 Desember 2026, 10.00"
+    status: str  # proposed, move_asked, confirmed
+    wished: str = ""  # the time the applicant asked for instead
+    wished_at: datetime.datetime | None = None
+
+
 @dataclass
 class Tracking:
     app: Application
@@ -156,6 +167,7 @@ class Tracking:
     paused_because: str = ""
     check: CheckClock | None = None  # the completeness check's deadline, while it waits
     agencies: list[AgencyWait] = field(default_factory=list)  # technical team, in review
+    visit: VisitPlan | None = None  # the field inspection's appointment, in inspection
     source: str = ""  # the digest of the rows it was made from (the page's kept render)
 
     @property
@@ -164,11 +176,12 @@ class Tracking:
 
 
 def tracking_for(
-    app: Application, events, problems=(), views=(), *, recommendations=(), now=None
+    app: Application, events, problems=(), views=(), *, recommendations=(), visit=(), now=None
 ) -> Tracking:
     """The page's words from plain rows: ``events`` (action, at, note), ``problems``
     (requirement name id/en, status, note), ``views`` (at, role, kind, unit id/en) and
-    ``recommendations`` (agency name id/en, due, signed)."""
+    ``recommendations`` (agency name id/en, due, signed) and ``visit`` (the open site
+    visit's appointment, status and wished time, as zero or one row)."""
     now = now or timezone.now()
     calendar = get_calendar()
     status = clock_status(app, now, calendar)
@@ -234,6 +247,13 @@ def tracking_for(
             )
             for name_id, name_en, due, signed in recommendations
         ],
+        visit=next(
+            (
+                VisitPlan(at, moment_text(at, LONG), status, moment_text(wished, LONG), wished)
+                for at, status, wished in visit
+            ),
+            None,
+        ),
     )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from permits.views import applicant as views
+from permits.views import site_visits
 
 app_name = "applicant"
 
@@ -13,6 +14,11 @@ urlpatterns = [
     path("berkas/<uuid:public_id>/unggah/", views.upload, name="upload"),
     path("berkas/<uuid:public_id>/ajukan/", views.submit, name="submit"),
     path("berkas/<uuid:public_id>/cabut/", views.withdraw, name="withdraw"),
+    path(
+        "berkas/<uuid:public_id>/peninjauan/",
+        site_visits.applicant_site_visit,
+        name="site_visit",
+    ),
     path("berkas/<uuid:public_id>/pesan/", views.message, name="message"),
     path("berkas/<uuid:public_id>/tanda-terima/", views.receipt, name="receipt"),
     path("berkas/<uuid:public_id>/tanda-terima.pdf", views.receipt_download, name="receipt_pdf"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from permits.views import backoffice as views
+from permits.views import site_visits
 
 app_name = "backoffice"
 
@@ -15,6 +16,11 @@ urlpatterns = [
         "berkas/<uuid:public_id>/rekomendasi/<slug:act>/",
         views.file_recommendation,
         name="recommendation",
+    ),
+    path(
+        "berkas/<uuid:public_id>/peninjauan/<slug:act>/",
+        site_visits.file_site_visit,
+        name="site_visit",
     ),
     path("berkas/<uuid:public_id>/data/", views.file_details_save, name="details"),
     path("berkas/<uuid:public_id>/unggah/", views.file_upload, name="upload"),

@@ -51,6 +51,16 @@ class AgencyWaitOut(serializers.Serializer):
     working_days_late = serializers.IntegerField()
 
 
+class SiteVisitOut(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="The appointment, office time with offset.")
+    status = serializers.ChoiceField(
+        choices=["proposed", "move_asked", "confirmed"],
+        help_text="proposed: waiting for the applicant; move_asked: the applicant asked for "
+        "another time (wished_at); confirmed: agreed.",
+    )
+    wished_at = serializers.DateTimeField(allow_null=True)
+
+
 class ApplicationStatusOut(serializers.Serializer):
     registration_number = serializers.CharField()
     permit_type = serializers.CharField()
@@ -66,6 +76,10 @@ class ApplicationStatusOut(serializers.Serializer):
         many=True,
         help_text="In technical review: the agencies asked for their recommendation (not "
         "their verdicts), as on the tracking page.",
+    )
+    site_visit = SiteVisitOut(
+        allow_null=True,
+        help_text="In site inspection: the visit's appointment, as on the tracking page.",
     )
 
 
@@ -120,6 +134,13 @@ class ApplicationStatusView(PartnerView):
                 }
                 for wait in tracking.agencies
             ],
+            "site_visit": {
+                "at": tracking.visit.at,
+                "status": tracking.visit.status,
+                "wished_at": tracking.visit.wished_at,
+            }
+            if tracking.visit
+            else None,
         }
         return Response(_STATUS_OUT.to_representation(data))
 

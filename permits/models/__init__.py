@@ -30,13 +30,22 @@ from permits.models.records import (
     RequirementCheck,
     SlaReminder,
 )
+from permits.models.site_visits import (
+    OPEN_VISIT_STATUSES,
+    AnswerChannel,
+    SiteVisit,
+    SiteVisitMember,
+    VisitStatus,
+)
 from permits.models.stages import FINAL_STAGES, OPEN_STAGES, RULES, Stage
 
 __all__ = [
     "FINAL_STAGES",
     "OPD",
     "OPEN_STAGES",
+    "OPEN_VISIT_STATUSES",
     "RULES",
+    "AnswerChannel",
     "Application",
     "ApplicationEvent",
     "BilingualNameMixin",
@@ -59,11 +68,14 @@ __all__ = [
     "Requirement",
     "RequirementCheck",
     "SearchNote",
+    "SiteVisit",
+    "SiteVisitMember",
     "SlaReminder",
     "SopUnit",
     "Stage",
     "TypeRecommender",
     "Verdict",
+    "VisitStatus",
     "new_tracking_code",
     "normalise_tracking_code",
     "validate_number_pattern",

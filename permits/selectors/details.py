@@ -3,7 +3,7 @@ that shows them: the applicant's, the back office's, the permit and the public o
 
 from __future__ import annotations
 
-from permits.details.spec import site_key
+from permits.details.spec import FieldKind, site_key
 from permits.details.values import details_display
 from permits.models import Application
 from places.selectors import Gazetteer, gazetteer
@@ -33,3 +33,13 @@ def site_address(app: Application) -> str:
     if not value:
         return ""
     return f"{value['street']}, {places_all().place_label(value['kecamatan'], value['desa'])}"
+
+
+def site_point(app: Application) -> tuple[float, float] | None:
+    """Where on the map the file says its place is (its first map point): (latitude,
+    longitude), or None when its type asks none or the applicant left it empty."""
+    key = next((f["key"] for f in app.form_spec if f["kind"] == FieldKind.POINT), None)
+    value = app.details.get(key) if key and app.details else None
+    if not value:
+        return None
+    return float(value["lat"]), float(value["lon"])

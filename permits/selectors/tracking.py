@@ -15,9 +15,11 @@ from permits.models import (
     FileView,
     Recommendation,
     RequirementCheck,
+    SiteVisit,
     Stage,
     normalise_tracking_code,
 )
+from permits.models.site_visits import OPEN_VISIT_STATUSES
 from permits.selectors.catalogue import catalogue_types
 from permits.selectors.columns import CHECK_COLUMNS, CLOCK_COLUMNS, HOLDER_COLUMNS
 from permits.tracking import PUBLIC_ACTIONS, tracking_for
@@ -116,11 +118,18 @@ _tracking_recommendations = PreparedQuery(
     _SAMPLE_ID,
 )
 
+_tracking_visit = PreparedQuery(
+    lambda pk: SiteVisit.objects.filter(
+        application_id=pk, status__in=OPEN_VISIT_STATUSES
+    ).values_list("appointment_at", "status", "wished_at"),
+    _SAMPLE_ID,
+)
+
 
 def tracking_lookup(code: str):
     """The parts of the public tracking page for ``code``, or None: three prepared queries
-    (four for a returned file or one in technical review), the permit type coming from
-    ``catalogue_types``.
+    (four for a returned file, one in technical review or one in inspection), the permit
+    type coming from ``catalogue_types``.
 
     Drafts are not trackable (nothing was submitted yet).
     """
@@ -151,8 +160,9 @@ def _tracking_of(rows):
     views = _tracking_views(app.pk)
     problems = _tracking_problems(app.pk) if app.state == Stage.RETURNED else []
     asked = _tracking_recommendations(app.pk) if app.state == Stage.TECHNICAL_REVIEW else []
-    tracking = tracking_for(app, events, problems, views, recommendations=asked)
-    digested = (row, events, views, problems, asked)
+    visit = _tracking_visit(app.pk) if app.state == Stage.INSPECTION else []
+    tracking = tracking_for(app, events, problems, views, recommendations=asked, visit=visit)
+    digested = (row, events, views, problems, asked, visit)
     tracking.source = hashlib.sha256(repr(digested).encode()).hexdigest()
     return tracking
 

@@ -43,6 +43,7 @@ from permits.services.file_messages import file_message_post
 from permits.sla import clock_status
 from permits.tasks import render_receipt
 from permits.tracking import held_explanation
+from permits.views.site_visit_parts import site_visit_part
 from permits.views.uploads import posted_upload, upload_refusal
 from places.selectors import gazetteer
 from worktime.calendar import get_calendar
@@ -111,7 +112,7 @@ def start(request, code: str):
     return redirect("applicant:file", app.public_id)
 
 
-def _file_context(request, app, **extra) -> dict:
+def _file_context(request, app, *, forms=None, **extra) -> dict:
     checks = list(app.checks.select_related("requirement").order_by("requirement__position"))
     latest = {document.requirement_id: document for document in latest_documents(app)}
     waiting = set()
@@ -152,6 +153,7 @@ def _file_context(request, app, **extra) -> dict:
         "withdraw_form": WithdrawForm(initial={"expected_state": app.state})
         if app.may_fire("withdraw", request.user)
         else None,
+        **site_visit_part(app, request.user, forms or {}, staff=False),
         **extra,
     }
 

@@ -80,6 +80,7 @@ from permits.services.recommendations import (
 from permits.services.views_log import file_view_record
 from permits.sla import check_status, clock_status
 from permits.views.outcomes import action_done, sentence, told_words
+from permits.views.site_visit_parts import site_visit_part
 from permits.views.uploads import posted_upload, upload_refusal
 from places.selectors import gazetteer
 from worktime.calendar import get_calendar
@@ -175,6 +176,7 @@ def file_page_render(request, app, *, forms=None, status=200):
         **(forms or {}),
     }
     context.update(_recommendation_part(app, user, parts["recommendations"], forms or {}))
+    context.update(site_visit_part(app, user, forms or {}, staff=True))
     if rights.may_reassign:
         context.setdefault("reassign_form", ReassignForm())
         context["candidates"] = [

@@ -116,3 +116,29 @@ def test_a_file_in_review_names_the_agencies_it_waits_for(client, bearer, team):
     ]  # fmt: skip
     english = client.get(url(app), HTTP_AUTHORIZATION=token, HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["recommendations"][1]["agency"] == "Public Works Office"
+
+
+def test_a_file_in_inspection_gives_its_visit_s_appointment(client, bearer, office):
+    import time_machine
+
+    from permits.services.site_visits import site_visit_answer
+    from tests.factories import act
+    from tests.permits.test_site_visits import at, in_inspection, propose
+
+    with time_machine.travel(at(2026, 12, 14, 8, 30), tick=True):
+        _bus, token = bearer(scopes=("applications:read",), kind="bus", reads_all_files=True)
+        app = in_inspection(office)
+        assert client.get(url(app), HTTP_AUTHORIZATION=token).json()["site_visit"] is None
+        propose(app)
+        site_visit_answer(
+            application=app,
+            actor=act(office.applicant),
+            confirm=False,
+            wished_at=at(2026, 12, 16, 13),
+        )
+        body = client.get(url(app), HTTP_AUTHORIZATION=token).json()
+    assert body["site_visit"] == {
+        "at": "2026-12-15T10:00:00+07:00",
+        "status": "move_asked",
+        "wished_at": "2026-12-16T13:00:00+07:00",
+    }

@@ -122,3 +122,16 @@ def test_it_replays_files_in_every_stage_through_the_real_services(catalogue, se
     )
     assert waiting.exists()
     assert Recommendation.objects.filter(signed_at__isnull=False).exists()
+    # The field inspection: every file that reached inspection has its visit with a team of
+    # two; those past it went at an agreed time, before the inspection was finished.
+    from permits.event_names import APPLICATION_INSPECTED
+    from permits.models import SiteVisit, VisitStatus
+
+    visited = Application.objects.filter(events__action=APPLICATION_INSPECTED).distinct()
+    assert visited.exists()
+    for app in visited:
+        visit = SiteVisit.objects.get(application=app)
+        assert visit.status == VisitStatus.CONFIRMED and visit.members.count() == 2
+        finished = app.events.get(action=APPLICATION_INSPECTED).created_at
+        assert visit.appointment_at <= finished
+    assert SiteVisit.objects.filter(application__state=Stage.INSPECTION).exists()
