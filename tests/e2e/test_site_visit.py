@@ -72,7 +72,7 @@ def test_the_lead_and_the_applicant_agree_a_visit_from_their_phones(live_server,
     visit.get_by_label("Catatan").fill("Pagi saya masih di pasar.")
     visit.get_by_role("button", name="Kirim jawaban").click()
     expect(applicant.locator(".messages")).to_contain_text("sudah dikirim kepada petugas")
-    expect(applicant.locator("#peninjauan")).to_contain_text("Pemohon meminta jadwal lain")
+    expect(applicant.locator("#peninjauan")).to_contain_text("Anda meminta jadwal lain")
 
     wished = timezone.make_aware(datetime.datetime.combine(day, datetime.time(13)))
     open_file(lead, base, app)

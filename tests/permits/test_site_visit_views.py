@@ -172,6 +172,7 @@ def test_the_applicant_sees_the_proposal_and_confirms(client, office):
     assert "Peninjauan lapangan" in page
     assert "Selasa, 15 Desember 2026, 10.00" in page and "Siapkan sertifikat asli." in page
     assert "Saya bersedia pada jadwal ini" in page
+    assert "Menunggu konfirmasi Anda" in page  # the applicant is "Anda", not "pemohon"
     answer = applicant_post(client, None, app, {"answer": "confirm"})
     assert answer.status_code == 302
     assert SiteVisit.objects.get().status == VisitStatus.CONFIRMED
