@@ -18,7 +18,16 @@ from integrity.conflicts.services.declarations import declaration_needed, file_d
 from issuance.models import Bill, PaymentChannel
 from issuance.services.billing import payment_record
 from permits.details.examples import details_example
-from permits.models import AnswerChannel, Application, CheckStatus, PermitType, Stage, Verdict
+from permits.models import (
+    AnswerChannel,
+    Application,
+    CheckStatus,
+    Conclusion,
+    FindingResult,
+    PermitType,
+    Stage,
+    Verdict,
+)
 from permits.services.applications import (
     application_create,
     application_details_update,
@@ -31,6 +40,13 @@ from permits.services.context import Actor
 from permits.services.data_checks import data_check_of, data_check_update
 from permits.services.documents import document_upload
 from permits.services.recommendations import DRAFT, recommendation_draft, recommendation_sign
+from permits.services.site_visit_reports import (
+    SIGN,
+    checklist_of,
+    site_visit_applicant_sign,
+    site_visit_report,
+    site_visit_sign,
+)
 from permits.services.site_visits import site_visit_answer, site_visit_propose
 from places.selectors import gazetteer
 from worktime.calendar import get_calendar
@@ -191,6 +207,7 @@ def _advance(app, target, rng, later, cashier):
             later(calendar_hours(timezone.now(), visit.appointment_at) + rng.uniform(1, 2))
             if timezone.now() < visit.appointment_at:
                 return app  # the appointment is still ahead: the file waits for it
+            _visit_reported(app, visit, officer, rng, later)
             app = fire("finish_inspection", officer, note="Lokasi sesuai dokumen.")
         elif app.state == Stage.AWAITING_PAYMENT:
             bill = Bill.objects.get(application=app)
@@ -293,9 +310,38 @@ def _visit_agreed(app, officer, rng, *, answer: bool = True, after=None):
     )
 
 
-def _declared(app, person) -> None:
+def _visit_reported(app, visit, lead, rng, later) -> None:
+    """The lead writes the report (every item found as applied for, now and then one with a
+    note), the team signs it, and the applicant's side signs: online in their account, a
+    walk-in on site, recorded by the lead."""
+    items = checklist_of(app)
+    results = [(FindingResult.MATCHES, "")] * len(items)
+    conclusion = Conclusion.MATCHES
+    if rng.random() < 0.3:
+        results[-1] = (FindingResult.DIFFERS, "Saluran air depan lokasi perlu dibersihkan.")
+        conclusion = Conclusion.WITH_NOTES
+    site_visit_report(
+        application=app,
+        actor=Actor(lead, "10.0.0.9", "demo"),
+        results=results,
+        conclusion=conclusion,
+        summary="Tim meninjau lokasi bersama pemohon; hasilnya seperti tercantum.",
+    )
+    if app.applicant_id is None:
+        site_visit_applicant_sign(
+            application=app, actor=Actor(lead, "10.0.0.9", "demo"), signer=app.applicant_name
+        )
+    for member in visit.members.select_related("officer"):
+        _declared(app, member.officer, SIGN)
+        site_visit_sign(application=app, actor=Actor(member.officer, "10.0.0.9", "demo"))
+    if app.applicant_id is not None:
+        later(rng.uniform(0.5, 4))
+        site_visit_applicant_sign(application=app, actor=Actor(app.applicant, "10.0.0.5", "demo"))
+
+
+def _declared(app, person, action: str = DRAFT) -> None:
     """Before their first act on the file, an agency's officer or supervisor declares."""
-    if declaration_needed(app, person, DRAFT):
+    if declaration_needed(app, person, action):
         file_declare(application=app, actor=Actor(person, "10.0.0.9", "demo"), has_conflict=False)
 
 

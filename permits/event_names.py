@@ -39,6 +39,11 @@ RECOMMENDATION_ESCALATED = "recommendation.escalated"
 SITE_VISIT_PROPOSED = "site_visit.proposed"
 SITE_VISIT_CONFIRMED = "site_visit.confirmed"
 SITE_VISIT_MOVE_ASKED = "site_visit.move_asked"
+# Its report (berita acara): written by the lead, signed by each officer of the team and by
+# the applicant's side; its PDF stored once every signature is in.
+SITE_VISIT_REPORTED = "site_visit.reported"
+SITE_VISIT_SIGNED = "site_visit.signed"
+SITE_VISIT_APPLICANT_SIGNED = "site_visit.applicant_signed"
 
 # A requirement's document uploaded (a new version).
 DOCUMENT_UPLOADED = "document.uploaded"

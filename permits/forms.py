@@ -16,7 +16,9 @@ from permits.models import (
     AnswerChannel,
     Application,
     CheckStatus,
+    Conclusion,
     DataStatus,
+    FindingResult,
     PermitType,
     Stage,
     Verdict,
@@ -592,4 +594,75 @@ class SiteVisitAnswerOnBehalfForm(SiteVisitAnswerForm):
             (AnswerChannel.IN_PERSON, AnswerChannel.IN_PERSON.label),
         ],
         error_messages={"required": _("Sebutkan bagaimana pemohon menjawab.")},
+    )
+
+
+class SiteVisitReportForm(forms.Form):
+    """The lead's report: a result (and a note) for each checklist item, a conclusion and
+    an account of the visit."""
+
+    conclusion = forms.ChoiceField(
+        label=_("Kesimpulan"),
+        choices=Conclusion.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih kesimpulan peninjauan.")},
+    )
+    summary = forms.CharField(
+        label=_("Uraian hasil peninjauan"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Uraikan hasil peninjauan.")},
+    )
+
+    def __init__(self, *args, items: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for i, item in enumerate(items):
+            self.fields[f"result_{i}"] = forms.ChoiceField(
+                label=item,
+                choices=FindingResult.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Pilih hasil butir ini.")},
+            )
+            self.fields[f"note_{i}"] = forms.CharField(
+                label=_("Catatan"), required=False, max_length=1000
+            )
+        # The summary and the conclusion after the items, as the paper form has them.
+        self.order_fields([*[n for n in self.fields if n.startswith(("result_", "note_"))]])
+
+    def rows(self):
+        """Each item with its two fields, for the template."""
+        return [(item, self[f"result_{i}"], self[f"note_{i}"]) for i, item in enumerate(self.items)]
+
+    def results(self) -> list[tuple[str, str]]:
+        data = self.cleaned_data
+        return [(data[f"result_{i}"], data.get(f"note_{i}", "")) for i in range(len(self.items))]
+
+
+class ApplicantSignForm(forms.Form):
+    """The applicant signs the report in their account (an objection may go with it)."""
+
+    read = forms.BooleanField(
+        label=_("Saya sudah membaca berita acara ini dan menandatanganinya."),
+        error_messages={"required": _("Centang bahwa Anda sudah membaca berita acara.")},
+    )
+    objection = forms.CharField(
+        label=_("Keberatan atau catatan (bila ada)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ApplicantSignOnSiteForm(ApplicantSignForm):
+    """The lead records the applicant's side signing on site, in front of the team."""
+
+    read = forms.BooleanField(
+        label=_("Pihak pemohon sudah membaca berita acara dan menandatanganinya di hadapan tim."),
+        error_messages={"required": _("Centang bahwa pihak pemohon sudah menandatangani.")},
+    )
+    signer = forms.CharField(
+        label=_("Nama yang menandatangani (pemohon atau kuasanya)"),
+        max_length=150,
+        error_messages={"required": _("Tuliskan nama yang menandatangani di lokasi.")},
     )

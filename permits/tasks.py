@@ -19,6 +19,15 @@ def send_sla_reminders() -> dict[str, int]:
 
 
 @shared_task
+def render_visit_report(visit_id: int) -> str:
+    """The signed site visit report's PDF (``permits.services.site_visit_reports``)."""
+    from permits.models import SiteVisit
+    from permits.services.site_visit_reports import visit_report_render
+
+    return visit_report_render(SiteVisit.objects.get(pk=visit_id))
+
+
+@shared_task
 def render_receipt(application_id: int) -> str:
     from permits.models import Application
     from permits.receipt import receipt_render

@@ -19,6 +19,16 @@ urlpatterns = [
         site_visits.applicant_site_visit,
         name="site_visit",
     ),
+    path(
+        "berkas/<uuid:public_id>/peninjauan/tanda-tangan/",
+        site_visits.applicant_site_visit_sign,
+        name="site_visit_sign",
+    ),
+    path(
+        "berkas/<uuid:public_id>/peninjauan/berita-acara.pdf",
+        site_visits.applicant_site_visit_report,
+        name="site_visit_report",
+    ),
     path("berkas/<uuid:public_id>/pesan/", views.message, name="message"),
     path("berkas/<uuid:public_id>/tanda-terima/", views.receipt, name="receipt"),
     path("berkas/<uuid:public_id>/tanda-terima.pdf", views.receipt_download, name="receipt_pdf"),

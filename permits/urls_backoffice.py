@@ -18,6 +18,11 @@ urlpatterns = [
         name="recommendation",
     ),
     path(
+        "berkas/<uuid:public_id>/peninjauan/berita-acara.pdf",
+        site_visits.file_site_visit_report,
+        name="site_visit_report",
+    ),
+    path(
         "berkas/<uuid:public_id>/peninjauan/<slug:act>/",
         site_visits.file_site_visit,
         name="site_visit",

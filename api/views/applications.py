@@ -54,9 +54,10 @@ class AgencyWaitOut(serializers.Serializer):
 class SiteVisitOut(serializers.Serializer):
     at = serializers.DateTimeField(help_text="The appointment, office time with offset.")
     status = serializers.ChoiceField(
-        choices=["proposed", "move_asked", "confirmed"],
+        choices=["proposed", "move_asked", "confirmed", "reported"],
         help_text="proposed: waiting for the applicant; move_asked: the applicant asked for "
-        "another time (wished_at); confirmed: agreed.",
+        "another time (wished_at); confirmed: agreed; reported: visited, its report "
+        "waiting for signatures.",
     )
     wished_at = serializers.DateTimeField(allow_null=True)
 

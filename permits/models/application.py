@@ -441,6 +441,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def finish_inspection(self, *, by, at) -> str:
         self.authorize("finish_inspection", by)
+        from permits.models.site_visits import OPEN_VISIT_STATUSES, SiteVisit
+
+        # A visit scheduled is a visit reported: its berita acara signed by all first.
+        if SiteVisit.objects.filter(application=self, status__in=OPEN_VISIT_STATUSES).exists():
+            raise ValidationError(
+                _(
+                    "Peninjauan lapangan belum dapat diselesaikan: berita acaranya belum "
+                    "ditandatangani tim dan pemohon."
+                )
+            )
         return self._advance(Stage.INSPECTION, at)
 
     def _advance(self, current: str, at) -> str:

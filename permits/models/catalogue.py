@@ -106,6 +106,15 @@ class PermitType(BilingualNameMixin, models.Model):
     fee = models.PositiveBigIntegerField(_("retribusi (Rp)"), default=0)
     needs_technical_review = models.BooleanField(_("perlu kajian teknis"), default=True)
     needs_inspection = models.BooleanField(_("perlu peninjauan lapangan"), default=False)
+    inspection_checklist = models.JSONField(
+        _("butir periksa peninjauan lapangan"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Daftar butir yang diperiksa tim di lokasi, satu teks per butir. Kosong: butir "
+            "umum (lokasi, bangunan, sarana, lingkungan)."
+        ),
+    )
     validity_months = models.PositiveSmallIntegerField(
         _("masa berlaku (bulan)"),
         null=True,

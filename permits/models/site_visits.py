@@ -21,11 +21,45 @@ class VisitStatus(models.TextChoices):
     PROPOSED = "proposed", _("Menunggu konfirmasi pemohon")
     MOVE_ASKED = "move_asked", _("Pemohon meminta jadwal lain")
     CONFIRMED = "confirmed", _("Jadwal disepakati")
+    REPORTED = "reported", _("Berita acara menunggu tanda tangan")
+    SIGNED = "signed", _("Berita acara ditandatangani")
     CANCELLED = "cancelled", _("Dibatalkan")
 
 
-# The statuses of a visit still to happen: a file has at most one.
-OPEN_VISIT_STATUSES = (VisitStatus.PROPOSED, VisitStatus.MOVE_ASKED, VisitStatus.CONFIRMED)
+# The statuses of a visit not finished yet: a file has at most one.
+OPEN_VISIT_STATUSES = (
+    VisitStatus.PROPOSED,
+    VisitStatus.MOVE_ASKED,
+    VisitStatus.CONFIRMED,
+    VisitStatus.REPORTED,
+)
+
+
+class FindingResult(models.TextChoices):
+    MATCHES = "matches", _("Sesuai")
+    DIFFERS = "differs", _("Tidak sesuai")
+    NOT_APPLICABLE = "na", _("Tidak berlaku")
+
+
+class Conclusion(models.TextChoices):
+    MATCHES = "matches", _("Lokasi dan kegiatan sesuai dengan permohonan")
+    WITH_NOTES = "with_notes", _("Sesuai, dengan catatan")
+    DIFFERS = "differs", _("Tidak sesuai dengan permohonan")
+
+
+class ApplicantSignature(models.TextChoices):
+    ACCOUNT = "account", _("di akun pemohon")
+    ON_SITE = "on_site", _("di lokasi, di hadapan tim")
+
+
+# What a visit checks when its permit type names nothing else (``PermitType.
+# inspection_checklist``): the place, what stands there, and around it.
+DEFAULT_CHECKLIST = (
+    _("Lokasi sesuai dengan alamat dan titik peta dalam permohonan"),
+    _("Bangunan atau tempat usaha sesuai dengan data dan gambar yang diajukan"),
+    _("Sarana dan prasarana yang dipersyaratkan tersedia"),
+    _("Lingkungan sekitar (akses jalan, tetangga, saluran air) tidak terganggu"),
+)
 
 
 class AnswerChannel(models.TextChoices):
@@ -65,6 +99,26 @@ class SiteVisit(models.Model):
     )
     wished_at = models.DateTimeField(_("jadwal yang diminta pemohon"), null=True, blank=True)
     answer_note = models.TextField(_("catatan pemohon"), blank=True)
+    # The report (berita acara), written by the lead after the visit.
+    reported_at = models.DateTimeField(_("berita acara ditulis"), null=True, blank=True)
+    conclusion = models.CharField(
+        _("kesimpulan"), max_length=20, choices=Conclusion.choices, blank=True
+    )
+    summary = models.TextField(_("uraian hasil peninjauan"), blank=True)
+    applicant_signed_at = models.DateTimeField(_("ditandatangani pemohon"), null=True, blank=True)
+    applicant_signer = models.CharField(
+        _("penanda tangan pihak pemohon"), max_length=150, blank=True
+    )
+    applicant_signed_how = models.CharField(
+        _("cara tanda tangan pemohon"),
+        max_length=20,
+        choices=ApplicantSignature.choices,
+        blank=True,
+    )
+    applicant_objection = models.TextField(_("keberatan pemohon"), blank=True)
+    signed_at = models.DateTimeField(_("ditandatangani lengkap"), null=True, blank=True)
+    report_pdf = models.FileField(max_length=200, blank=True, editable=False)
+    report_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -100,6 +154,7 @@ class SiteVisitMember(models.Model):
         verbose_name=_("petugas"),
     )
     position = models.PositiveSmallIntegerField(_("urutan"), default=1)
+    signed_at = models.DateTimeField(_("menandatangani"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -113,3 +168,28 @@ class SiteVisitMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id}: {self.officer}"
+
+
+class SiteVisitFinding(models.Model):
+    """One checklist item of a visit's report, as the team found it."""
+
+    visit = models.ForeignKey(
+        SiteVisit, on_delete=models.CASCADE, related_name="findings", verbose_name=_("peninjauan")
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"))
+    item = models.CharField(_("butir periksa"), max_length=300)
+    result = models.CharField(_("hasil"), max_length=10, choices=FindingResult.choices)
+    note = models.TextField(_("catatan"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("hasil butir periksa")
+        verbose_name_plural = _("hasil butir periksa")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "position"], name="site_visit_finding_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.get_result_display()}"

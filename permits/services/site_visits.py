@@ -193,6 +193,8 @@ def site_visit_propose(
         .filter(application=app, status__in=OPEN_VISIT_STATUSES)
         .first()
     )
+    if visit is not None and visit.status == VisitStatus.REPORTED:
+        raise ActionRefused(_("Peninjauan sudah dilakukan dan berita acaranya sudah ditulis."))
     if agreed:
         if visit is None or visit.status != VisitStatus.MOVE_ASKED:
             raise ActionRefused(_("Pemohon belum meminta jadwal lain."))

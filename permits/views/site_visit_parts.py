@@ -1,13 +1,21 @@
-"""What the file pages show of a field inspection's appointment, and the forms they
-offer (the back office's and the applicant's)."""
+"""What the file pages show of a site visit (its appointment, its report and who signed),
+and the forms they offer (the back office's and the applicant's)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from permits.forms import SiteVisitAnswerForm, SiteVisitAnswerOnBehalfForm, SiteVisitProposeForm
-from permits.models import Stage, VisitStatus
-from permits.services.site_visits import may_answer, may_propose, open_visit, site_address_of
+from permits.forms import (
+    ApplicantSignForm,
+    ApplicantSignOnSiteForm,
+    SiteVisitAnswerForm,
+    SiteVisitAnswerOnBehalfForm,
+    SiteVisitProposeForm,
+    SiteVisitReportForm,
+)
+from permits.models import SiteVisit, Stage, VisitStatus
+from permits.services.site_visit_reports import checklist_of, may_report, may_sign_for_applicant
+from permits.services.site_visits import may_answer, may_propose, site_address_of
 
 
 def _slot(moment) -> dict:
@@ -15,23 +23,51 @@ def _slot(moment) -> dict:
     return {"day": local.date(), "hour": local.time()}
 
 
+def latest_visit(app) -> SiteVisit | None:
+    """The file's visit to show: the open one, else the last one reported and signed."""
+    return (
+        app.site_visits.exclude(status=VisitStatus.CANCELLED)
+        .select_related("lead")
+        .prefetch_related("members__officer", "findings")
+        .order_by("-pk")
+        .first()
+    )
+
+
 def site_visit_part(app, user, forms: dict, *, staff: bool) -> dict:
-    """The open visit of ``app`` and what ``user`` may do with it: propose (or propose
-    again, or take the applicant's wish) as the lead; answer as the applicant, or record
-    the applicant's answer as the lead."""
-    if app.state != Stage.INSPECTION:
+    """The visit of ``app`` and what ``user`` may do with it: as the lead, propose (again),
+    take the applicant's time, record the applicant's answer, write the report, record the
+    applicant's signature on site; as an officer of the team, sign; as the applicant,
+    answer and sign."""
+    visit = latest_visit(app) if app.state not in (Stage.DRAFT, Stage.SUBMITTED) else None
+    if visit is None and app.state != Stage.INSPECTION:
         return {"site_visit": None}
-    visit = open_visit(app)
-    proposing = staff and may_propose(app, user)
-    answering = may_answer(app, visit, user)
+    members = list(visit.members.all()) if visit else []
     part = {
         "site_visit": visit,
-        "site_visit_team": [m.officer for m in visit.members.all()] if visit else [],
+        "site_visit_team": [m.officer for m in members],
+        "site_visit_members": members,
+        "site_visit_findings": list(visit.findings.all()) if visit else [],
+    }
+    if app.state != Stage.INSPECTION:
+        return part
+    proposing = staff and may_propose(app, user) and (visit is None or visit.is_open)
+    proposing = proposing and (visit is None or visit.status in _PROPOSABLE)
+    answering = may_answer(app, visit, user)
+    seat = next((m for m in members if m.officer_id == user.pk), None)
+    part |= {
         "may_propose_visit": proposing,
         "may_answer_visit": answering,
         "may_agree_visit": proposing
         and visit is not None
         and visit.status == VisitStatus.MOVE_ASKED,
+        "may_report_visit": staff and may_report(app, visit, user),
+        "may_sign_visit": staff
+        and seat is not None
+        and seat.signed_at is None
+        and visit.status == VisitStatus.REPORTED
+        and app.held_since is None,
+        "may_sign_for_applicant": may_sign_for_applicant(app, visit, user),
     }
     if proposing:
         initial = {"address": visit.address if visit else site_address_of(app)}
@@ -45,4 +81,25 @@ def site_visit_part(app, user, forms: dict, *, staff: bool) -> dict:
     if answering:
         form_class = SiteVisitAnswerOnBehalfForm if staff else SiteVisitAnswerForm
         part["visit_answer_form"] = forms.get("visit_answer_form") or form_class()
+    if part["may_report_visit"]:
+        part["visit_report_form"] = forms.get("visit_report_form") or SiteVisitReportForm(
+            items=checklist_of(app), initial=_report_initial(visit)
+        )
+    if part["may_sign_for_applicant"]:
+        form_class = ApplicantSignOnSiteForm if staff else ApplicantSignForm
+        part["applicant_sign_form"] = forms.get("applicant_sign_form") or form_class()
     return part
+
+
+# The statuses in which the lead may propose a time (again): not once the visit happened.
+_PROPOSABLE = (VisitStatus.PROPOSED, VisitStatus.MOVE_ASKED, VisitStatus.CONFIRMED)
+
+
+def _report_initial(visit) -> dict:
+    """A report written already (nobody signed yet): its values, to correct."""
+    if visit is None or visit.status != VisitStatus.REPORTED:
+        return {}
+    initial = {"conclusion": visit.conclusion, "summary": visit.summary}
+    for i, finding in enumerate(visit.findings.all()):
+        initial |= {f"result_{i}": finding.result, f"note_{i}": finding.note}
+    return initial

@@ -10,13 +10,29 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role
-from permits.forms import SiteVisitAnswerForm, SiteVisitAnswerOnBehalfForm, SiteVisitProposeForm
+from core.storage import checked_response
+from permits.forms import (
+    ApplicantSignForm,
+    ApplicantSignOnSiteForm,
+    SiteVisitAnswerForm,
+    SiteVisitAnswerOnBehalfForm,
+    SiteVisitProposeForm,
+    SiteVisitReportForm,
+)
+from permits.models import VisitStatus
 from permits.selectors.applicant import applicant_file
 from permits.selectors.backoffice import application_for_page
 from permits.services.context import ActionRefused, Actor
+from permits.services.site_visit_reports import (
+    checklist_of,
+    site_visit_applicant_sign,
+    site_visit_report,
+    site_visit_sign,
+    visit_report_render,
+)
 from permits.services.site_visits import site_visit_answer, site_visit_propose
 from permits.views.applicant import _file_context, applicant_only
 from permits.views.backoffice import backoffice, file_page_render
@@ -26,10 +42,14 @@ DONE = {
     "agree": gettext_lazy("Jadwal yang diminta pemohon diterima; tim sudah diberi tahu."),
     "confirm": gettext_lazy("Jadwal peninjauan disepakati; tim sudah diberi tahu."),
     "move": gettext_lazy("Permintaan jadwal lain dicatat."),
+    "report": gettext_lazy("Berita acara disimpan; tim dan pemohon diminta menandatanganinya."),
+    "sign": gettext_lazy("Anda sudah menandatangani berita acara."),
+    "applicant_sign": gettext_lazy("Tanda tangan pihak pemohon di lokasi dicatat."),
 }
 ANSWERED = {
     "confirm": gettext_lazy("Terima kasih. Jadwal peninjauan sudah Anda konfirmasi."),
     "move": gettext_lazy("Permintaan jadwal lain sudah dikirim kepada petugas."),
+    "sign": gettext_lazy("Terima kasih. Berita acara sudah Anda tandatangani."),
 }
 
 
@@ -50,39 +70,71 @@ def _answer(form, app, actor, **extra):
 @require_POST
 @backoffice(roles={Role.TECHNICAL})
 def file_site_visit(request, public_id, act):
-    """The lead's acts: propose a time, take the applicant's, record the applicant's answer."""
-    if act not in {"propose", "agree", "answer"}:
+    """The team's acts: the lead proposes a time, takes the applicant's, records the
+    applicant's answer, writes the report and records the applicant's signature on site;
+    each officer of the team signs the report."""
+    if act not in STAFF_ACTS:
         raise Http404
     app = application_for_page(user=request.user, public_id=public_id)
     actor = Actor.from_request(request)
-    if act == "answer":
-        name, form = "visit_answer_form", SiteVisitAnswerOnBehalfForm(request.POST)
-    else:
-        name, form = "visit_propose_form", SiteVisitProposeForm(request.POST)
+    name, form = STAFF_ACTS[act](app, request.POST)
     done = act
-    if act == "agree" or form.is_valid():
+    if form is None or form.is_valid():
         try:
-            if act == "answer":
-                done = _answer(form, app, actor, channel=form.cleaned_data["channel"])
-            else:
-                data = form.cleaned_data if act == "propose" else {}
-                site_visit_propose(
-                    application=app,
-                    actor=actor,
-                    appointment_at=form.moment() if act == "propose" else None,
-                    address=data.get("address", ""),
-                    note=data.get("note", ""),
-                    agreed=act == "agree",
-                )
+            done = _staff_act(act, app, actor, form) or act
         except ActionRefused as refused:
-            if act == "agree":
+            if form is None:
                 messages.error(request, refused.message)
                 return redirect(_file_url(app))
             form.add_error(None, refused.message)
-    if form.errors and act != "agree":
+    if form is not None and form.errors:
         return file_page_render(request, app, forms={name: form}, status=400)
     messages.success(request, DONE[done])
     return redirect(_file_url(app))
+
+
+# Each act's form (its name on the page, and the form bound to what was posted).
+STAFF_ACTS = {
+    "propose": lambda app, data: ("visit_propose_form", SiteVisitProposeForm(data)),
+    "agree": lambda app, data: (None, None),
+    "answer": lambda app, data: ("visit_answer_form", SiteVisitAnswerOnBehalfForm(data)),
+    "report": lambda app, data: (
+        "visit_report_form",
+        SiteVisitReportForm(data, items=checklist_of(app)),
+    ),
+    "sign": lambda app, data: (None, None),
+    "applicant_sign": lambda app, data: ("applicant_sign_form", ApplicantSignOnSiteForm(data)),
+}
+
+
+def _staff_act(act, app, actor, form) -> str | None:
+    data = form.cleaned_data if form is not None else {}
+    if act == "answer":
+        return _answer(form, app, actor, channel=data["channel"])
+    if act in ("propose", "agree"):
+        site_visit_propose(
+            application=app,
+            actor=actor,
+            appointment_at=form.moment() if act == "propose" else None,
+            address=data.get("address", ""),
+            note=data.get("note", ""),
+            agreed=act == "agree",
+        )
+    elif act == "report":
+        site_visit_report(
+            application=app,
+            actor=actor,
+            results=form.results(),
+            conclusion=data["conclusion"],
+            summary=data["summary"],
+        )
+    elif act == "sign":
+        site_visit_sign(application=app, actor=actor)
+    else:
+        site_visit_applicant_sign(
+            application=app, actor=actor, signer=data["signer"], objection=data["objection"]
+        )
+    return None
 
 
 def _file_url(app) -> str:
@@ -105,3 +157,60 @@ def applicant_site_visit(request, public_id):
         return render(request, "permits/applicant/file.html", context, status=400)
     messages.success(request, ANSWERED[done])
     return redirect(f"{reverse('applicant:file', args=[app.public_id])}#peninjauan")
+
+
+@require_POST
+@applicant_only
+def applicant_site_visit_sign(request, public_id):
+    """The applicant signs the report in their account, with an objection if they have one."""
+    app = applicant_file(request.user, public_id)
+    form = ApplicantSignForm(request.POST)
+    if form.is_valid():
+        try:
+            site_visit_applicant_sign(
+                application=app,
+                actor=Actor.from_request(request),
+                objection=form.cleaned_data["objection"],
+            )
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+    if form.errors:
+        context = _file_context(request, app, forms={"applicant_sign_form": form})
+        return render(request, "permits/applicant/file.html", context, status=400)
+    messages.success(request, ANSWERED["sign"])
+    return redirect(f"{reverse('applicant:file', args=[app.public_id])}#peninjauan")
+
+
+def _report_response(visit):
+    if visit is None or not visit.report_pdf:
+        raise Http404
+    return checked_response(
+        visit.report_pdf,
+        visit.report_sha256,
+        content_type="application/pdf",
+        filename=f"berita-acara-peninjauan-{visit.application.registration_number}.pdf",
+    )
+
+
+@require_safe
+@backoffice
+def file_site_visit_report(request, public_id):
+    """The signed report's PDF, for staff who may open the file."""
+    app = application_for_page(user=request.user, public_id=public_id)
+    return _report_response(_signed_visit(app))
+
+
+@require_safe
+@applicant_only
+def applicant_site_visit_report(request, public_id):
+    app = applicant_file(request.user, public_id)
+    return _report_response(_signed_visit(app))
+
+
+def _signed_visit(app):
+    visit = app.site_visits.filter(status=VisitStatus.SIGNED).order_by("-pk").first()
+    if visit is not None and not visit.report_pdf:
+        # The worker has not rendered it yet (or the broker was down): render it now.
+        visit_report_render(visit)
+        visit.refresh_from_db()
+    return visit

@@ -131,7 +131,8 @@ def test_it_replays_files_in_every_stage_through_the_real_services(catalogue, se
     assert visited.exists()
     for app in visited:
         visit = SiteVisit.objects.get(application=app)
-        assert visit.status == VisitStatus.CONFIRMED and visit.members.count() == 2
+        assert visit.status == VisitStatus.SIGNED and visit.members.count() == 2
+        assert visit.findings.exists() and visit.applicant_signed_at is not None
         finished = app.events.get(action=APPLICATION_INSPECTED).created_at
         assert visit.appointment_at <= finished
     assert SiteVisit.objects.filter(application__state=Stage.INSPECTION).exists()

@@ -235,15 +235,29 @@ def test_the_tracking_page_says_where_the_appointment_stands(client, office):
     )
 
 
-def test_once_the_inspection_is_done_the_appointment_leaves_the_tracking_page(client, office):
-    app = in_inspection(office)
-    propose(app)
-    applicant_post(client, office.applicant, app, {"answer": "confirm"})
-    client.logout()
-    fire(app, "finish_inspection", app.assigned_to)
-    page = text(client.get(reverse("tracking:file", args=[app.tracking_code])))
+def test_once_the_inspection_is_done_the_appointment_leaves_the_tracking_page(
+    client, office, django_capture_on_commit_callbacks
+):
+    import time_machine
+
+    from tests.permits.test_site_visit_reports import (
+        AFTER_THE_VISIT,
+        agreed,
+        report,
+        signed_by_all,
+    )
+
+    app = agreed(office)
+    url = reverse("tracking:file", args=[app.tracking_code])
+    with time_machine.travel(AFTER_THE_VISIT, tick=True):
+        report(app)
+        reported = text(client.get(url))
+        assert "berita acaranya menunggu tanda tangan tim dan pemohon" in reported
+        signed_by_all(app, office, django_capture_on_commit_callbacks)
+        fire(app, "finish_inspection", app.assigned_to)
+        page = text(client.get(url))
     assert "Peninjauan lapangan selesai" in page  # the timeline
-    assert "disepakati pada" not in page
+    assert "disepakati pada" not in page and "menunggu tanda tangan" not in page
 
 
 # --- outages ---------------------------------------------------------------------------------

@@ -26,29 +26,44 @@ from permits.services.recommendations import (
     RECOMMENDATION_ACTIONS,
     recommendation_actor,
 )
+from permits.services.site_visit_reports import TEAM_ACTIONS as VISIT_TEAM_ACTIONS
+from permits.services.site_visit_reports import visit_signer
 
 # Staff who declare (registers, conflicts on files): everyone in the office but the
 # administrator of the system.
 DECLARING_ROLES = RESPONSIBLE_ROLES
 
 
+# The acts on a file by someone other than its holder that need a declaration first: an
+# agency's recommendation (its officer, its supervisor), a site visit's report (each
+# officer of the team).
+CO_ACTIONS = RECOMMENDATION_ACTIONS | VISIT_TEAM_ACTIONS
+
+
 def declaration_needed(app: Application, user, action: str = "") -> bool:
-    """The officer holding the file, or acting on one of its recommendations (an agency's
-    officer or supervisor: ``RECOMMENDATION_ACTIONS``), has not declared on it yet."""
+    """The officer holding the file, or acting on it beside its holder (``CO_ACTIONS``),
+    has not declared on it yet."""
     return (
         user is not None
         and user.role in STAFF_ROLES
-        and (app.assigned_to_id == user.pk or action in RECOMMENDATION_ACTIONS)
+        and (app.assigned_to_id == user.pk or action in CO_ACTIONS)
         and not FileDeclaration.objects.filter(application=app, officer=user).exists()
     )
 
 
+def co_actor(app: Application, user) -> bool:
+    """``user`` has an act on the file beside its holder waiting: a recommendation to draft
+    or sign off, a site visit report to sign."""
+    return recommendation_actor(app, user) or visit_signer(app, user)
+
+
 def declaration_due(app: Application, user) -> bool:
-    """What the file page asks ``user`` to declare first: as the file's holder, or as an
-    agency's officer or supervisor with a recommendation of the file to give."""
+    """What the file page asks ``user`` to declare first: as the file's holder, as an
+    agency's officer or supervisor with a recommendation of the file to give, or as an
+    officer of a site visit's team with its report to sign."""
     if declaration_needed(app, user):
         return True
-    return recommendation_actor(app, user) and declaration_needed(app, user, DRAFT)
+    return co_actor(app, user) and declaration_needed(app, user, DRAFT)
 
 
 def declaration_guard(app: Application, user, action: str) -> None:
@@ -75,7 +90,7 @@ def may_declare_conflict(app: Application, user, officers=None) -> bool:
     ``officers``: the file's ``file_officers`` when the caller has them already."""
     if user is None or not user.is_active or user.role not in DECLARING_ROLES or app.is_final:
         return False
-    if app.assigned_to_id == user.pk or recommendation_actor(app, user):
+    if app.assigned_to_id == user.pk or co_actor(app, user):
         return True
     if officers is not None:
         return any(officer.pk == user.pk for officer in officers)
@@ -103,7 +118,7 @@ def file_declare(
     app = Application.objects.select_for_update().get(pk=application.pk)
     if user is None or user.role not in DECLARING_ROLES:
         raise PermissionDenied
-    if app.assigned_to_id != user.pk and not has_conflict and not recommendation_actor(app, user):
+    if app.assigned_to_id != user.pk and not has_conflict and not co_actor(app, user):
         raise ActionRefused(_("Hanya petugas yang memegang berkas menyatakan tidak ada konflik."))
     if has_conflict and not may_declare_conflict(app, user):
         raise ActionRefused(
