@@ -189,6 +189,27 @@ def test_min_waiting_is_the_edge(office, min_waiting, raised):
     assert rule_flags("PRESSURE").exists() is raised
 
 
+@pytest.mark.parametrize(("online", "raised"), [(True, True), (False, False)])
+def test_a_walk_in_served_at_the_desk_after_a_look_raises_nothing(office, online, raised):
+    """A walk-in applicant stands at the counter and is served while online files wait,
+    by design (as QUEUE and FAST): first is its place in the queue. The same look and
+    push on an online file that came after the waiting one is pressure."""
+    (_first,) = queue_of(office, 1)
+    with at(20):
+        last = walk(office, new_file(office, online=online), Stage.SUBMITTED)
+        if last.assigned_to != office.counter:
+            last = application_reassign(
+                application=last,
+                officer=office.counter,
+                actor=act(office.supervisor),
+                reason="Pemerataan beban.",
+            )
+    view(last, office.supervisor, 120)
+    push(last, 150)
+    evaluate_all()
+    assert rule_flags("PRESSURE").exists() is raised
+
+
 def test_a_counter_colleagues_look_raises_nothing(office):
     *_older, last = queue_of(office, 3)
     view(last, office.counter2, 120)

@@ -290,6 +290,28 @@ def test_fast_lookback_edges(one_desk, days, flagged):
     assert flags("FAST").exists() is flagged
 
 
+def test_a_fast_file_inspected_before_one_that_waited_longer_raises_no_fast(one_desk):
+    """Field trips are planned by place, not taken in turn (as QUEUE and PRESSURE say): a
+    file issued within the hour, inspected while another had waited at the same officer's
+    inspection desk since the day before, and approved and signed with nobody waiting
+    there, went ahead of nobody. (The inspection desk has no history here, so nothing says
+    the report came far sooner than that desk ever writes one: ``test_fast_carried``.)"""
+    office = one_desk
+    office.technical2.is_active = False
+    office.technical2.save(update_fields=["is_active"])
+    with time_machine.travel(WEDNESDAY_10 - datetime.timedelta(days=1), tick=False):
+        other = walk(office, new_file(office), Stage.INSPECTION)
+    with time_machine.travel(WEDNESDAY_10 - datetime.timedelta(hours=1), tick=False):
+        app = walk(office, new_file(office), Stage.ISSUED)
+    with time_machine.travel(WEDNESDAY_10 + datetime.timedelta(hours=1), tick=False):
+        evaluate_all()
+    other.refresh_from_db()
+    inspected = app.events.get(action="application.inspected")
+    assert other.state == Stage.INSPECTION and other.assigned_to_id == inspected.actor_id
+    assert app.state == Stage.ISSUED
+    assert not flags("FAST").exists()
+
+
 def test_a_permit_issued_after_its_deadline_raises_late(office):
     with time_machine.travel(WEDNESDAY_10, tick=True):
         app = walk(office, new_file(office, office.simple_type), Stage.APPROVAL)
