@@ -28,6 +28,14 @@ class ChosenLanguageMiddleware:
         return response
 
 
+def permissions_allow(response, feature: str):
+    """Let this one response use ``feature`` on the site's own pages (``geolocation``: the
+    site visit's photo form reads where the phone is), every other refusal kept."""
+    policy = response.get("Permissions-Policy") or settings.PERMISSIONS_POLICY
+    response["Permissions-Policy"] = policy.replace(f"{feature}=()", f"{feature}=(self)")
+    return response
+
+
 class PermissionsPolicyMiddleware:
     """Send ``settings.PERMISSIONS_POLICY`` on every response (Django has no setting for it)."""
 

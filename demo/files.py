@@ -40,6 +40,7 @@ from permits.services.context import Actor
 from permits.services.data_checks import data_check_of, data_check_update
 from permits.services.documents import document_upload
 from permits.services.recommendations import DRAFT, recommendation_draft, recommendation_sign
+from permits.services.site_visit_photos import site_visit_photo_add
 from permits.services.site_visit_reports import (
     SIGN,
     checklist_of,
@@ -314,6 +315,12 @@ def _visit_reported(app, visit, lead, rng, later) -> None:
     """The lead writes the report (every item found as applied for, now and then one with a
     note), the team signs it, and the applicant's side signs: online in their account, a
     walk-in on site, recorded by the lead."""
+    site_visit_photo_add(
+        application=app,
+        actor=Actor(lead, "10.0.0.9", "demo"),
+        uploaded=_site_photo(visit),
+        caption="Tampak depan lokasi",
+    )
     items = checklist_of(app)
     results = [(FindingResult.MATCHES, "")] * len(items)
     conclusion = Conclusion.MATCHES
@@ -337,6 +344,29 @@ def _visit_reported(app, visit, lead, rng, later) -> None:
     if app.applicant_id is not None:
         later(rng.uniform(0.5, 4))
         site_visit_applicant_sign(application=app, actor=Actor(app.applicant, "10.0.0.5", "demo"))
+
+
+def _site_photo(visit) -> ContentFile:
+    """A stand-in photo of the site, with the EXIF a phone writes: the time now (office
+    time) and, where the application gives one, the site's map point."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (320, 240), (96, 140, 88))
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = timezone.localtime().strftime("%Y:%m:%d %H:%M:%S")
+    if visit.site_lat is not None:
+        gps = exif.get_ifd(0x8825)
+        for ref, key, value, signs in ((1, 2, visit.site_lat, "NS"), (3, 4, visit.site_lon, "EW")):
+            degrees = abs(value)
+            d = int(degrees)
+            m = int((degrees - d) * 60)
+            gps[ref] = signs[0] if value >= 0 else signs[1]
+            gps[key] = (float(d), float(m), round(((degrees - d) * 60 - m) * 60, 3))
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return ContentFile(out.getvalue(), name="tampak-depan.jpg")
 
 
 def _declared(app, person, action: str = DRAFT) -> None:

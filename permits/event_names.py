@@ -44,6 +44,8 @@ SITE_VISIT_MOVE_ASKED = "site_visit.move_asked"
 SITE_VISIT_REPORTED = "site_visit.reported"
 SITE_VISIT_SIGNED = "site_visit.signed"
 SITE_VISIT_APPLICANT_SIGNED = "site_visit.applicant_signed"
+# A photo taken on the visit, with where and when it was taken and how that compares.
+SITE_VISIT_PHOTO_ADDED = "site_visit.photo_added"
 
 # A requirement's document uploaded (a new version).
 DOCUMENT_UPLOADED = "document.uploaded"

@@ -666,3 +666,17 @@ class ApplicantSignOnSiteForm(ApplicantSignForm):
         max_length=150,
         error_messages={"required": _("Tuliskan nama yang menandatangani di lokasi.")},
     )
+
+
+class SiteVisitPhotoForm(forms.Form):
+    """A photo of the site, taken with the phone's camera (its place and time come from the
+    photo, else from the phone's browser: hidden fields the page's script fills)."""
+
+    photo = forms.FileField(
+        label=_("Foto"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png", "capture": "environment"}
+        ),
+        error_messages={"required": _("Ambil atau pilih foto.")},
+    )
+    caption = forms.CharField(label=_("Keterangan foto"), required=False, max_length=200)

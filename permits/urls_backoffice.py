@@ -23,6 +23,16 @@ urlpatterns = [
         name="site_visit_report",
     ),
     path(
+        "berkas/<uuid:public_id>/peninjauan/foto/",
+        site_visits.file_site_visit_photo,
+        name="site_visit_photo",
+    ),
+    path(
+        "berkas/<uuid:public_id>/peninjauan/foto/<uuid:photo_id>/",
+        site_visits.file_site_visit_photo_image,
+        name="site_visit_photo_image",
+    ),
+    path(
         "berkas/<uuid:public_id>/peninjauan/<slug:act>/",
         site_visits.file_site_visit,
         name="site_visit",

@@ -37,9 +37,11 @@ from permits.models.site_visits import (
     ApplicantSignature,
     Conclusion,
     FindingResult,
+    PhotoSource,
     SiteVisit,
     SiteVisitFinding,
     SiteVisitMember,
+    SiteVisitPhoto,
     VisitStatus,
 )
 from permits.models.stages import FINAL_STAGES, OPEN_STAGES, RULES, Stage
@@ -72,6 +74,7 @@ __all__ = [
     "PermitFamily",
     "PermitField",
     "PermitType",
+    "PhotoSource",
     "Recommendation",
     "ReminderKind",
     "Requirement",
@@ -80,6 +83,7 @@ __all__ = [
     "SiteVisit",
     "SiteVisitFinding",
     "SiteVisitMember",
+    "SiteVisitPhoto",
     "SlaReminder",
     "SopUnit",
     "Stage",

@@ -9,6 +9,8 @@ The team is drawn when the first appointment is proposed (``permits.services.sit
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -193,3 +195,55 @@ class SiteVisitFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.get_result_display()}"
+
+
+class PhotoSource(models.TextChoices):
+    EXIF = "exif", _("data foto (EXIF)")
+    BROWSER = "browser", _("peramban ponsel")
+    UPLOAD = "upload", _("waktu unggah")
+    NONE = "", _("tidak diketahui")
+
+
+class SiteVisitPhoto(models.Model):
+    """A photo taken on a visit, with where and when it was taken (read from the photo's
+    own data, else from the phone's browser) and how that compares with the site and the
+    appointment."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    visit = models.ForeignKey(
+        SiteVisit, on_delete=models.PROTECT, related_name="photos", verbose_name=_("peninjauan")
+    )
+    image = models.FileField(_("foto"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=40)
+    caption = models.CharField(_("keterangan"), max_length=200, blank=True)
+    taken_at = models.DateTimeField(_("waktu pengambilan"), null=True, blank=True)
+    time_source = models.CharField(
+        _("sumber waktu"), max_length=10, choices=PhotoSource.choices, blank=True
+    )
+    lat = models.FloatField(_("lintang"), null=True, blank=True)
+    lon = models.FloatField(_("bujur"), null=True, blank=True)
+    accuracy_m = models.FloatField(_("ketelitian (m)"), null=True, blank=True)
+    place_source = models.CharField(
+        _("sumber lokasi"), max_length=10, choices=PhotoSource.choices, blank=True
+    )
+    distance_m = models.FloatField(_("jarak dari titik lokasi (m)"), null=True, blank=True)
+    place_mismatch = models.BooleanField(_("lokasi tidak cocok"), default=False)
+    time_mismatch = models.BooleanField(_("waktu tidak cocok"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("diunggah oleh"),
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("foto peninjauan")
+        verbose_name_plural = _("foto peninjauan")
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.caption or self.public_id}"

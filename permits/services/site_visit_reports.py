@@ -15,7 +15,9 @@ history; the team and the applicant are told through the outbox.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from PIL import ImageOps
 
 from accounts.models import Role
 from core.queue import enqueue_on_commit
@@ -49,7 +52,8 @@ from permits.services.notices import applicant_notify
 
 # The acts on a report, as the action guards (and the declaration rule) know them.
 REPORT, SIGN, APPLICANT_SIGN = "site_visit_report", "site_visit_sign", "site_visit_applicant_sign"
-TEAM_ACTIONS = frozenset({SIGN})
+PHOTO = "site_visit_photo"
+TEAM_ACTIONS = frozenset({SIGN, PHOTO})
 
 
 def checklist_of(app: Application) -> list[str]:
@@ -75,15 +79,18 @@ def _visit_locked(app: Application, actor: Actor, action: str) -> tuple[Applicat
     return locked, visit
 
 
-def visit_signer(app: Application, user) -> bool:
-    """``user`` is on the team of the file's visit whose report waits for their signature
-    (they declare on the file before signing, as its holder does)."""
+def visit_team_actor(app: Application, user) -> bool:
+    """``user`` is on the team of the file's visit and has something to do on it: photos
+    to add (agreed or reported) or the report to sign. They declare on the file first, as
+    its holder does."""
     if user is None or not user.is_active or user.role != Role.TECHNICAL:
         return False
     if app.state != Stage.INSPECTION:
         return False
     return app.site_visits.filter(
-        status=VisitStatus.REPORTED, members__officer=user, members__signed_at__isnull=True
+        status__in=(VisitStatus.CONFIRMED, VisitStatus.REPORTED),
+        members__officer=user,
+        members__signed_at__isnull=True,
     ).exists()
 
 
@@ -262,13 +269,33 @@ def _complete_if_signed(app: Application, visit: SiteVisit, now) -> None:
 # --- the PDF -----------------------------------------------------------------------------
 
 
+def _thumbnail(photo) -> str:
+    """The photo as a data URI, at most ``THUMB_PX`` on its longer side (a phone's photo
+    would make the report tens of megabytes)."""
+    from PIL import Image
+
+    with photo.image.open("rb") as stored, Image.open(stored) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        image.thumbnail((THUMB_PX, THUMB_PX))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=80)
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+THUMB_PX = 700
+
+
 def report_context(visit: SiteVisit) -> dict:
     app = visit.application
+    photos = list(visit.photos.select_related("uploaded_by"))
+    for photo in photos:
+        photo.data_uri = _thumbnail(photo)
     return {
         "visit": visit,
         "app": app,
         "team": list(visit.members.select_related("officer__unit")),
         "findings": list(visit.findings.all()),
+        "photos": photos,
         "OFFICE_NAME": settings.OFFICE_NAME,
         "printed_at": timezone.now(),
     }

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import OVERSIGHT_ROLES, Role
+from core.middleware import permissions_allow
 from core.paging import CappedPaginator
 from core.storage import checked_response
 from core.templatetags.form_errors import page_error
@@ -184,7 +185,10 @@ def file_page_render(request, app, *, forms=None, status=200):
             for o in candidates_for(app, app.state)
             if o.pk != app.assigned_to_id and officer_may_take(o, app)
         ]
-    return render(request, "permits/backoffice/file.html", context, status=status)
+    response = render(request, "permits/backoffice/file.html", context, status=status)
+    if context.get("may_add_photo"):
+        permissions_allow(response, "geolocation")  # the photo form reads where the phone is
+    return response
 
 
 def _recommendation_part(app, user, recommendations, forms) -> dict:

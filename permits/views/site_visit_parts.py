@@ -10,10 +10,12 @@ from permits.forms import (
     ApplicantSignOnSiteForm,
     SiteVisitAnswerForm,
     SiteVisitAnswerOnBehalfForm,
+    SiteVisitPhotoForm,
     SiteVisitProposeForm,
     SiteVisitReportForm,
 )
 from permits.models import SiteVisit, Stage, VisitStatus
+from permits.services.site_visit_photos import may_add_photo
 from permits.services.site_visit_reports import checklist_of, may_report, may_sign_for_applicant
 from permits.services.site_visits import may_answer, may_propose, site_address_of
 
@@ -28,7 +30,7 @@ def latest_visit(app) -> SiteVisit | None:
     return (
         app.site_visits.exclude(status=VisitStatus.CANCELLED)
         .select_related("lead")
-        .prefetch_related("members__officer", "findings")
+        .prefetch_related("members__officer", "findings", "photos")
         .order_by("-pk")
         .first()
     )
@@ -48,6 +50,7 @@ def site_visit_part(app, user, forms: dict, *, staff: bool) -> dict:
         "site_visit_team": [m.officer for m in members],
         "site_visit_members": members,
         "site_visit_findings": list(visit.findings.all()) if visit else [],
+        "site_visit_photos": list(visit.photos.all()) if visit else [],
     }
     if app.state != Stage.INSPECTION:
         return part
@@ -68,6 +71,7 @@ def site_visit_part(app, user, forms: dict, *, staff: bool) -> dict:
         and visit.status == VisitStatus.REPORTED
         and app.held_since is None,
         "may_sign_for_applicant": may_sign_for_applicant(app, visit, user),
+        "may_add_photo": staff and app.held_since is None and may_add_photo(visit, user),
     }
     if proposing:
         initial = {"address": visit.address if visit else site_address_of(app)}
@@ -85,6 +89,8 @@ def site_visit_part(app, user, forms: dict, *, staff: bool) -> dict:
         part["visit_report_form"] = forms.get("visit_report_form") or SiteVisitReportForm(
             items=checklist_of(app), initial=_report_initial(visit)
         )
+    if part["may_add_photo"]:
+        part["visit_photo_form"] = forms.get("visit_photo_form") or SiteVisitPhotoForm()
     if part["may_sign_for_applicant"]:
         form_class = ApplicantSignOnSiteForm if staff else ApplicantSignForm
         part["applicant_sign_form"] = forms.get("applicant_sign_form") or form_class()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -19,13 +19,15 @@ from permits.forms import (
     ApplicantSignOnSiteForm,
     SiteVisitAnswerForm,
     SiteVisitAnswerOnBehalfForm,
+    SiteVisitPhotoForm,
     SiteVisitProposeForm,
     SiteVisitReportForm,
 )
-from permits.models import VisitStatus
+from permits.models import SiteVisitPhoto, VisitStatus
 from permits.selectors.applicant import applicant_file
 from permits.selectors.backoffice import application_for_page
 from permits.services.context import ActionRefused, Actor
+from permits.services.site_visit_photos import browser_fix, site_visit_photo_add
 from permits.services.site_visit_reports import (
     checklist_of,
     site_visit_applicant_sign,
@@ -214,3 +216,46 @@ def _signed_visit(app):
         visit_report_render(visit)
         visit.refresh_from_db()
     return visit
+
+
+@require_POST
+@backoffice(roles={Role.TECHNICAL})
+def file_site_visit_photo(request, public_id):
+    """An officer of the team adds a photo; a refused upload keeps the caption typed."""
+    app = application_for_page(user=request.user, public_id=public_id)
+    form = SiteVisitPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            photo = site_visit_photo_add(
+                application=app,
+                actor=Actor.from_request(request),
+                uploaded=form.cleaned_data["photo"],
+                caption=form.cleaned_data["caption"],
+                browser=browser_fix(request.POST),
+            )
+        except ActionRefused as refused:
+            form.add_error("photo", refused.message)
+    if form.errors:
+        return file_page_render(request, app, forms={"visit_photo_form": form}, status=400)
+    if photo.place_mismatch or photo.time_mismatch:
+        messages.warning(request, PHOTO_MISMATCH)
+    else:
+        messages.success(request, PHOTO_ADDED)
+    return redirect(_file_url(app))
+
+
+PHOTO_ADDED = gettext_lazy("Foto ditambahkan.")
+PHOTO_MISMATCH = gettext_lazy(
+    "Foto ditambahkan, tetapi tempat atau waktunya tidak cocok dengan lokasi atau jadwal "
+    "peninjauan; ketidakcocokan itu dicatat dan dimuat dalam berita acara."
+)
+
+
+@require_safe
+@backoffice
+def file_site_visit_photo_image(request, public_id, photo_id):
+    """A visit's photo, for staff who may open its file (reached by the file, and by the
+    photo's unguessable id)."""
+    app = application_for_page(user=request.user, public_id=public_id)
+    photo = get_object_or_404(SiteVisitPhoto, public_id=photo_id, visit__application=app)
+    return checked_response(photo.image, photo.sha256, content_type=photo.content_type)

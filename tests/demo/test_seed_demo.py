@@ -133,6 +133,7 @@ def test_it_replays_files_in_every_stage_through_the_real_services(catalogue, se
         visit = SiteVisit.objects.get(application=app)
         assert visit.status == VisitStatus.SIGNED and visit.members.count() == 2
         assert visit.findings.exists() and visit.applicant_signed_at is not None
+        assert visit.photos.filter(time_mismatch=False).exists()
         finished = app.events.get(action=APPLICATION_INSPECTED).created_at
         assert visit.appointment_at <= finished
     assert SiteVisit.objects.filter(application__state=Stage.INSPECTION).exists()

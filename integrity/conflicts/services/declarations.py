@@ -27,7 +27,7 @@ from permits.services.recommendations import (
     recommendation_actor,
 )
 from permits.services.site_visit_reports import TEAM_ACTIONS as VISIT_TEAM_ACTIONS
-from permits.services.site_visit_reports import visit_signer
+from permits.services.site_visit_reports import visit_team_actor
 
 # Staff who declare (registers, conflicts on files): everyone in the office but the
 # administrator of the system.
@@ -43,18 +43,17 @@ CO_ACTIONS = RECOMMENDATION_ACTIONS | VISIT_TEAM_ACTIONS
 def declaration_needed(app: Application, user, action: str = "") -> bool:
     """The officer holding the file, or acting on it beside its holder (``CO_ACTIONS``),
     has not declared on it yet."""
-    return (
-        user is not None
-        and user.role in STAFF_ROLES
-        and (app.assigned_to_id == user.pk or action in CO_ACTIONS)
-        and not FileDeclaration.objects.filter(application=app, officer=user).exists()
-    )
+    if user is None or user.role not in STAFF_ROLES:
+        return False
+    # Someone with no such act to do is refused by the act itself, in its own words.
+    acting = app.assigned_to_id == user.pk or (action in CO_ACTIONS and co_actor(app, user))
+    return acting and not FileDeclaration.objects.filter(application=app, officer=user).exists()
 
 
 def co_actor(app: Application, user) -> bool:
     """``user`` has an act on the file beside its holder waiting: a recommendation to draft
-    or sign off, a site visit report to sign."""
-    return recommendation_actor(app, user) or visit_signer(app, user)
+    or sign off, a site visit's photos to add or its report to sign."""
+    return recommendation_actor(app, user) or visit_team_actor(app, user)
 
 
 def declaration_due(app: Application, user) -> bool:

@@ -12,6 +12,7 @@ from integrity.inspection.flags.rules.pair import Pair
 from integrity.inspection.flags.rules.pressure import Pressure
 from integrity.inspection.flags.rules.queue import Queue
 from integrity.inspection.flags.rules.survey import Survey
+from integrity.inspection.flags.rules.team import Team
 
 ALL_RULES = (
     ConflictOfInterest,
@@ -25,4 +26,5 @@ ALL_RULES = (
     Pressure,
     Queue,
     Survey,
+    Team,
 )
