@@ -27,6 +27,7 @@ from core.storage import checked_response
 from core.templatetags.form_errors import page_error
 from permits.assignment import candidates_for, officer_may_take
 from permits.details.form import DetailsForm
+from permits.event_names import APPLICATION_INSPECTED
 from permits.forms import (
     ChecklistForm,
     ReassignForm,
@@ -39,7 +40,7 @@ from permits.forms import (
     WalkInForm,
     WorklistFilterForm,
 )
-from permits.models import Document, FileView, Stage
+from permits.models import Document, FileView, Stage, VisitStatus
 from permits.previews import pdf_first_page
 from permits.rights import PAGE_ACTIONS, file_rights
 from permits.selectors.backoffice import (
@@ -178,6 +179,10 @@ def file_page_render(request, app, *, forms=None, status=200):
     }
     context.update(_recommendation_part(app, user, parts["recommendations"], forms or {}))
     context.update(site_visit_part(app, user, forms or {}, staff=True))
+    visit = context.get("site_visit")
+    context["inspected_unreported"] = any(
+        e.action == APPLICATION_INSPECTED for e in parts["events"]
+    ) and (visit is None or visit.status != VisitStatus.SIGNED)
     if rights.may_reassign:
         context.setdefault("reassign_form", ReassignForm())
         context["candidates"] = [

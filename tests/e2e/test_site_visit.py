@@ -84,3 +84,81 @@ def test_the_lead_and_the_applicant_agree_a_visit_from_their_phones(live_server,
     expect(applicant.locator(".track__visit")).to_contain_text(
         f"Peninjauan lapangan disepakati pada {when(wished)}."
     )
+
+
+def test_a_visit_s_report_photo_and_signatures_from_phones(live_server, office, open_page):
+    """The visit took place half an hour ago: the lead, on a phone whose browser gives its
+    position, adds a photo (no EXIF: the browser's place and time are used) and writes the
+    report; the companion declares and signs; the applicant signs with an objection; the
+    report's PDF is offered."""
+    import io
+
+    from PIL import Image
+
+    from permits.models import Stage
+    from permits.services.site_visits import site_visit_answer, site_visit_propose
+    from tests.factories import act
+
+    base = live_server.url
+    app = walk(office, new_file(office), Stage.INSPECTION)
+    calendar = get_calendar()
+    day = calendar.next_working_day(timezone.localdate())
+    site_visit_propose(
+        application=app,
+        actor=act(app.assigned_to),
+        appointment_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10))),
+    )
+    site_visit_answer(application=app, actor=act(office.applicant), confirm=True)
+    site = (-6.914744, 107.609810)
+    SiteVisit.objects.filter(application=app).update(  # it took place half an hour ago
+        appointment_at=timezone.now() - datetime.timedelta(minutes=30),
+        site_lat=site[0],
+        site_lon=site[1],
+    )
+    visit = SiteVisit.objects.get(application=app)
+    companion = visit.members.exclude(officer=app.assigned_to).get().officer
+
+    lead = open_page(**PHONE)
+    lead.context.grant_permissions(["geolocation"])
+    lead.context.set_geolocation({"latitude": site[0] + 0.0009, "longitude": site[1]})
+    staff_sign_in(lead, base, app.assigned_to)
+    open_file(lead, base, app)
+    panel = lead.locator("#peninjauan")
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 140, 80)).save(photo, "JPEG")
+    panel.get_by_label("Foto", exact=True).set_input_files(
+        {"name": "depan.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}
+    )
+    panel.get_by_label("Keterangan foto").fill("Tampak depan")
+    expect(panel.locator("[name=lat]")).not_to_have_value("")  # the browser's position
+    panel.get_by_role("button", name="Tambahkan foto").click()
+    expect(lead.locator(".messages")).to_contain_text("Foto ditambahkan.")
+    expect(lead.locator("#peninjauan")).to_contain_text("100 m dari titik lokasi permohonan")
+    expect(lead.locator("#peninjauan")).to_contain_text("menurut peramban ponsel")
+    panel = lead.locator("#peninjauan")
+    for fieldset in panel.locator("fieldset.finding").all():
+        fieldset.get_by_label("Sesuai", exact=True).check()
+    panel.get_by_label("Lokasi dan kegiatan sesuai dengan permohonan").check()
+    panel.get_by_label("Uraian hasil peninjauan").fill("Apotek sesuai denah yang diajukan.")
+    panel.get_by_role("button", name="Simpan berita acara").click()
+    expect(lead.locator(".messages")).to_contain_text("Berita acara disimpan")
+    lead.get_by_role("button", name="Tandatangani berita acara").click()
+    expect(lead.locator(".messages")).to_contain_text("Anda sudah menandatangani berita acara.")
+
+    other = open_page(**PHONE)
+    staff_sign_in(other, base, companion)
+    open_file(other, base, app)  # declares first
+    other.get_by_role("button", name="Tandatangani berita acara").click()
+    expect(other.locator(".messages")).to_contain_text("Anda sudah menandatangani berita acara.")
+
+    applicant = open_page(**PHONE)
+    applicant_sign_in(applicant, base, office.applicant)
+    applicant.goto(f"{base}/saya/berkas/{app.public_id}/")
+    section = applicant.locator("#peninjauan")
+    expect(section).to_contain_text("Apotek sesuai denah yang diajukan.")
+    section.get_by_label("Keberatan atau catatan (bila ada)").fill("Papan nama belum dipasang.")
+    section.get_by_label("Saya sudah membaca berita acara ini dan menandatanganinya.").check()
+    section.get_by_role("button", name="Tandatangani berita acara").click()
+    expect(applicant.locator(".messages")).to_contain_text("Berita acara sudah Anda tandatangani")
+    expect(applicant.locator("#peninjauan")).to_contain_text("Papan nama belum dipasang.")
+    expect(applicant.get_by_role("link", name="Unduh berita acara (PDF)")).to_be_visible()

@@ -194,3 +194,24 @@ def test_with_redis_down_the_last_signature_lands_and_the_pdf_is_made_when_asked
     pdf = client.get(reverse("backoffice:site_visit_report", args=[app.public_id]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert SiteVisit.objects.get().report_sha256
+
+
+def test_the_approver_is_warned_of_an_inspection_finished_without_a_report(
+    client, office, django_capture_on_commit_callbacks
+):
+    from permits.models import Stage
+    from tests.factories import fire, new_file, walk
+    from tests.permits.test_site_visit_reports import signed_by_all
+
+    warning = "Tahap peninjauan lapangan diselesaikan tanpa berita acara peninjauan"
+    bare = walk(office, new_file(office), Stage.APPROVAL)  # inspection finished, no visit
+    visited = agreed(office)
+    report(visited)
+    signed_by_all(visited, office, django_capture_on_commit_callbacks)
+    visited = walk(office, fire(visited, "finish_inspection", visited.assigned_to), Stage.APPROVAL)
+    client.force_login(bare.assigned_to)
+    assert warning in text(client.get(reverse("backoffice:file", args=[bare.public_id])))
+    client.force_login(visited.assigned_to)
+    page = text(client.get(reverse("backoffice:file", args=[visited.public_id])))
+    assert warning not in page
+    assert "Unduh berita acara (PDF)" in page  # the approver reads the report

@@ -292,3 +292,52 @@ def recommendations_section(start, end) -> MonevSection | None:
 
 
 monev_section(recommendations_section)
+
+
+def site_visits_section(start, end) -> MonevSection | None:
+    """The month's site visits (issue 22.2): reports signed off, what they concluded, the
+    objections the applicants wrote, the visits with a photo whose place or time does not
+    match, those signed without a photo, and the inspections finished in the month without
+    a signed report. Three queries; no section in a month without any."""
+    from django.utils.translation import gettext as _
+
+    from permits.event_names import APPLICATION_INSPECTED
+    from permits.models import ApplicationEvent, Conclusion, SiteVisit, VisitStatus
+
+    signed = SiteVisit.objects.filter(
+        status=VisitStatus.SIGNED, signed_at__gte=start, signed_at__lt=end
+    ).aggregate(
+        n=Count("id", distinct=True),
+        differs=Count("id", filter=Q(conclusion=Conclusion.DIFFERS), distinct=True),
+        notes=Count("id", filter=Q(conclusion=Conclusion.WITH_NOTES), distinct=True),
+        objections=Count("id", filter=~Q(applicant_objection=""), distinct=True),
+        mismatch=Count(
+            "id",
+            filter=Q(photos__place_mismatch=True) | Q(photos__time_mismatch=True),
+            distinct=True,
+        ),
+        photographed=Count("id", filter=Q(photos__isnull=False), distinct=True),
+    )
+    scheduled = SiteVisit.objects.filter(proposed_at__gte=start, proposed_at__lt=end).count()
+    inspected = ApplicationEvent.objects.filter(
+        action=APPLICATION_INSPECTED, created_at__gte=start, created_at__lt=end
+    )
+    unreported = inspected.exclude(application__site_visits__status=VisitStatus.SIGNED).aggregate(
+        n=Count("application_id", distinct=True)
+    )["n"]
+    if not (signed["n"] or scheduled or unreported):
+        return None
+    rows = [
+        (_("Peninjauan dijadwalkan"), str(scheduled)),
+        (_("Berita acara ditandatangani lengkap"), str(signed["n"])),
+        (_("… tidak sesuai dengan permohonan"), str(signed["differs"])),
+        (_("… sesuai dengan catatan"), str(signed["notes"])),
+        (_("… dengan keberatan pemohon"), str(signed["objections"])),
+        (_("… dengan foto yang tempat atau waktunya tidak cocok"), str(signed["mismatch"])),
+        (_("… tanpa foto"), str(signed["n"] - signed["photographed"])),
+        (_("Peninjauan lapangan diselesaikan tanpa berita acara"), str(unreported)),
+    ]
+    return MonevSection(_("Peninjauan lapangan"), rows)
+
+
+monev_section(site_visits_section)
