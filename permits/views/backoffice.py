@@ -180,6 +180,9 @@ def file_page_render(request, app, *, forms=None, status=200):
     context.update(_recommendation_part(app, user, parts["recommendations"], forms or {}))
     context.update(site_visit_part(app, user, forms or {}, staff=True))
     visit = context.get("site_visit")
+    if visit is not None and visit.is_open and "finish_inspection" in context["actions"]:
+        # Not offered while the visit's report is not signed (the model refuses it anyway).
+        context["actions"] = [a for a in context["actions"] if a != "finish_inspection"]
     context["inspected_unreported"] = any(
         e.action == APPLICATION_INSPECTED for e in parts["events"]
     ) and (visit is None or visit.status != VisitStatus.SIGNED)

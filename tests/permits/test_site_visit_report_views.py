@@ -53,6 +53,7 @@ def test_the_lead_writes_the_report_on_the_file_page(client, office):
     client.force_login(app.assigned_to)
     page = text(client.get(reverse("backoffice:file", args=[app.public_id])))
     assert "Tulis berita acara" in page and str(DEFAULT_CHECKLIST[0]) in page
+    assert "Selesaikan peninjauan lapangan" not in page  # not while the visit is open
     answer = staff_post(client, None, app, "report", report_data())
     assert answer.status_code == 302
     page = text(client.get(reverse("backoffice:file", args=[app.public_id])))
