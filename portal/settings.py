@@ -473,7 +473,11 @@ SPECTACULAR_SETTINGS = {
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # One name for a choice set the document uses in several places.
-    "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "api.models.WebhookEvent"},
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookEventEnum": "api.models.WebhookEvent",
+        "SiteVisitStatusEnum": "api.views.applications.SITE_VISIT_STATUSES",
+        "PermitStatusEnum": "issuance.models.PermitStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.operation_links",

@@ -31,6 +31,8 @@ STORED_FILES = (
     StoredFile("public.ComplaintEvidence", "file", "sha256"),
     StoredFile("integrity.MonevReport", "pdf", "pdf_sha256"),
     StoredFile("integrity.MonevReport", "csv", "csv_sha256"),
+    StoredFile("permits.SiteVisit", "report_pdf", "report_sha256"),
+    StoredFile("permits.SiteVisitPhoto", "image", "sha256"),
 )
 
 

@@ -51,10 +51,14 @@ class AgencyWaitOut(serializers.Serializer):
     working_days_late = serializers.IntegerField()
 
 
+# The statuses a visit shows while the file is in inspection (its own enum in the schema).
+SITE_VISIT_STATUSES = ["proposed", "move_asked", "confirmed", "reported"]
+
+
 class SiteVisitOut(serializers.Serializer):
     at = serializers.DateTimeField(help_text="The appointment, office time with offset.")
     status = serializers.ChoiceField(
-        choices=["proposed", "move_asked", "confirmed", "reported"],
+        choices=SITE_VISIT_STATUSES,
         help_text="proposed: waiting for the applicant; move_asked: the applicant asked for "
         "another time (wished_at); confirmed: agreed; reported: visited, its report "
         "waiting for signatures.",
