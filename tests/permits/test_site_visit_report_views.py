@@ -63,22 +63,19 @@ def test_the_lead_writes_the_report_on_the_file_page(client, office):
     assert "Tandatangani berita acara" in page  # the lead signs too
 
 
-@pytest.mark.parametrize(
-    ("changes", "problem"),
-    [
+def test_a_bad_report_is_refused_and_what_was_typed_stays(client, office):
+    app = agreed(office)
+    for changes, problem in [
         ({"result_1": "differs"}, "Tuliskan apa yang tidak sesuai pada butir"),
         ({"result_0": ""}, "Pilih hasil butir ini."),
         ({"conclusion": ""}, "Pilih kesimpulan peninjauan."),
         ({"summary": ""}, "Uraikan hasil peninjauan."),
-    ],
-)
-def test_a_bad_report_is_refused_and_what_was_typed_stays(client, office, changes, problem):
-    app = agreed(office)
-    data = report_data(note_2="Parkir hanya 2 mobil.", **changes)
-    answer = staff_post(client, app.assigned_to, app, "report", data)
-    assert answer.status_code == 400
-    assert problem in text(answer)
-    assert "Parkir hanya 2 mobil." in answer.content.decode()
+    ]:
+        data = report_data(note_2="Parkir hanya 2 mobil.", **changes)
+        answer = staff_post(client, app.assigned_to, app, "report", data)
+        assert answer.status_code == 400, changes
+        assert problem in text(answer)
+        assert "Parkir hanya 2 mobil." in answer.content.decode()
     assert SiteVisit.objects.get().status == VisitStatus.CONFIRMED
 
 
@@ -97,12 +94,12 @@ def test_the_companion_declares_then_signs_on_the_file_page(client, office):
     assert companion_of(app).signed_at is not None
 
 
-@pytest.mark.parametrize("who", ["counter", "applicant", "supervisor"])
-def test_other_roles_cannot_sign_or_report(client, office, who):
+def test_other_roles_cannot_sign_or_report(client, office):
     app = agreed(office)
     report(app)
-    assert staff_post(client, getattr(office, who), app, "sign").status_code == 403
-    assert staff_post(client, None, app, "report", report_data()).status_code == 403
+    for who in ["counter", "applicant", "supervisor"]:
+        assert staff_post(client, getattr(office, who), app, "sign").status_code == 403
+        assert staff_post(client, None, app, "report", report_data()).status_code == 403
 
 
 def test_anonymous_is_sent_to_sign_in(client, office):
@@ -111,22 +108,19 @@ def test_anonymous_is_sent_to_sign_in(client, office):
     assert answer.status_code == 302 and "/akun/masuk/" in answer["Location"]
 
 
-@pytest.mark.parametrize(
-    ("data", "problem"),
-    [
-        ({"read": "on"}, "Tuliskan nama yang menandatangani di lokasi."),
-        ({"signer": "Ahmad"}, "Centang bahwa pihak pemohon sudah menandatangani."),
-    ],
-)
-def test_an_on_site_signature_needs_a_name_and_the_tick(client, office, data, problem):
+def test_an_on_site_signature_needs_a_name_and_the_tick(client, office):
     app = agreed(office)
     report(app)
-    answer = staff_post(
-        client, app.assigned_to, app, "applicant_sign", {**data, "objection": "Catatan saya."}
-    )
-    assert answer.status_code == 400
-    assert problem in text(answer)
-    assert "Catatan saya." in answer.content.decode()
+    for data, problem in [
+        ({"read": "on"}, "Tuliskan nama yang menandatangani di lokasi."),
+        ({"signer": "Ahmad"}, "Centang bahwa pihak pemohon sudah menandatangani."),
+    ]:
+        answer = staff_post(
+            client, app.assigned_to, app, "applicant_sign", {**data, "objection": "Catatan saya."}
+        )
+        assert answer.status_code == 400, data
+        assert problem in text(answer)
+        assert "Catatan saya." in answer.content.decode()
     assert SiteVisit.objects.get().applicant_signed_at is None
 
 

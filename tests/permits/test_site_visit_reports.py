@@ -125,9 +125,9 @@ def test_a_type_s_own_checklist_is_used(office, after_visit):
     assert visit.findings.get().item == "Apoteker penanggung jawab ada di tempat"
 
 
-@pytest.mark.parametrize(
-    ("results", "conclusion", "summary", "problem"),
-    [
+def test_an_incomplete_report_is_refused(office, after_visit):
+    app = agreed(office)
+    for results, conclusion, summary, problem in [
         (OK[:-1], Conclusion.MATCHES, "Sesuai.", "setiap butir periksa"),
         ([("maybe", "")] * 4, Conclusion.MATCHES, "Sesuai.", "setiap butir periksa"),
         (
@@ -144,14 +144,9 @@ def test_a_type_s_own_checklist_is_used(office, after_visit):
         ),
         (OK, "perhaps", "Sesuai.", "Pilih kesimpulan"),
         (OK, Conclusion.MATCHES, "  ", "Uraikan hasil peninjauan"),
-    ],
-)
-def test_an_incomplete_report_is_refused(
-    office, after_visit, results, conclusion, summary, problem
-):
-    app = agreed(office)
-    with pytest.raises(ActionRefused, match=problem):
-        report(app, results=results, conclusion=conclusion, summary=summary)
+    ]:
+        with pytest.raises(ActionRefused, match=problem):
+            report(app, results=results, conclusion=conclusion, summary=summary)
     assert SiteVisit.objects.get().status == VisitStatus.CONFIRMED
 
 
