@@ -578,15 +578,6 @@ class SiteVisitAnswerForm(_AppointmentFields):
 class SiteVisitAnswerOnBehalfForm(SiteVisitAnswerForm):
     """The lead records the applicant's answer given by telephone or at the office."""
 
-    answer = forms.ChoiceField(
-        label=_("Jawaban pemohon"),
-        choices=[
-            ("confirm", _("Pemohon bersedia pada jadwal ini")),
-            ("move", _("Pemohon meminta jadwal lain")),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Pilih jawaban pemohon.")},
-    )
     channel = forms.ChoiceField(
         label=_("Dijawab lewat"),
         choices=[
@@ -595,6 +586,16 @@ class SiteVisitAnswerOnBehalfForm(SiteVisitAnswerForm):
         ],
         error_messages={"required": _("Sebutkan bagaimana pemohon menjawab.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        answer = self.fields["answer"]  # the same answer, said of the applicant
+        answer.label = _("Jawaban pemohon")
+        answer.choices = [
+            ("confirm", _("Pemohon bersedia pada jadwal ini")),
+            ("move", _("Pemohon meminta jadwal lain")),
+        ]
+        answer.error_messages["required"] = _("Pilih jawaban pemohon.")
 
 
 class SiteVisitReportForm(forms.Form):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from accounts.models import Role
 from permits.assignment import supervisor_roles
-from permits.models import Application, Stage
+from permits.models import OPEN_VISIT_STATUSES, Application, Stage
 from permits.models.stages import STAGE_ROLE
 from permits.services.checks import may_check
 from permits.services.documents import may_upload
@@ -78,8 +78,15 @@ def file_rights(app: Application, user) -> FileRights:
     available = {t.name for t in app.get_available_user_state_transitions(user)}
     writer = may_write(app, user)
     refusal = post_refusal(app, user) if writer else ""
+    actions = [name for name in PAGE_ACTIONS if name in available]
+    if (
+        "finish_inspection" in actions
+        and app.site_visits.filter(status__in=OPEN_VISIT_STATUSES).exists()
+    ):
+        # A scheduled visit ends with its signed report (``Application.finish_inspection``).
+        actions.remove("finish_inspection")
     return FileRights(
-        actions=tuple(name for name in PAGE_ACTIONS if name in available),
+        actions=tuple(actions),
         may_return="return_to_applicant" in available,
         may_reject="reject" in available,
         may_submit=app.state == Stage.DRAFT and app.may_fire("submit", user),

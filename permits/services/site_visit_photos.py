@@ -28,7 +28,7 @@ from permits.event_names import SITE_VISIT_PHOTO_ADDED
 from permits.models import PhotoSource, SiteVisit, SiteVisitPhoto, VisitStatus
 from permits.services.context import ActionRefused, Actor
 from permits.services.events import file_event, held_attempts_recorded
-from permits.services.site_visit_reports import PHOTO, _visit_locked
+from permits.services.site_visit_reports import PHOTO, visit_locked_agreed
 from permits.uploads import CONTENT_TYPES, UploadRejected, upload_inspect
 
 PLACE_TOLERANCE_M = 300.0
@@ -150,7 +150,7 @@ def site_visit_photo_add(
     browser: BrowserFix | None = None,
 ) -> SiteVisitPhoto:
     """An officer of the team adds a photo; its place and time are read and compared."""
-    app, visit = _visit_locked(application, actor, PHOTO)
+    app, visit = visit_locked_agreed(application, actor, PHOTO)
     if not may_add_photo(visit, actor.user):
         raise ActionRefused(_("Hanya anggota tim peninjauan yang menambahkan foto."))
     if visit.photos.count() >= PHOTOS_PER_VISIT:

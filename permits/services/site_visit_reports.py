@@ -25,6 +25,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import ImageOps
 
 from accounts.models import Role
@@ -46,9 +47,10 @@ from permits.models import (
     Stage,
     VisitStatus,
 )
-from permits.services.context import ActionRefused, Actor, HeldRefused, action_guards_check
+from permits.services.context import ActionRefused, Actor
 from permits.services.events import file_event, held_attempts_recorded
 from permits.services.notices import applicant_notify
+from permits.services.site_visits import file_locked, visit_locked
 
 # The acts on a report, as the action guards (and the declaration rule) know them.
 REPORT, SIGN, APPLICANT_SIGN = "site_visit_report", "site_visit_sign", "site_visit_applicant_sign"
@@ -62,21 +64,19 @@ def checklist_of(app: Application) -> list[str]:
     return [item for item in items if item] or [str(item) for item in DEFAULT_CHECKLIST]
 
 
-def _visit_locked(app: Application, actor: Actor, action: str) -> tuple[Application, SiteVisit]:
-    locked = Application.objects.select_for_update(of=("self",)).get(pk=app.pk)
-    if locked.held_since is not None:
-        raise HeldRefused(locked.pk, actor, action)
-    if locked.state != Stage.INSPECTION:
-        raise ActionRefused(_("Berita acara hanya dibuat pada tahap peninjauan lapangan."))
-    visit = (
-        SiteVisit.objects.select_for_update()
-        .filter(application=locked, status__in=(VisitStatus.CONFIRMED, VisitStatus.REPORTED))
-        .first()
-    )
+def visit_locked_agreed(
+    app: Application, actor: Actor, action: str
+) -> tuple[Application, SiteVisit]:
+    """The file and its visit, locked, under the guards of every act on a visit; the visit
+    agreed or reported (the report is written, signed and photographed then)."""
+    locked = file_locked(app, actor, action, NOT_IN_INSPECTION)
+    visit = visit_locked(locked, (VisitStatus.CONFIRMED, VisitStatus.REPORTED))
     if visit is None:
         raise ActionRefused(_("Belum ada peninjauan dengan jadwal yang disepakati."))
-    action_guards_check(locked, actor.user, action)
     return locked, visit
+
+
+NOT_IN_INSPECTION = gettext_lazy("Berita acara hanya dibuat pada tahap peninjauan lapangan.")
 
 
 def visit_team_actor(app: Application, user) -> bool:
@@ -122,7 +122,7 @@ def site_visit_report(
     summary: str,
 ) -> SiteVisit:
     """The lead's report: ``results`` is (result, note) for each checklist item in order."""
-    app, visit = _visit_locked(application, actor, REPORT)
+    app, visit = visit_locked_agreed(application, actor, REPORT)
     if not may_report(app, visit, actor.user):
         if visit.lead_id != actor.user.pk:
             raise ActionRefused(_("Hanya ketua tim yang menulis berita acara."))
@@ -183,11 +183,20 @@ def site_visit_report(
     return visit
 
 
+def may_sign(app: Application, visit: SiteVisit | None, user) -> bool:
+    """An officer of the team who has not signed the written report yet."""
+    if user is None or visit is None or visit.status != VisitStatus.REPORTED:
+        return False
+    if app.held_since is not None or app.state != Stage.INSPECTION:
+        return False
+    return any(m.officer_id == user.pk and m.signed_at is None for m in visit.members.all())
+
+
 @held_attempts_recorded
 @transaction.atomic
 def site_visit_sign(*, application: Application, actor: Actor) -> SiteVisit:
     """An officer of the team signs the report (the lead too)."""
-    app, visit = _visit_locked(application, actor, SIGN)
+    app, visit = visit_locked_agreed(application, actor, SIGN)
     seat = visit.members.filter(officer=actor.user).first()
     if seat is None:
         raise ActionRefused(_("Anda bukan anggota tim peninjauan berkas ini."))
@@ -223,7 +232,7 @@ def site_visit_applicant_sign(
     """The applicant's side signs: in their account (``signer`` is the account's name), or
     on site, recorded by the lead with the name of who signed (the applicant or their
     representative). An objection is kept with the signature and printed on the report."""
-    app, visit = _visit_locked(application, actor, APPLICANT_SIGN)
+    app, visit = visit_locked_agreed(application, actor, APPLICANT_SIGN)
     user = actor.user
     if not may_sign_for_applicant(app, visit, user):
         if visit.applicant_signed_at is not None:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from core.moments import LONG, TIME, moment_text
@@ -48,6 +49,9 @@ PROPOSE, ANSWER = "site_visit_propose", "site_visit_answer"
 TEAM_SIZE = 2
 # Past visits that count when a pair is weighed against an applicant.
 PAIR_MEMORY = datetime.timedelta(days=365)
+NOT_IN_INSPECTION = gettext_lazy(
+    "Jadwal peninjauan hanya dapat diatur pada tahap peninjauan lapangan."
+)
 # How long a visit takes at least: an appointment must start this long before closing.
 VISIT_LENGTH = datetime.timedelta(hours=1)
 
@@ -136,16 +140,23 @@ def may_answer(app: Application, visit: SiteVisit | None, user) -> bool:
 # --- the acts ------------------------------------------------------------------------------
 
 
-def _locked(app: Application, actor: Actor, action: str) -> Application:
+def file_locked(app: Application, actor: Actor, action: str, refusal) -> Application:
+    """The file's row, locked, with the guards every act on a visit passes: not held (the
+    attempt is recorded), in the inspection stage (else ``refusal``), declared on."""
     locked = Application.objects.select_for_update(of=("self",)).get(pk=app.pk)
     if locked.held_since is not None:
         raise HeldRefused(locked.pk, actor, action)
     if locked.state != Stage.INSPECTION:
-        raise ActionRefused(
-            _("Jadwal peninjauan hanya dapat diatur pada tahap peninjauan lapangan.")
-        )
+        raise ActionRefused(refusal)
     action_guards_check(locked, actor.user, action)
     return locked
+
+
+def visit_locked(app: Application, statuses=OPEN_VISIT_STATUSES) -> SiteVisit | None:
+    """The file's visit in one of ``statuses``, locked (a file has one open at most)."""
+    return (
+        SiteVisit.objects.select_for_update().filter(application=app, status__in=statuses).first()
+    )
 
 
 def appointment_problem(moment: datetime.datetime, now: datetime.datetime) -> str:
@@ -184,15 +195,11 @@ def site_visit_propose(
 ) -> SiteVisit:
     """The lead proposes the visit's time (the first time, the team is drawn). ``agreed``:
     the lead takes the time the applicant asked for, which then stands confirmed."""
-    app = _locked(application, actor, PROPOSE)
+    app = file_locked(application, actor, PROPOSE, NOT_IN_INSPECTION)
     if not may_propose(app, actor.user):
         raise ActionRefused(_("Hanya petugas pemegang berkas yang dapat mengatur peninjauan."))
     now = timezone.now()
-    visit = (
-        SiteVisit.objects.select_for_update()
-        .filter(application=app, status__in=OPEN_VISIT_STATUSES)
-        .first()
-    )
+    visit = visit_locked(app)
     if visit is not None and visit.status == VisitStatus.REPORTED:
         raise ActionRefused(_("Peninjauan sudah dilakukan dan berita acaranya sudah ditulis."))
     if agreed:
@@ -280,12 +287,8 @@ def site_visit_answer(
     """The applicant's answer to the proposed time: confirmed, or another time asked for
     (``wished_at``, in working hours). Given in their account, or recorded by the lead
     from a telephone call or a visit to the office (``channel``)."""
-    app = _locked(application, actor, ANSWER)
-    visit = (
-        SiteVisit.objects.select_for_update()
-        .filter(application=app, status__in=OPEN_VISIT_STATUSES)
-        .first()
-    )
+    app = file_locked(application, actor, ANSWER, NOT_IN_INSPECTION)
+    visit = visit_locked(app)
     if visit is None or visit.status != VisitStatus.PROPOSED:
         raise ActionRefused(_("Tidak ada jadwal peninjauan yang menunggu jawaban."))
     if not may_answer(app, visit, actor.user):

@@ -27,7 +27,6 @@ from core.storage import checked_response
 from core.templatetags.form_errors import page_error
 from permits.assignment import candidates_for, officer_may_take
 from permits.details.form import DetailsForm
-from permits.event_names import APPLICATION_INSPECTED
 from permits.forms import (
     ChecklistForm,
     ReassignForm,
@@ -40,7 +39,7 @@ from permits.forms import (
     WalkInForm,
     WorklistFilterForm,
 )
-from permits.models import Document, FileView, Stage, VisitStatus
+from permits.models import Document, FileView, Stage
 from permits.previews import pdf_first_page
 from permits.rights import PAGE_ACTIONS, file_rights
 from permits.selectors.backoffice import (
@@ -178,14 +177,7 @@ def file_page_render(request, app, *, forms=None, status=200):
         **(forms or {}),
     }
     context.update(_recommendation_part(app, user, parts["recommendations"], forms or {}))
-    context.update(site_visit_part(app, user, forms or {}, staff=True))
-    visit = context.get("site_visit")
-    if visit is not None and visit.is_open and "finish_inspection" in context["actions"]:
-        # Not offered while the visit's report is not signed (the model refuses it anyway).
-        context["actions"] = [a for a in context["actions"] if a != "finish_inspection"]
-    context["inspected_unreported"] = any(
-        e.action == APPLICATION_INSPECTED for e in parts["events"]
-    ) and (visit is None or visit.status != VisitStatus.SIGNED)
+    context.update(site_visit_part(app, user, forms or {}, staff=True, events=parts["events"]))
     if rights.may_reassign:
         context.setdefault("reassign_form", ReassignForm())
         context["candidates"] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from permits.event_names import APPLICATION_INSPECTED
 from permits.forms import (
     ApplicantSignForm,
     ApplicantSignOnSiteForm,
@@ -16,7 +17,12 @@ from permits.forms import (
 )
 from permits.models import SiteVisit, Stage, VisitStatus
 from permits.services.site_visit_photos import may_add_photo
-from permits.services.site_visit_reports import checklist_of, may_report, may_sign_for_applicant
+from permits.services.site_visit_reports import (
+    checklist_of,
+    may_report,
+    may_sign,
+    may_sign_for_applicant,
+)
 from permits.services.site_visits import may_answer, may_propose, site_address_of
 
 
@@ -36,14 +42,18 @@ def latest_visit(app) -> SiteVisit | None:
     )
 
 
-def site_visit_part(app, user, forms: dict, *, staff: bool) -> dict:
+def site_visit_part(app, user, forms: dict, *, staff: bool, events=()) -> dict:
     """The visit of ``app`` and what ``user`` may do with it: as the lead, propose (again),
     take the applicant's time, record the applicant's answer, write the report, record the
     applicant's signature on site; as an officer of the team, sign; as the applicant,
-    answer and sign."""
+    answer and sign. ``events`` (the staff page's timeline) tell whether the inspection
+    was finished without a signed report, which the approver is warned of."""
     visit = latest_visit(app) if app.state not in (Stage.DRAFT, Stage.SUBMITTED) else None
+    unreported = any(e.action == APPLICATION_INSPECTED for e in events) and (
+        visit is None or visit.status != VisitStatus.SIGNED
+    )
     if visit is None and app.state != Stage.INSPECTION:
-        return {"site_visit": None}
+        return {"site_visit": None, "inspected_unreported": unreported}
     members = list(visit.members.all()) if visit else []
     part = {
         "site_visit": visit,
@@ -51,13 +61,13 @@ def site_visit_part(app, user, forms: dict, *, staff: bool) -> dict:
         "site_visit_members": members,
         "site_visit_findings": list(visit.findings.all()) if visit else [],
         "site_visit_photos": list(visit.photos.all()) if visit else [],
+        "inspected_unreported": unreported,
     }
     if app.state != Stage.INSPECTION:
         return part
-    proposing = staff and may_propose(app, user) and (visit is None or visit.is_open)
+    proposing = staff and may_propose(app, user)
     proposing = proposing and (visit is None or visit.status in _PROPOSABLE)
     answering = may_answer(app, visit, user)
-    seat = next((m for m in members if m.officer_id == user.pk), None)
     part |= {
         "may_propose_visit": proposing,
         "may_answer_visit": answering,
@@ -65,11 +75,7 @@ def site_visit_part(app, user, forms: dict, *, staff: bool) -> dict:
         and visit is not None
         and visit.status == VisitStatus.MOVE_ASKED,
         "may_report_visit": staff and may_report(app, visit, user),
-        "may_sign_visit": staff
-        and seat is not None
-        and seat.signed_at is None
-        and visit.status == VisitStatus.REPORTED
-        and app.held_since is None,
+        "may_sign_visit": staff and may_sign(app, visit, user),
         "may_sign_for_applicant": may_sign_for_applicant(app, visit, user),
         "may_add_photo": staff and app.held_since is None and may_add_photo(visit, user),
     }

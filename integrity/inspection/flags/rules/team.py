@@ -63,8 +63,8 @@ class Team(Rule):
         ):
             return []  # the same visit proposed again: its team was judged when drawn
         unit = app.permit_type.opd_id
-        officers = User.objects.filter(is_active=True, role=Role.TECHNICAL, unit_id=unit)
-        if officers.count() <= len(team):
+        officers = User.objects.filter(is_active=True, role=Role.TECHNICAL, unit_id=unit).count()
+        if officers <= len(team):
             return []  # nobody else could have gone
         since = event.created_at - datetime.timedelta(days=params["window_days"])
         seats = (
@@ -103,7 +103,7 @@ class Team(Rule):
                     detail={
                         "officers": [first, second],
                         "visits": len(shared),
-                        "unit_officers": officers.count(),
+                        "unit_officers": officers,
                         "window_days": params["window_days"],
                     },
                 )
